@@ -1,0 +1,175 @@
+#include "ledger/embedded_event_log.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "ledger/event_codec.h"
+
+namespace wit {
+namespace {
+
+// At most this many records go into one group commit, so one leader does not hold its
+// followers' answers back behind an unbounded batch.
+constexpr size_t kMaxGroup = 1024;
+
+std::string OffsetKey(uint64_t offset) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    key[i] = static_cast<char>(offset & 0xff);
+    offset >>= 8;
+  }
+  return key;
+}
+
+uint64_t KeyOffset(const rocksdb::Slice& key) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
+  return v;
+}
+
+}  // namespace
+
+struct EmbeddedEventLog::PendingWrite {
+  std::string payload;
+  bool done = false;
+  Status status;
+  uint64_t offset = 0;
+  std::condition_variable cv;
+};
+
+class EmbeddedEventLog::Reader : public LogReader {
+ public:
+  Reader(EmbeddedEventLog* log, uint64_t next) : log_(log), next_(next) {}
+
+  Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
+    size_t before = out->size();
+    Status s = log_->ReadFrom(next_, max, wait, out);
+    if (out->size() > before) next_ = out->back().offset + 1;
+    return s;
+  }
+
+ private:
+  EmbeddedEventLog* log_;
+  uint64_t next_;
+};
+
+StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kNoCompression;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable("event log " + dir + " is in use by another process: " +
+                                 s.ToString());
+    }
+    return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString());
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  uint64_t next = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToLast();
+  if (it->Valid()) next = KeyOffset(it->key()) + 1;
+  if (!it->status().ok()) {
+    return Status::FailedPrecondition("cannot read event log " + dir + ": " +
+                                      it->status().ToString());
+  }
+  it.reset();
+  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), next));
+}
+
+EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, uint64_t next_offset)
+    : db_(std::move(db)), next_offset_(next_offset), durable_end_(next_offset) {}
+
+EmbeddedEventLog::~EmbeddedEventLog() {
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+StatusOr<LogPosition> EmbeddedEventLog::Append(const Event& event) {
+  StatusOr<uint64_t> offset = AppendPayload(EncodeEvent(event));
+  if (!offset.ok()) return offset.status();
+  return LogPosition{kStream, *offset};
+}
+
+// Group commit in the manner of LevelDB's DBImpl::Write: writers queue up; the one at the head
+// writes every queued record in one synced batch and hands each its result.
+StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
+  PendingWrite w;
+  w.payload = std::move(payload);
+  std::unique_lock<std::mutex> lock(mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) {
+    if (!w.status.ok()) return w.status;
+    return w.offset;
+  }
+
+  // This writer leads: take a group, write it without holding the lock.
+  std::vector<PendingWrite*> group;
+  rocksdb::WriteBatch batch;
+  uint64_t first = next_offset_;
+  for (PendingWrite* p : writers_) {
+    if (group.size() == kMaxGroup) break;
+    p->offset = first + group.size();
+    batch.Put(OffsetKey(p->offset), p->payload);
+    group.push_back(p);
+  }
+  lock.unlock();
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status s = db_->Write(options, &batch);
+  lock.lock();
+
+  Status result = s.ok() ? Status::OK()
+                         : Status::Unavailable("event log write failed: " + s.ToString());
+  if (s.ok()) {
+    next_offset_ = first + group.size();
+    durable_end_ = next_offset_;
+    durable_cv_.notify_all();
+  }
+  for (PendingWrite* p : group) {
+    writers_.pop_front();
+    p->status = result;
+    p->done = true;
+    if (p != &w) p->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  if (!result.ok()) return result;
+  return w.offset;
+}
+
+StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPositions& start) {
+  auto it = start.find(kStream);
+  uint64_t next = it == start.end() ? 0 : it->second;
+  return std::unique_ptr<LogReader>(new Reader(this, next));
+}
+
+StatusOr<LogPositions> EmbeddedEventLog::EndPositions() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return LogPositions{{kStream, durable_end_}};
+}
+
+Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
+                                  std::vector<LogRecord>* out) {
+  uint64_t end;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    durable_cv_.wait_for(lock, wait, [&] { return durable_end_ > from; });
+    end = durable_end_;
+  }
+  if (end <= from) return Status::OK();
+  std::string upper = OffsetKey(end);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  size_t n = 0;
+  for (it->Seek(OffsetKey(from)); it->Valid() && n < max; it->Next(), ++n) {
+    out->push_back(LogRecord{kStream, KeyOffset(it->key()), it->value().ToString()});
+  }
+  if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
+  return Status::OK();
+}
+
+}  // namespace wit

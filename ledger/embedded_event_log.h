@@ -1,0 +1,63 @@
+#ifndef WIT_LEDGER_EMBEDDED_EVENT_LOG_H_
+#define WIT_LEDGER_EMBEDDED_EVENT_LOG_H_
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ledger/event_log.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace wit {
+
+// EmbeddedEventLog keeps the whole log in one RocksDB database (key: big-endian offset, value:
+// the encoded event) with a single stream named kStream. Appends are synced writes; appends
+// that arrive together are written as one batch with one fsync (group commit), so durability
+// does not cost an fsync per event. Thread-safe.
+class EmbeddedEventLog : public EventLog {
+ public:
+  static constexpr const char* kStream = "log";
+
+  // Open opens or creates the log in directory `dir`. Only one process may hold it open for
+  // writing; a second Open fails with Unavailable naming the lock.
+  static StatusOr<std::unique_ptr<EmbeddedEventLog>> Open(const std::string& dir);
+
+  ~EmbeddedEventLog() override;
+  EmbeddedEventLog(const EmbeddedEventLog&) = delete;
+  EmbeddedEventLog& operator=(const EmbeddedEventLog&) = delete;
+
+  StatusOr<LogPosition> Append(const Event& event) override;
+  StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
+  StatusOr<LogPositions> EndPositions() override;
+
+  // AppendPayload appends raw bytes as a record, durable on return. The test seam through which
+  // tests put malformed records on the log; Append goes through it too.
+  StatusOr<uint64_t> AppendPayload(std::string payload);
+
+ private:
+  class Reader;
+  struct PendingWrite;
+
+  explicit EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, uint64_t next_offset);
+
+  // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
+  Status ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
+                  std::vector<LogRecord>* out);
+
+  std::unique_ptr<rocksdb::DB> db_;
+
+  std::mutex mu_;
+  std::condition_variable durable_cv_;  // signalled when durable_end_ grows
+  std::deque<PendingWrite*> writers_;   // head is the current group-commit leader
+  uint64_t next_offset_;                // offset the next queued record gets
+  uint64_t durable_end_;                // records below this are synced and readable
+};
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_EMBEDDED_EVENT_LOG_H_

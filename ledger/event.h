@@ -1,0 +1,53 @@
+#ifndef WIT_LEDGER_EVENT_H_
+#define WIT_LEDGER_EVENT_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/time_util.h"
+
+namespace wit {
+
+enum class EventType { kCreated, kRevoked, kUsed };
+
+// EventTypeName returns "token.created", "token.revoked" or "token.used".
+const char* EventTypeName(EventType type);
+
+// Event is one immutable record of the ledger, as the contract lists its fields. Fields that
+// belong to another type stay empty and are not encoded.
+struct Event {
+  static constexpr int kSchemaVersion = 1;
+
+  EventType type = EventType::kCreated;
+  std::string event_id;  // uuid
+  TimeMs occurred_at = 0;
+  std::string token_id;  // uuid
+  std::string user_id;
+
+  // token.created
+  std::string name;
+  std::string prefix;
+  std::string token_hash;
+  std::vector<std::string> scopes;
+  std::optional<TimeMs> expires_at;
+
+  // token.revoked
+  std::string revoked_by;
+
+  // token.revoked (optional) and token.used (when denied)
+  std::optional<std::string> reason;
+
+  // token.used
+  std::string outcome;  // "allowed" | "denied"
+  std::optional<std::string> scope;
+  std::optional<std::string> service;
+  std::optional<std::string> ip;
+  std::optional<std::string> user_agent;
+  std::optional<std::string> action;
+  std::optional<std::string> resource;
+};
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_EVENT_H_

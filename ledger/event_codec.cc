@@ -1,0 +1,213 @@
+#include "ledger/event_codec.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "ledger/json_writer.h"
+#include "ledger/random.h"
+#include "ledger/scopes.h"
+
+namespace wit {
+namespace {
+
+using Poco::JSON::Object;
+
+bool IsLowerHex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// FieldReader pulls typed fields out of a parsed object and remembers the first problem.
+class FieldReader {
+ public:
+  explicit FieldReader(const Object& obj) : obj_(obj) {}
+
+  std::string Required(const char* key) {
+    if (!obj_.has(key) || obj_.isNull(key)) {
+      Fail(std::string("missing field \"") + key + "\"");
+      return {};
+    }
+    return StringAt(key);
+  }
+
+  std::optional<std::string> Optional(const char* key) {
+    if (!obj_.has(key) || obj_.isNull(key)) return std::nullopt;
+    return StringAt(key);
+  }
+
+  std::optional<TimeMs> OptionalTime(const char* key) {
+    auto s = Optional(key);
+    if (!s) return std::nullopt;
+    auto t = ParseRfc3339(*s);
+    if (!t.ok()) {
+      Fail(std::string("field \"") + key + "\" is not an RFC 3339 time");
+      return std::nullopt;
+    }
+    return *t;
+  }
+
+  void Fail(std::string message) {
+    if (status_.ok()) status_ = Status::InvalidArgument(std::move(message));
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  std::string StringAt(const char* key) {
+    Poco::Dynamic::Var v = obj_.get(key);
+    if (!v.isString()) {
+      Fail(std::string("field \"") + key + "\" must be a string");
+      return {};
+    }
+    return v.extract<std::string>();
+  }
+
+  const Object& obj_;
+  Status status_;
+};
+
+void DecodeCreated(const Object& obj, FieldReader& r, Event* e) {
+  e->name = r.Required("name");
+  e->prefix = r.Required("prefix");
+  e->token_hash = r.Required("tokenHash");
+  if (!obj.has("expiresAt")) r.Fail("missing field \"expiresAt\"");
+  e->expires_at = r.OptionalTime("expiresAt");
+  auto scopes = obj.getArray("scopes");
+  if (!scopes) {
+    r.Fail("field \"scopes\" must be an array");
+    return;
+  }
+  for (size_t i = 0; i < scopes->size(); ++i) {
+    Poco::Dynamic::Var v = scopes->get(i);
+    if (!v.isString() || !IsKnownScope(v.extract<std::string>())) {
+      r.Fail("field \"scopes\" holds an unknown scope");
+      return;
+    }
+    e->scopes.push_back(v.extract<std::string>());
+  }
+  if (e->name.empty() || e->prefix.size() != 8) r.Fail("bad name or prefix");
+  if (!IsLowerHex64(e->token_hash)) r.Fail("field \"tokenHash\" is not a hex SHA-256");
+}
+
+void DecodeUsed(FieldReader& r, Event* e) {
+  e->outcome = r.Required("outcome");
+  if (e->outcome != "allowed" && e->outcome != "denied") {
+    r.Fail("field \"outcome\" must be \"allowed\" or \"denied\"");
+  }
+  e->scope = r.Optional("scope");
+  e->service = r.Optional("service");
+  e->ip = r.Optional("ip");
+  e->user_agent = r.Optional("userAgent");
+  e->action = r.Optional("action");
+  e->resource = r.Optional("resource");
+}
+
+}  // namespace
+
+const char* EventTypeName(EventType type) {
+  switch (type) {
+    case EventType::kCreated: return "token.created";
+    case EventType::kRevoked: return "token.revoked";
+    case EventType::kUsed: return "token.used";
+  }
+  return "unknown";
+}
+
+std::string EncodeEvent(const Event& e) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("schemaVersion").Int(Event::kSchemaVersion)
+      .Key("type").String(EventTypeName(e.type))
+      .Key("eventId").String(e.event_id)
+      .Key("occurredAt").String(FormatRfc3339(e.occurred_at))
+      .Key("tokenId").String(e.token_id)
+      .Key("userId").String(e.user_id);
+  switch (e.type) {
+    case EventType::kCreated:
+      w.Key("name").String(e.name).Key("prefix").String(e.prefix);
+      w.Key("tokenHash").String(e.token_hash).Key("scopes").StringArray(e.scopes);
+      w.Key("expiresAt");
+      if (e.expires_at) {
+        w.String(FormatRfc3339(*e.expires_at));
+      } else {
+        w.Null();
+      }
+      break;
+    case EventType::kRevoked:
+      w.Key("revokedBy").String(e.revoked_by);
+      if (e.reason) w.Key("reason").String(*e.reason);
+      break;
+    case EventType::kUsed:
+      w.Key("outcome").String(e.outcome);
+      if (e.reason) w.Key("reason").String(*e.reason);
+      if (e.scope) w.Key("scope").String(*e.scope);
+      if (e.service) w.Key("service").String(*e.service);
+      if (e.ip) w.Key("ip").String(*e.ip);
+      if (e.user_agent) w.Key("userAgent").String(*e.user_agent);
+      if (e.action) w.Key("action").String(*e.action);
+      if (e.resource) w.Key("resource").String(*e.resource);
+      break;
+  }
+  w.EndObject();
+  return w.Take();
+}
+
+StatusOr<Event> DecodeEvent(std::string_view json) {
+  Poco::JSON::Object::Ptr obj;
+  try {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var root = parser.parse(std::string(json));
+    obj = root.extract<Object::Ptr>();
+  } catch (const Poco::Exception&) {
+    // The parser's message may quote the record, which could hold anything: keep it out.
+    return Status::InvalidArgument("event is not valid JSON");
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("event is not a JSON object");
+  }
+  if (!obj) return Status::InvalidArgument("event is not a JSON object");
+
+  Event e;
+  try {
+    Poco::Dynamic::Var version = obj->get("schemaVersion");
+    if (!version.isInteger() || version.convert<int>() != Event::kSchemaVersion) {
+      return Status::InvalidArgument("field \"schemaVersion\" must be 1");
+    }
+    FieldReader r(*obj);
+    std::string type = r.Required("type");
+    if (type == "token.created") {
+      e.type = EventType::kCreated;
+    } else if (type == "token.revoked") {
+      e.type = EventType::kRevoked;
+    } else if (type == "token.used") {
+      e.type = EventType::kUsed;
+    } else if (r.status().ok()) {
+      return Status::InvalidArgument("unknown event type \"" + type + "\"");
+    }
+    e.event_id = r.Required("eventId");
+    e.token_id = r.Required("tokenId");
+    e.user_id = r.Required("userId");
+    auto occurred = r.OptionalTime("occurredAt");
+    if (!occurred) r.Fail("missing field \"occurredAt\"");
+    e.occurred_at = occurred.value_or(0);
+    e.reason = r.Optional("reason");
+    if (e.type == EventType::kCreated) DecodeCreated(*obj, r, &e);
+    if (e.type == EventType::kRevoked) e.revoked_by = r.Required("revokedBy");
+    if (e.type == EventType::kUsed) DecodeUsed(r, &e);
+    if (!r.status().ok()) return r.status();
+  } catch (const Poco::Exception&) {
+    return Status::InvalidArgument("event has a field of the wrong type");
+  }
+  if (!IsUuid(e.event_id) || !IsUuid(e.token_id)) {
+    return Status::InvalidArgument("eventId and tokenId must be UUIDs");
+  }
+  if (e.user_id.empty()) return Status::InvalidArgument("field \"userId\" is empty");
+  if (e.type == EventType::kUsed && e.outcome == "denied" && !e.reason) {
+    return Status::InvalidArgument("a denied use needs a \"reason\"");
+  }
+  return e;
+}
+
+}  // namespace wit

@@ -1,0 +1,112 @@
+#include "ledger/event_codec.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/random.h"
+#include "ledger/token.h"
+
+namespace wit {
+namespace {
+
+Event Created() {
+  Event e;
+  e.type = EventType::kCreated;
+  e.event_id = NewUuid();
+  e.occurred_at = 1795817820000;
+  e.token_id = NewUuid();
+  e.user_id = "alice";
+  e.name = "ci \"token\"\n";
+  e.prefix = "AbCdEfGh";
+  e.token_hash = HashToken("x");
+  e.scopes = {"repo:read", "repo:write"};
+  e.expires_at = 1795817820000 + 30 * kMsPerDay;
+  return e;
+}
+
+TEST(EventCodecTest, CreatedRoundTrips) {
+  Event e = Created();
+  std::string json = EncodeEvent(e);
+  EXPECT_NE(json.find("\"type\":\"token.created\""), std::string::npos);
+  EXPECT_NE(json.find("\"expiresAt\":\"2026-12-27T22:17:00.000Z\""), std::string::npos);
+  auto d = DecodeEvent(json);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->name, e.name);
+  EXPECT_EQ(d->scopes, e.scopes);
+  EXPECT_EQ(d->expires_at, e.expires_at);
+  EXPECT_EQ(d->token_hash, e.token_hash);
+  EXPECT_EQ(EncodeEvent(*d), json);
+}
+
+TEST(EventCodecTest, NeverExpiringIsNull) {
+  Event e = Created();
+  e.expires_at.reset();
+  std::string json = EncodeEvent(e);
+  EXPECT_NE(json.find("\"expiresAt\":null"), std::string::npos);
+  auto d = DecodeEvent(json);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->expires_at.has_value());
+}
+
+TEST(EventCodecTest, RevokedAndUsedRoundTrip) {
+  Event r = Created();
+  r.type = EventType::kRevoked;
+  r.revoked_by = "alice";
+  auto dr = DecodeEvent(EncodeEvent(r));
+  ASSERT_TRUE(dr.ok()) << dr.status().ToString();
+  EXPECT_EQ(dr->revoked_by, "alice");
+  EXPECT_EQ(EncodeEvent(r).find("tokenHash"), std::string::npos);
+
+  Event u = Created();
+  u.type = EventType::kUsed;
+  u.outcome = "denied";
+  u.reason = "insufficient_scope";
+  u.scope = "repo:admin";
+  u.service = "git";
+  u.ip = "10.0.0.1";
+  auto du = DecodeEvent(EncodeEvent(u));
+  ASSERT_TRUE(du.ok()) << du.status().ToString();
+  EXPECT_EQ(du->outcome, "denied");
+  EXPECT_EQ(du->reason, "insufficient_scope");
+  EXPECT_EQ(du->service, "git");
+  EXPECT_FALSE(du->user_agent.has_value());
+}
+
+TEST(EventCodecTest, RejectsBadRecords) {
+  std::string good = EncodeEvent(Created());
+  const char* bad[] = {
+      "",
+      "not json",
+      "[1,2]",
+      "{\"schemaVersion\":1}",
+      "{\"schemaVersion\":2,\"type\":\"token.created\"}",
+      "{\"schemaVersion\":1,\"type\":\"token.exploded\",\"eventId\":\"x\"}",
+  };
+  for (const char* b : bad) EXPECT_FALSE(DecodeEvent(b).ok()) << b;
+  EXPECT_FALSE(DecodeEvent(good.substr(0, good.size() / 2)).ok());
+
+  Event e = Created();
+  e.scopes = {"repo:everything"};
+  EXPECT_FALSE(DecodeEvent(EncodeEvent(e)).ok());
+  e = Created();
+  e.token_id = "not-a-uuid";
+  EXPECT_FALSE(DecodeEvent(EncodeEvent(e)).ok());
+  Event u = Created();
+  u.type = EventType::kUsed;
+  u.outcome = "maybe";
+  EXPECT_FALSE(DecodeEvent(EncodeEvent(u)).ok());
+  u.outcome = "denied";  // denied without a reason
+  EXPECT_FALSE(DecodeEvent(EncodeEvent(u)).ok());
+}
+
+TEST(EventCodecTest, WrongTypesAreRejectedNotThrown) {
+  std::string json = EncodeEvent(Created());
+  std::string wrong = json;
+  wrong.replace(wrong.find("\"userId\":\"alice\""), 16, "\"userId\":42");
+  EXPECT_FALSE(DecodeEvent(wrong).ok());
+  wrong = json;
+  wrong.replace(wrong.find("\"schemaVersion\":1"), 17, "\"schemaVersion\":\"1\"");
+  EXPECT_FALSE(DecodeEvent(wrong).ok());
+}
+
+}  // namespace
+}  // namespace wit

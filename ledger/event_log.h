@@ -1,0 +1,64 @@
+#ifndef WIT_LEDGER_EVENT_LOG_H_
+#define WIT_LEDGER_EVENT_LOG_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/status.h"
+
+namespace wit {
+
+// A log is one or more ordered streams of records: the embedded log has one ("log"); Kafka has
+// one per topic partition ("wit.tokens.lifecycle/0"). Offsets grow by one per record in a stream.
+struct LogPosition {
+  std::string stream;
+  uint64_t offset = 0;
+};
+
+// LogPositions maps each stream to the next offset to read in it (a stream that is absent is
+// read from its start).
+using LogPositions = std::map<std::string, uint64_t>;
+
+struct LogRecord {
+  std::string stream;
+  uint64_t offset = 0;
+  std::string payload;  // the event as stored: one JSON object
+};
+
+// LogReader reads records in stream order from a starting position. Not thread-safe: one
+// reader serves one consumer.
+class LogReader {
+ public:
+  virtual ~LogReader() = default;
+
+  // Read appends up to `max` of the next records to *out. When none are available it waits up
+  // to `wait` for some, then returns OK with *out unchanged.
+  virtual Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) = 0;
+};
+
+// EventLog is the ledger's source of truth. Implementations: EmbeddedEventLog (RocksDB under the
+// data dir) and, in production, Kafka. Thread-safe.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+
+  // Append writes `event` and returns its position once it is durable: a returned append
+  // survives a crash of the process. Unavailable if the log cannot be written now.
+  virtual StatusOr<LogPosition> Append(const Event& event) = 0;
+
+  // OpenReader returns a reader starting at `start`. The log must outlive the reader.
+  virtual StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) = 0;
+
+  // EndPositions returns, per stream, the offset the next appended record will get: a reader
+  // that has read up to these has seen everything durable when the call was made.
+  virtual StatusOr<LogPositions> EndPositions() = 0;
+};
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_EVENT_LOG_H_

@@ -1,0 +1,28 @@
+#ifndef WIT_LEDGER_TIME_UTIL_H_
+#define WIT_LEDGER_TIME_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// Milliseconds since the Unix epoch, UTC. All times inside the ledger are this type.
+using TimeMs = int64_t;
+
+// NowMs returns the wall-clock time.
+TimeMs NowMs();
+
+// FormatRfc3339 renders `ms` as RFC 3339 UTC with milliseconds: "2026-11-27T22:17:00.000Z".
+std::string FormatRfc3339(TimeMs ms);
+
+// ParseRfc3339 accepts "YYYY-MM-DDTHH:MM:SS[.fff...]Z" or with a "+HH:MM"/"-HH:MM" offset.
+StatusOr<TimeMs> ParseRfc3339(std::string_view text);
+
+constexpr TimeMs kMsPerDay = 86'400'000;
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_TIME_UTIL_H_

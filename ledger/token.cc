@@ -1,0 +1,103 @@
+#include "ledger/token.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+#include "ledger/random.h"
+
+namespace wit {
+namespace {
+
+constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kTokenTag = "wit_";
+
+bool IsBase62(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+std::array<uint32_t, 256> MakeCrcTable() {
+  std::array<uint32_t, 256> table{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+
+}  // namespace
+
+uint32_t Crc32(std::string_view data) {
+  static const std::array<uint32_t, 256> kTable = MakeCrcTable();
+  uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : data) c = kTable[(c ^ b) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+std::string Base62Fixed(uint64_t value, size_t width) {
+  std::string out(width, '0');
+  for (size_t i = width; i-- > 0;) {
+    out[i] = kBase62[value % 62];
+    value /= 62;
+  }
+  return out;
+}
+
+std::string RandomBase62(size_t n) {
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    std::string bytes = RandomBytes(n);
+    for (unsigned char b : bytes) {
+      // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
+      if (b < 248 && out.size() < n) out.push_back(kBase62[b % 62]);
+    }
+  }
+  return out;
+}
+
+GeneratedToken GenerateToken() {
+  GeneratedToken t;
+  t.prefix = RandomBase62(kTokenPrefixLength);
+  std::string body = std::string(kTokenTag) + t.prefix + "_" + RandomBase62(kTokenRandomLength);
+  t.plaintext = body + Base62Fixed(Crc32(body), kTokenChecksumLength);
+  t.hash = HashToken(t.plaintext);
+  return t;
+}
+
+Status CheckTokenFormat(std::string_view text) {
+  if (text.size() != kTokenLength || text.substr(0, kTokenTag.size()) != kTokenTag ||
+      text[kTokenTag.size() + kTokenPrefixLength] != '_') {
+    return Status::InvalidArgument("token does not have the wit_<prefix>_<random> layout");
+  }
+  for (size_t i = kTokenTag.size(); i < text.size(); ++i) {
+    if (i == kTokenTag.size() + kTokenPrefixLength) continue;
+    if (!IsBase62(text[i])) return Status::InvalidArgument("token has a non-base62 character");
+  }
+  std::string_view body = text.substr(0, kTokenLength - kTokenChecksumLength);
+  if (Base62Fixed(Crc32(body), kTokenChecksumLength) != text.substr(body.size())) {
+    return Status::InvalidArgument("token checksum does not match");
+  }
+  return Status::OK();
+}
+
+std::string_view TokenPrefix(std::string_view token) {
+  return token.substr(kTokenTag.size(), kTokenPrefixLength);
+}
+
+std::string HashToken(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+}  // namespace wit

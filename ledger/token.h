@@ -1,0 +1,52 @@
+#ifndef WIT_LEDGER_TOKEN_H_
+#define WIT_LEDGER_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// A personal access token: "wit_<prefix>_<random><checksum>", where prefix is 8 base62
+// characters, random 32 base62 characters from a CSPRNG and checksum 6 base62 characters of
+// CRC32 over everything before it. Only the hash of the whole string is ever stored.
+constexpr size_t kTokenPrefixLength = 8;
+constexpr size_t kTokenRandomLength = 32;
+constexpr size_t kTokenChecksumLength = 6;
+constexpr size_t kTokenLength =
+    4 + kTokenPrefixLength + 1 + kTokenRandomLength + kTokenChecksumLength;
+
+struct GeneratedToken {
+  std::string plaintext;  // shown to the user once, never stored
+  std::string prefix;
+  std::string hash;  // lowercase hex SHA-256 of plaintext
+};
+
+// GenerateToken draws a fresh token from OpenSSL's CSPRNG.
+GeneratedToken GenerateToken();
+
+// RandomBase62 returns `n` base62 characters drawn uniformly from the CSPRNG.
+std::string RandomBase62(size_t n);
+
+// CheckTokenFormat returns OK if `text` has the token layout and a correct checksum, and
+// InvalidArgument (a "malformed" token) otherwise. It needs no storage: a scanner can use it
+// to tell a real token from noise.
+Status CheckTokenFormat(std::string_view text);
+
+// TokenPrefix returns the 8-character prefix of a well-formed token.
+std::string_view TokenPrefix(std::string_view token);
+
+// HashToken returns the lowercase hex SHA-256 of `text` (OpenSSL EVP).
+std::string HashToken(std::string_view text);
+
+// Crc32 is the IEEE 802.3 CRC-32 (the one zlib and PNG use).
+uint32_t Crc32(std::string_view data);
+
+// Base62Fixed renders `value` as exactly `width` base62 digits, most significant first.
+std::string Base62Fixed(uint64_t value, size_t width);
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_TOKEN_H_
