@@ -1,0 +1,51 @@
+#ifndef WIT_PROJECTOR_PROJECTOR_H_
+#define WIT_PROJECTOR_PROJECTOR_H_
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "ledger/event_log.h"
+#include "projector/token_view.h"
+
+namespace wit {
+
+// Projector runs one thread that reads the event log from the view's stored position and
+// applies every record to the view. A record it cannot decode is skipped and counted. A
+// failing view write or log read is logged and retried; it never ends the thread.
+//
+//   Projector p(&log, &view);
+//   if (Status s = p.Start(); !s.ok()) ...
+//   view.WaitApplied(position, 5s);
+//   p.Stop();
+class Projector {
+ public:
+  Projector(EventLog* log, TokenView* view) : log_(log), view_(view) {}
+  ~Projector() { Stop(); }
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
+
+  // Start opens a reader at the view's positions and starts applying.
+  Status Start();
+
+  // Stop ends the thread after the batch in hand. Idempotent.
+  void Stop();
+
+  uint64_t applied() const { return applied_.load(); }
+  uint64_t skipped() const { return skipped_.load(); }
+
+ private:
+  void Run();
+
+  EventLog* log_;
+  TokenView* view_;
+  std::unique_ptr<LogReader> reader_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> applied_{0};
+  std::atomic<uint64_t> skipped_{0};
+};
+
+}  // namespace wit
+
+#endif  // WIT_PROJECTOR_PROJECTOR_H_

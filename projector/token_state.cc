@@ -1,0 +1,156 @@
+#include "projector/token_state.h"
+
+#include <cstring>
+
+namespace wit {
+namespace {
+
+void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
+void PutI64(std::string* out, int64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void PutString(std::string* out, const std::string& s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out->append(s);
+}
+void PutOptTime(std::string* out, const std::optional<TimeMs>& t) {
+  out->push_back(t ? 1 : 0);
+  PutI64(out, t.value_or(0));
+}
+
+// Reader walks an encoded state; any read past the end marks it bad.
+class Reader {
+ public:
+  explicit Reader(const std::string& s) : s_(s) {}
+  uint32_t U32() {
+    uint32_t v = 0;
+    if (Take(4)) std::memcpy(&v, s_.data() + pos_ - 4, 4);
+    return v;
+  }
+  int64_t I64() {
+    int64_t v = 0;
+    if (Take(8)) std::memcpy(&v, s_.data() + pos_ - 8, 8);
+    return v;
+  }
+  std::string String() {
+    uint32_t n = U32();
+    if (!Take(n)) return {};
+    return s_.substr(pos_ - n, n);
+  }
+  std::optional<TimeMs> OptTime() {
+    if (!Take(1)) return std::nullopt;
+    bool present = s_[pos_ - 1] != 0;
+    int64_t v = I64();
+    return present ? std::optional<TimeMs>(v) : std::nullopt;
+  }
+  bool ok() const { return ok_ && pos_ == s_.size(); }
+
+ private:
+  bool Take(size_t n) {
+    if (!ok_ || s_.size() - pos_ < n) {
+      ok_ = false;
+      return false;
+    }
+    pos_ += n;
+    return true;
+  }
+  const std::string& s_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+constexpr char kStateVersion = 1;
+
+}  // namespace
+
+bool TokenState::operator==(const TokenState& o) const {
+  return id == o.id && user_id == o.user_id && name == o.name && prefix == o.prefix &&
+         token_hash == o.token_hash && scopes == o.scopes && created_at == o.created_at &&
+         expires_at == o.expires_at && last_used_at == o.last_used_at &&
+         revoked_at == o.revoked_at && revoked_by == o.revoked_by;
+}
+
+const char* StatusName(TokenStatus status) {
+  switch (status) {
+    case TokenStatus::kActive: return "active";
+    case TokenStatus::kRevoked: return "revoked";
+    case TokenStatus::kExpired: return "expired";
+  }
+  return "active";
+}
+
+TokenStatus StatusAt(const TokenState& token, TimeMs now) {
+  if (token.revoked_at) return TokenStatus::kRevoked;
+  if (token.expires_at && *token.expires_at <= now) return TokenStatus::kExpired;
+  return TokenStatus::kActive;
+}
+
+std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& e) {
+  if (e.type == EventType::kCreated) {
+    if (state) return state;
+    TokenState t;
+    t.id = e.token_id;
+    t.user_id = e.user_id;
+    t.name = e.name;
+    t.prefix = e.prefix;
+    t.token_hash = e.token_hash;
+    t.scopes = e.scopes;
+    t.created_at = e.occurred_at;
+    t.expires_at = e.expires_at;
+    return t;
+  }
+  if (!state || state->user_id != e.user_id) return state;
+  if (e.type == EventType::kRevoked) {
+    if (!state->revoked_at) {
+      state->revoked_at = e.occurred_at;
+      state->revoked_by = e.revoked_by;
+    }
+  } else if (e.type == EventType::kUsed && e.outcome == "allowed") {
+    if (!state->last_used_at || *state->last_used_at < e.occurred_at) {
+      state->last_used_at = e.occurred_at;
+    }
+  }
+  return state;
+}
+
+std::string EncodeTokenState(const TokenState& t) {
+  std::string out;
+  out.reserve(256);
+  out.push_back(kStateVersion);
+  PutString(&out, t.id);
+  PutString(&out, t.user_id);
+  PutString(&out, t.name);
+  PutString(&out, t.prefix);
+  PutString(&out, t.token_hash);
+  PutU32(&out, static_cast<uint32_t>(t.scopes.size()));
+  for (const auto& s : t.scopes) PutString(&out, s);
+  PutI64(&out, t.created_at);
+  PutOptTime(&out, t.expires_at);
+  PutOptTime(&out, t.last_used_at);
+  PutOptTime(&out, t.revoked_at);
+  PutString(&out, t.revoked_by);
+  return out;
+}
+
+StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
+  if (bytes.empty() || bytes[0] != kStateVersion) {
+    return Status::Internal("view record has an unknown version");
+  }
+  std::string rest = bytes.substr(1);
+  Reader r(rest);
+  TokenState t;
+  t.id = r.String();
+  t.user_id = r.String();
+  t.name = r.String();
+  t.prefix = r.String();
+  t.token_hash = r.String();
+  uint32_t n = r.U32();
+  for (uint32_t i = 0; i < n && i < 16; ++i) t.scopes.push_back(r.String());
+  t.created_at = r.I64();
+  t.expires_at = r.OptTime();
+  t.last_used_at = r.OptTime();
+  t.revoked_at = r.OptTime();
+  t.revoked_by = r.String();
+  if (!r.ok() || n > 16) return Status::Internal("view record is damaged");
+  return t;
+}
+
+}  // namespace wit

@@ -1,0 +1,54 @@
+#ifndef WIT_PROJECTOR_TOKEN_STATE_H_
+#define WIT_PROJECTOR_TOKEN_STATE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/status.h"
+#include "ledger/time_util.h"
+
+namespace wit {
+
+// TokenState is everything the ledger knows of one token, folded from its events.
+struct TokenState {
+  std::string id;
+  std::string user_id;
+  std::string name;
+  std::string prefix;
+  std::string token_hash;
+  std::vector<std::string> scopes;
+  TimeMs created_at = 0;
+  std::optional<TimeMs> expires_at;
+  std::optional<TimeMs> last_used_at;
+  std::optional<TimeMs> revoked_at;
+  std::string revoked_by;
+
+  bool operator==(const TokenState& o) const;
+};
+
+enum class TokenStatus { kActive, kRevoked, kExpired };
+
+// StatusName returns "active", "revoked" or "expired".
+const char* StatusName(TokenStatus status);
+
+// StatusAt says what `token` is at time `now`: revoked wins over expired.
+TokenStatus StatusAt(const TokenState& token, TimeMs now);
+
+// ApplyEvent is the projector's fold: the state of a token after `event`, given its state
+// before (nullopt: no such token yet). Pure and idempotent: applying the same event twice gives
+// the same state as once. The rules:
+//  - token.created makes the token; a second created for the same id changes nothing.
+//  - token.revoked marks it revoked at occurredAt; the first revocation wins.
+//  - token.used with outcome "allowed" moves lastUsedAt forward (never back).
+//  - an event for an unknown token, or whose userId is not the token's, changes nothing.
+std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& event);
+
+// EncodeTokenState / DecodeTokenState give the compact binary form stored in the view.
+std::string EncodeTokenState(const TokenState& token);
+StatusOr<TokenState> DecodeTokenState(const std::string& bytes);
+
+}  // namespace wit
+
+#endif  // WIT_PROJECTOR_TOKEN_STATE_H_

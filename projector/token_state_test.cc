@@ -1,0 +1,94 @@
+#include "projector/token_state.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/random.h"
+#include "ledger/token.h"
+
+namespace wit {
+namespace {
+
+Event MakeEvent(EventType type, const std::string& token_id, TimeMs at) {
+  Event e;
+  e.type = type;
+  e.event_id = NewUuid();
+  e.token_id = token_id;
+  e.user_id = "alice";
+  e.occurred_at = at;
+  if (type == EventType::kCreated) {
+    e.name = "ci";
+    e.prefix = "ABCDEFGH";
+    e.token_hash = HashToken("t");
+    e.scopes = {"repo:read"};
+  }
+  if (type == EventType::kRevoked) e.revoked_by = "alice";
+  if (type == EventType::kUsed) e.outcome = "allowed";
+  return e;
+}
+
+TEST(TokenStateTest, CreateRevokeUseFold) {
+  std::string id = NewUuid();
+  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kCreated, id, 1000));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->created_at, 1000);
+  EXPECT_EQ(StatusAt(*s, 2000), TokenStatus::kActive);
+  s = ApplyEvent(s, MakeEvent(EventType::kUsed, id, 3000));
+  EXPECT_EQ(s->last_used_at, 3000);
+  s = ApplyEvent(s, MakeEvent(EventType::kUsed, id, 2500));  // late arrival: never moves back
+  EXPECT_EQ(s->last_used_at, 3000);
+  s = ApplyEvent(s, MakeEvent(EventType::kRevoked, id, 4000));
+  EXPECT_EQ(s->revoked_at, 4000);
+  s = ApplyEvent(s, MakeEvent(EventType::kRevoked, id, 5000));  // first revocation wins
+  EXPECT_EQ(s->revoked_at, 4000);
+  EXPECT_EQ(StatusAt(*s, 6000), TokenStatus::kRevoked);
+}
+
+TEST(TokenStateTest, ApplyingTwiceChangesNothing) {
+  std::string id = NewUuid();
+  std::vector<Event> events = {MakeEvent(EventType::kCreated, id, 1),
+                               MakeEvent(EventType::kUsed, id, 2),
+                               MakeEvent(EventType::kRevoked, id, 3)};
+  std::optional<TokenState> once, twice;
+  for (const auto& e : events) once = ApplyEvent(once, e);
+  for (const auto& e : events) twice = ApplyEvent(ApplyEvent(twice, e), e);
+  ASSERT_TRUE(once && twice);
+  EXPECT_TRUE(*once == *twice);
+}
+
+TEST(TokenStateTest, IgnoresOrphansForeignUsersAndDeniedUses) {
+  std::string id = NewUuid();
+  EXPECT_FALSE(ApplyEvent(std::nullopt, MakeEvent(EventType::kRevoked, id, 1)));
+  EXPECT_FALSE(ApplyEvent(std::nullopt, MakeEvent(EventType::kUsed, id, 1)));
+  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kCreated, id, 1));
+  Event foreign = MakeEvent(EventType::kRevoked, id, 2);
+  foreign.user_id = "mallory";
+  EXPECT_FALSE(ApplyEvent(s, foreign)->revoked_at);
+  Event denied = MakeEvent(EventType::kUsed, id, 2);
+  denied.outcome = "denied";
+  denied.reason = "insufficient_scope";
+  EXPECT_FALSE(ApplyEvent(s, denied)->last_used_at);
+}
+
+TEST(TokenStateTest, ExpiryIsComputedAtQueryTime) {
+  Event c = MakeEvent(EventType::kCreated, NewUuid(), 1000);
+  c.expires_at = 5000;
+  auto s = ApplyEvent(std::nullopt, c);
+  EXPECT_EQ(StatusAt(*s, 4999), TokenStatus::kActive);
+  EXPECT_EQ(StatusAt(*s, 5000), TokenStatus::kExpired);
+}
+
+TEST(TokenStateTest, EncodingRoundTripsAndRejectsDamage) {
+  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kCreated, NewUuid(), 1));
+  s->expires_at = 99;
+  s->revoked_at = 7;
+  s->revoked_by = "alice";
+  std::string bytes = EncodeTokenState(*s);
+  auto d = DecodeTokenState(bytes);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(*d == *s);
+  EXPECT_FALSE(DecodeTokenState(bytes.substr(0, bytes.size() - 1)).ok());
+  EXPECT_FALSE(DecodeTokenState("").ok());
+}
+
+}  // namespace
+}  // namespace wit

@@ -1,0 +1,188 @@
+#include "projector/token_view.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "ledger/event_codec.h"
+#include "ledger/logging.h"
+
+namespace wit {
+namespace {
+
+constexpr char kPositionPrefix[] = "pos/";
+
+std::string UserKey(const std::string& user, const std::string& id) {
+  std::string k = "u/" + user;
+  k.push_back('\0');
+  return k + id;
+}
+
+std::string EncodeOffset(uint64_t v) {
+  std::string s(8, '\0');
+  std::memcpy(s.data(), &v, 8);
+  return s;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) return Status::FailedPrecondition("cannot open view " + dir + ": " + s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  LogPositions positions;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(kPositionPrefix); it->Valid() && it->key().starts_with(kPositionPrefix);
+       it->Next()) {
+    uint64_t v = 0;
+    if (it->value().size() == 8) std::memcpy(&v, it->value().data(), 8);
+    positions[it->key().ToString().substr(sizeof(kPositionPrefix) - 1)] = v;
+  }
+  it.reset();
+  return std::unique_ptr<TokenView>(new TokenView(std::move(db), std::move(positions)));
+}
+
+TokenView::TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions)
+    : db_(std::move(db)), positions_(std::move(positions)) {}
+
+TokenView::~TokenView() {
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats) {
+  LogPositions next = Positions();
+  // States touched by this batch, so several events for one token fold in memory first.
+  std::unordered_map<std::string, std::optional<TokenState>> touched;
+  rocksdb::WriteBatch batch;
+  for (const LogRecord& rec : records) {
+    uint64_t& pos = next[rec.stream];
+    if (rec.offset < pos) {
+      ++stats->already;
+      continue;
+    }
+    pos = rec.offset + 1;
+    StatusOr<Event> event = DecodeEvent(rec.payload);
+    if (!event.ok()) {
+      ++stats->skipped;
+      LogWarn("projector: skipped record " + rec.stream + "@" + std::to_string(rec.offset) +
+              ": " + event.status().message());
+      continue;
+    }
+    auto found = touched.find(event->token_id);
+    if (found == touched.end()) {
+      StatusOr<TokenState> current = GetById(event->token_id);
+      std::optional<TokenState> before;
+      if (current.ok()) {
+        before = std::move(*current);
+      } else if (current.status().code() != Status::Code::kNotFound) {
+        return current.status();
+      }
+      found = touched.emplace(event->token_id, std::move(before)).first;
+    }
+    bool existed = found->second.has_value();
+    found->second = ApplyEvent(std::move(found->second), *event);
+    if (!existed && found->second) {
+      const TokenState& t = *found->second;
+      batch.Put("h/" + t.token_hash, t.id);
+      batch.Put("p/" + t.prefix, t.id);
+      batch.Put(UserKey(t.user_id, t.id), "");
+    }
+    ++stats->applied;
+  }
+  for (const auto& [id, state] : touched) {
+    if (state) batch.Put("t/" + id, EncodeTokenState(*state));
+  }
+  for (const auto& [stream, offset] : next) {
+    batch.Put(kPositionPrefix + stream, EncodeOffset(offset));
+  }
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return Status::Unavailable("view write failed: " + s.ToString());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    positions_ = std::move(next);
+  }
+  applied_cv_.notify_all();
+  return Status::OK();
+}
+
+LogPositions TokenView::Positions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return positions_;
+}
+
+bool TokenView::WaitApplied(const LogPosition& pos, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return applied_cv_.wait_for(lock, timeout, [&] {
+    auto it = positions_.find(pos.stream);
+    return it != positions_.end() && it->second > pos.offset;
+  });
+}
+
+bool TokenView::CaughtUpWith(const LogPositions& end) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [stream, offset] : end) {
+    if (offset == 0) continue;
+    auto it = positions_.find(stream);
+    if (it == positions_.end() || it->second < offset) return false;
+  }
+  return true;
+}
+
+StatusOr<TokenState> TokenView::GetById(const std::string& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), "t/" + id, &value);
+  if (s.IsNotFound()) return Status::NotFound("no token " + id);
+  if (!s.ok()) return Status::Unavailable("view read failed: " + s.ToString());
+  return DecodeTokenState(value);
+}
+
+StatusOr<TokenState> TokenView::GetByHash(const std::string& hash) const {
+  std::string id;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), "h/" + hash, &id);
+  if (s.IsNotFound()) return Status::NotFound("no token with that hash");
+  if (!s.ok()) return Status::Unavailable("view read failed: " + s.ToString());
+  return GetById(id);
+}
+
+bool TokenView::PrefixTaken(const std::string& prefix) const {
+  std::string id;
+  return !db_->Get(rocksdb::ReadOptions(), "p/" + prefix, &id).IsNotFound();
+}
+
+std::vector<TokenState> TokenView::ListByUser(const std::string& user_id) const {
+  std::vector<TokenState> out;
+  std::string start = UserKey(user_id, "");
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    auto t = GetById(it->key().ToString().substr(start.size()));
+    if (t.ok()) out.push_back(std::move(*t));
+  }
+  std::sort(out.begin(), out.end(), [](const TokenState& a, const TokenState& b) {
+    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+  });
+  return out;
+}
+
+std::vector<TokenState> TokenView::ListAll() const {
+  std::vector<TokenState> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("t/"); it->Valid() && it->key().starts_with("t/"); it->Next()) {
+    auto t = DecodeTokenState(it->value().ToString());
+    if (t.ok()) out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+}  // namespace wit

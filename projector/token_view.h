@@ -1,0 +1,77 @@
+#ifndef WIT_PROJECTOR_TOKEN_VIEW_H_
+#define WIT_PROJECTOR_TOKEN_VIEW_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ledger/event_log.h"
+#include "ledger/status.h"
+#include "projector/token_state.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace wit {
+
+// TokenView is the RocksDB read model of the ledger: tokens by id, by hash, by prefix and per
+// user, plus the log position applied so far. Apply is called by one thread (the projector);
+// queries and waits may come from any thread.
+//
+// Layout: "t/<id>" → encoded TokenState, "h/<hash>" → id, "p/<prefix>" → id,
+// "u/<user>\0<id>" → "", "pos/<stream>" → next offset (8 bytes, little-endian).
+class TokenView {
+ public:
+  // Open opens or creates the view in `dir`. A view that is missing is simply empty: the
+  // projector then rebuilds it from the start of the log.
+  static StatusOr<std::unique_ptr<TokenView>> Open(const std::string& dir);
+  ~TokenView();
+  TokenView(const TokenView&) = delete;
+  TokenView& operator=(const TokenView&) = delete;
+
+  struct ApplyStats {
+    size_t applied = 0;  // records folded into the view
+    size_t skipped = 0;  // records that could not be decoded (counted, logged, never fatal)
+    size_t already = 0;  // records at or below the stored position (re-deliveries)
+  };
+
+  // Apply folds `records` into the view with ApplyEvent and writes the result and the new
+  // positions in one WriteBatch, so data and position never disagree after a crash.
+  Status Apply(const std::vector<LogRecord>& records, ApplyStats* stats);
+
+  // Positions returns the next offset to read per stream.
+  LogPositions Positions() const;
+
+  // WaitApplied blocks until `pos` has been applied or `timeout` passes; returns whether it was.
+  bool WaitApplied(const LogPosition& pos, std::chrono::milliseconds timeout) const;
+
+  // CaughtUpWith reports whether every stream in `end` has been applied up to its offset.
+  bool CaughtUpWith(const LogPositions& end) const;
+
+  StatusOr<TokenState> GetById(const std::string& id) const;
+  StatusOr<TokenState> GetByHash(const std::string& hash) const;
+  bool PrefixTaken(const std::string& prefix) const;
+
+  // ListByUser returns the user's tokens, newest first.
+  std::vector<TokenState> ListByUser(const std::string& user_id) const;
+
+  // ListAll returns every token, ordered by id (for comparing a view with a rebuild).
+  std::vector<TokenState> ListAll() const;
+
+ private:
+  explicit TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable applied_cv_;
+  LogPositions positions_;
+};
+
+}  // namespace wit
+
+#endif  // WIT_PROJECTOR_TOKEN_VIEW_H_
