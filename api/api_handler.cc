@@ -1,0 +1,305 @@
+#include "api/api_handler.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include "api/request_parsing.h"
+#include "ledger/json_writer.h"
+#include "ledger/logging.h"
+#include "ledger/scopes.h"
+
+namespace wit {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  bool close = false;
+};
+
+const char* CodeName(int status) {
+  switch (status) {
+    case 400: return "invalid_argument";
+    case 401: return "unauthenticated";
+    case 403: return "permission_denied";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "payload_too_large";
+    case 503: return "unavailable";
+    default: return "internal";
+  }
+}
+
+Reply Error(int status, const std::string& message) {
+  JsonWriter w;
+  w.BeginObject().Key("error").BeginObject();
+  w.Key("code").String(CodeName(status)).Key("message").String(message);
+  w.EndObject().EndObject();
+  return {status, w.Take()};
+}
+
+Reply FromStatus(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kInvalidArgument: return Error(400, s.message());
+    case Status::Code::kUnauthenticated: return Error(401, s.message());
+    case Status::Code::kPermissionDenied: return Error(403, s.message());
+    case Status::Code::kNotFound: return Error(404, s.message());
+    case Status::Code::kUnavailable: return Error(503, s.message());
+    default: return Error(500, "internal error");
+  }
+}
+
+std::string OptTime(const std::optional<TimeMs>& t) {
+  return t ? FormatRfc3339(*t) : std::string();
+}
+
+void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext) {
+  w.BeginObject();
+  w.Key("id").String(t.id).Key("name").String(t.name).Key("prefix").String(t.prefix);
+  w.Key("scopes").StringArray(t.scopes);
+  w.Key("createdAt").String(FormatRfc3339(t.created_at));
+  for (auto [key, value] : {std::pair{"expiresAt", &t.expires_at},
+                            std::pair{"lastUsedAt", &t.last_used_at},
+                            std::pair{"revokedAt", &t.revoked_at}}) {
+    w.Key(key);
+    if (*value) {
+      w.String(OptTime(*value));
+    } else {
+      w.Null();
+    }
+  }
+  w.Key("status").String(StatusName(StatusAt(t, now)));
+  if (plaintext) w.Key("token").String(*plaintext);
+  w.EndObject();
+}
+
+Reply TokenReply(int status, const TokenState& t, const std::string* plaintext = nullptr) {
+  JsonWriter w;
+  WriteToken(w, t, NowMs(), plaintext);
+  return {status, w.Take()};
+}
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit ApiHandler(const ApiContext& context) : ctx_(context) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    std::string route = "unmatched";
+    Reply reply;
+    try {
+      reply = Route(request, &route);
+    } catch (const Poco::Exception& ex) {
+      LogError("http: " + ex.displayText());
+      reply = Error(500, "internal error");
+    } catch (const std::exception& ex) {
+      LogError(std::string("http: ") + ex.what());
+      reply = Error(500, "internal error");
+    }
+    ctx_.metrics->Increment("wit_http_requests_total",
+                            {{"route", route}, {"status", std::to_string(reply.status)}});
+    try {
+      response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(reply.status));
+      response.setContentType(reply.content_type);
+      if (reply.status == 503) response.set("Retry-After", "1");
+      if (reply.status == 405) response.set("Allow", allow_);
+      // A body left unread would be taken for the next request on this connection.
+      bool has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||
+                      request.getChunkedTransferEncoding();
+      if (reply.close || (has_body && !body_read_)) response.setKeepAlive(false);
+      response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+      response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+    } catch (const Poco::Exception&) {
+      // The client went away; nothing to answer.
+    }
+  }
+
+ private:
+  Reply Route(HTTPServerRequest& request, std::string* route) {
+    Poco::URI uri(request.getURI());
+    const std::string path = uri.getPath();
+    const std::string& method = request.getMethod();
+
+    if (path == "/healthz") return Only(method, "GET", route, "/healthz", [] {
+      return Reply{200, "{\"status\":\"ok\"}"};
+    });
+    if (path == "/readyz") return Only(method, "GET", route, "/readyz", [&] {
+      return ctx_.ready() ? Reply{200, "{\"status\":\"ready\"}"}
+                          : Error(503, "the view is still catching up with the event log");
+    });
+    if (path == "/metrics") return Only(method, "GET", route, "/metrics", [&] {
+      return Reply{200, ctx_.metrics->Render(), "text/plain; version=0.0.4"};
+    });
+    if (path == "/api/tokens/scopes") {
+      return Only(method, "GET", route, "/api/tokens/scopes", [] { return Scopes(); });
+    }
+    if (path == "/api/tokens/verify") {
+      return Only(method, "POST", route, "/api/tokens/verify", [&] { return Verify(request); });
+    }
+    if (path == "/api/tokens" || path == "/api/tokens/") {
+      *route = "/api/tokens";
+      allow_ = "GET, POST";
+      if (method == "GET") return List(request, uri);
+      if (method == "POST") return Create(request);
+      return Error(405, "use GET or POST on /api/tokens");
+    }
+    const std::string kItem = "/api/tokens/";
+    if (path.compare(0, kItem.size(), kItem) == 0 &&
+        path.find('/', kItem.size()) == std::string::npos) {
+      *route = "/api/tokens/{id}";
+      allow_ = "GET, DELETE";
+      std::string id = path.substr(kItem.size());
+      if (method == "GET") return Item(request, id, false);
+      if (method == "DELETE") return Item(request, id, true);
+      return Error(405, "use GET or DELETE on /api/tokens/{id}");
+    }
+    return Error(404, "no such route: " + path);
+  }
+
+  template <typename F>
+  Reply Only(const std::string& method, const char* allowed, std::string* route,
+             const char* name, F serve) {
+    *route = name;
+    allow_ = allowed;
+    if (method != allowed) return Error(405, std::string("use ") + allowed + " on " + name);
+    return serve();
+  }
+
+  // Authorize returns the principal if the request carries a valid session of `kind`.
+  StatusOr<Principal> Authorize(HTTPServerRequest& request, Principal::Kind kind) {
+    StatusOr<Principal> who = ctx_.sessions->Authenticate(request.get("Authorization", ""));
+    if (!who.ok()) return who;
+    if (who->kind != kind) {
+      return Status::PermissionDenied(kind == Principal::Kind::kUser
+                                          ? "a service credential cannot manage tokens"
+                                          : "only a service credential may verify tokens");
+    }
+    return who;
+  }
+
+  // ReadBody reads at most kMaxBodyBytes; past that the answer is 413 and the connection
+  // closes, since the rest of the body is never read.
+  StatusOr<std::string> ReadBody(HTTPServerRequest& request, Reply* too_large) {
+    if (request.hasContentLength() &&
+        request.getContentLength64() > static_cast<int64_t>(kMaxBodyBytes)) {
+      *too_large = Error(413, "request body is larger than 64 KiB");
+      too_large->close = true;
+      return Status::InvalidArgument("too large");
+    }
+    body_read_ = true;
+    std::string body;
+    body.resize(kMaxBodyBytes + 1);
+    std::istream& in = request.stream();
+    in.read(body.data(), static_cast<std::streamsize>(body.size()));
+    body.resize(static_cast<size_t>(in.gcount()));
+    if (body.size() > kMaxBodyBytes) {
+      *too_large = Error(413, "request body is larger than 64 KiB");
+      too_large->close = true;
+      return Status::InvalidArgument("too large");
+    }
+    return body;
+  }
+
+  static Reply Scopes() {
+    JsonWriter w;
+    w.BeginObject().Key("scopes").BeginArray();
+    for (const ScopeInfo& s : AllScopes()) {
+      w.BeginObject().Key("name").String(s.name).Key("group").String(s.group);
+      w.Key("description").String(s.description).EndObject();
+    }
+    w.EndArray().EndObject();
+    return {200, w.Take()};
+  }
+
+  Reply Create(HTTPServerRequest& request) {
+    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    if (!who.ok()) return FromStatus(who.status());
+    Reply too_large;
+    StatusOr<std::string> body = ReadBody(request, &too_large);
+    if (!body.ok()) return too_large;
+    StatusOr<CreateRequest> req = ParseCreateRequest(*body);
+    if (!req.ok()) return FromStatus(req.status());
+    StatusOr<CreatedToken> created = ctx_.service->Create(who->name, *req);
+    if (!created.ok()) return FromStatus(created.status());
+    return TokenReply(201, created->token, &created->plaintext);
+  }
+
+  Reply List(HTTPServerRequest& request, const Poco::URI& uri) {
+    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    if (!who.ok()) return FromStatus(who.status());
+    std::string status = "active";
+    for (const auto& [key, value] : uri.getQueryParameters()) {
+      if (key == "status") status = value;
+    }
+    StatusOr<std::vector<TokenState>> tokens = ctx_.service->List(who->name, status);
+    if (!tokens.ok()) return FromStatus(tokens.status());
+    JsonWriter w;
+    TimeMs now = NowMs();
+    w.BeginObject().Key("tokens").BeginArray();
+    for (const auto& t : *tokens) WriteToken(w, t, now, nullptr);
+    w.EndArray().EndObject();
+    return {200, w.Take()};
+  }
+
+  Reply Item(HTTPServerRequest& request, const std::string& id, bool revoke) {
+    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    if (!who.ok()) return FromStatus(who.status());
+    StatusOr<TokenState> t =
+        revoke ? ctx_.service->Revoke(who->name, id) : ctx_.service->Get(who->name, id);
+    if (!t.ok()) return FromStatus(t.status());
+    return TokenReply(200, *t);
+  }
+
+  Reply Verify(HTTPServerRequest& request) {
+    StatusOr<Principal> who = Authorize(request, Principal::Kind::kService);
+    if (!who.ok()) return FromStatus(who.status());
+    Reply too_large;
+    StatusOr<std::string> body = ReadBody(request, &too_large);
+    if (!body.ok()) return too_large;
+    StatusOr<VerifyRequest> req = ParseVerifyRequest(*body);
+    if (!req.ok()) return FromStatus(req.status());
+    StatusOr<VerifyResult> result = ctx_.service->Verify(who->name, *req);
+    if (!result.ok()) {
+      ctx_.metrics->Increment("wit_verify_total", {{"result", "error"}});
+      return FromStatus(result.status());
+    }
+    ctx_.metrics->Increment("wit_verify_total",
+                            {{"result", result->active ? "active" : result->reason}});
+    JsonWriter w;
+    w.BeginObject().Key("active").Bool(result->active);
+    if (result->active) {
+      const TokenState& t = result->token;
+      w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
+      w.Key("prefix").String(t.prefix).Key("scopes").StringArray(t.scopes);
+      w.Key("expiresAt");
+      if (t.expires_at) {
+        w.String(FormatRfc3339(*t.expires_at));
+      } else {
+        w.Null();
+      }
+    } else {
+      w.Key("reason").String(result->reason);
+    }
+    w.EndObject();
+    return {200, w.Take()};
+  }
+
+  const ApiContext& ctx_;
+  std::string allow_;
+  bool body_read_ = false;
+};
+
+}  // namespace
+
+Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest&) {
+  return new ApiHandler(context_);
+}
+
+}  // namespace wit

@@ -1,0 +1,152 @@
+#include "api/ledger_server.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "api/api_handler.h"
+#include "ledger/embedded_event_log.h"
+#include "ledger/logging.h"
+
+namespace wit {
+namespace {
+
+// Poco's default pool holds 16 threads; the server needs one per busy keep-alive connection.
+Poco::ThreadPool& HttpThreadPool(int max_threads) {
+  static Poco::ThreadPool pool(4, max_threads, 60);
+  return pool;
+}
+
+}  // namespace
+
+StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  std::string port = listen.substr(colon + 1);
+  if (host.empty() || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return Status::InvalidArgument("--listen must be HOST:PORT, got \"" + listen + "\"");
+  }
+  return std::pair{host, static_cast<uint16_t>(std::stoi(port))};
+}
+
+LedgerServer::LedgerServer(LedgerServerOptions options) : options_(std::move(options)) {}
+
+LedgerServer::~LedgerServer() { Shutdown(); }
+
+Status LedgerServer::Start() {
+  namespace fs = std::filesystem;
+  StatusOr<std::pair<std::string, uint16_t>> listen = ParseListen(options_.listen);
+  if (!listen.ok()) return listen.status();
+  std::error_code ec;
+  fs::create_directories(options_.data_dir, ec);
+  if (ec) {
+    return Status::FailedPrecondition("cannot create data dir " + options_.data_dir + ": " +
+                                      ec.message());
+  }
+  std::string secret = options_.session_secret_file.empty()
+                           ? (fs::path(options_.data_dir) / "session.key").string()
+                           : options_.session_secret_file;
+  StatusOr<std::string> key = LoadOrCreateSessionKey(secret);
+  if (!key.ok()) return key.status();
+  sessions_ = std::make_unique<SessionAuthority>(std::move(*key));
+
+  auto log = EmbeddedEventLog::Open((fs::path(options_.data_dir) / "log").string());
+  if (!log.ok()) return log.status();
+  log_ = std::move(*log);
+  bool rebuilding = !fs::exists(fs::path(options_.data_dir) / "view");
+  auto view = TokenView::Open((fs::path(options_.data_dir) / "view").string());
+  if (!view.ok()) return view.status();
+  view_ = std::move(*view);
+  StatusOr<LogPositions> end = log_->EndPositions();
+  if (!end.ok()) return end.status();
+  end_at_start_ = *end;
+  if (rebuilding) LogInfo("view is missing: rebuilding it from the event log");
+
+  projector_ = std::make_unique<Projector>(log_.get(), view_.get());
+  if (Status s = projector_->Start(); !s.ok()) return s;
+  uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
+  service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+  RegisterMetrics();
+
+  ApiContext context;
+  context.service = service_.get();
+  context.sessions = sessions_.get();
+  context.metrics = &metrics_;
+  context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(listen->first, listen->second), 256);
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(options_.max_threads);
+    params->setMaxQueued(1024);
+    params->setKeepAlive(true);
+    params->setMaxKeepAliveRequests(0);  // unlimited
+    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    params->setTimeout(Poco::Timespan(10, 0));
+    http_ = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(std::move(context)),
+                                                    HttpThreadPool(options_.max_threads), socket,
+                                                    params);
+    http_->start();
+  } catch (const Poco::Exception& ex) {
+    return Status::FailedPrecondition("cannot listen on " + options_.listen + ": " +
+                                      ex.displayText());
+  }
+  LogInfo("witd listening on " + listen->first + ":" + std::to_string(Port()) + ", data dir " +
+          options_.data_dir);
+  return Status::OK();
+}
+
+void LedgerServer::RegisterMetrics() {
+  metrics_.Describe("wit_http_requests_total", "counter", "HTTP requests by route and status.");
+  metrics_.Describe("wit_verify_total", "counter", "Token verifications by result.");
+  metrics_.Describe("wit_events_appended_total", "counter", "Events appended to the log.");
+  metrics_.AddGauge("wit_events_applied_total", "Events applied to the view by this process.",
+                    [this] { return static_cast<double>(projector_->applied()); }, "counter");
+  metrics_.AddGauge("wit_events_skipped_total", "Log records the projector could not decode.",
+                    [this] { return static_cast<double>(projector_->skipped()); }, "counter");
+  metrics_.AddGauge("wit_projector_lag_events", "Durable events not yet applied to the view.",
+                    [this] {
+                      StatusOr<LogPositions> end = log_->EndPositions();
+                      if (!end.ok()) return -1.0;
+                      LogPositions applied = view_->Positions();
+                      double lag = 0;
+                      for (const auto& [stream, offset] : *end) {
+                        uint64_t done = applied.count(stream) ? applied[stream] : 0;
+                        if (offset > done) lag += static_cast<double>(offset - done);
+                      }
+                      return lag;
+                    });
+  metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
+                    [this] { return static_cast<double>(uses_->queued()); });
+}
+
+uint16_t LedgerServer::Port() const { return http_ ? http_->port() : 0; }
+
+void LedgerServer::Shutdown() {
+  if (http_) {
+    http_->stop();  // stop accepting; connections in flight run to the end of their request
+    // Idle keep-alive connections would hold this for their whole timeout; requests in
+    // flight finish in milliseconds, so two seconds is a generous bound.
+    for (int i = 0; i < 100 && http_->currentConnections() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    http_->stopAll(true);
+    http_.reset();
+  }
+  if (uses_) uses_->Stop();
+  if (projector_) projector_->Stop();
+  service_.reset();
+  uses_.reset();
+  projector_.reset();
+  view_.reset();
+  log_.reset();
+}
+
+}  // namespace wit

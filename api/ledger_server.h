@@ -1,0 +1,66 @@
+#ifndef WIT_API_LEDGER_SERVER_H_
+#define WIT_API_LEDGER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "api/metrics.h"
+#include "api/session_authority.h"
+#include "api/token_service.h"
+#include "api/use_recorder.h"
+#include "ledger/event_log.h"
+#include "projector/projector.h"
+#include "projector/token_view.h"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace wit {
+
+struct LedgerServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./wit-data";
+  std::string session_secret_file;  // empty: <data_dir>/session.key
+  UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
+  int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
+};
+
+// LedgerServer is witd's `serve`: it opens the embedded event log (<data_dir>/log) and the view
+// (<data_dir>/view, rebuilt from the log when missing), runs the projector, and serves the API
+// over HTTP. Start returns once the port is listening; Shutdown stops accepting, lets requests
+// in flight finish, flushes queued use events and closes the log.
+class LedgerServer {
+ public:
+  explicit LedgerServer(LedgerServerOptions options);
+  ~LedgerServer();
+  LedgerServer(const LedgerServer&) = delete;
+  LedgerServer& operator=(const LedgerServer&) = delete;
+
+  Status Start();
+  void Shutdown();
+
+  // Port returns the port actually bound (useful with ":0").
+  uint16_t Port() const;
+
+ private:
+  void RegisterMetrics();
+
+  LedgerServerOptions options_;
+  Metrics metrics_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<TokenView> view_;
+  std::unique_ptr<Projector> projector_;
+  std::unique_ptr<UseRecorder> uses_;
+  std::unique_ptr<SessionAuthority> sessions_;
+  std::unique_ptr<TokenService> service_;
+  std::unique_ptr<Poco::Net::HTTPServer> http_;
+  LogPositions end_at_start_;
+};
+
+// ParseListen splits "HOST:PORT" into its parts.
+StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);
+
+}  // namespace wit
+
+#endif  // WIT_API_LEDGER_SERVER_H_

@@ -1,0 +1,116 @@
+// witd: the token ledger server. `witd serve` runs the API, the ledger writer and the
+// projector; `witd session issue` prints a session token for a user or a service.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "api/ledger_server.h"
+#include "api/session_authority.h"
+#include "ledger/logging.h"
+
+namespace {
+
+int Serve(wit::LedgerServerOptions options) {
+  // Block the stop signals in every thread; main waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  wit::LedgerServer server(std::move(options));
+  if (wit::Status s = server.Start(); !s.ok()) {
+    std::cerr << "witd: " << s.message() << "\n";
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  wit::LogInfo(std::string("witd: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+               ", draining and stopping");
+  server.Shutdown();
+  wit::LogInfo("witd: stopped");
+  return 0;
+}
+
+int IssueSession(const std::string& user, const std::string& service, int64_t ttl,
+                 const std::string& data_dir, const std::string& secret_file) {
+  std::string path = secret_file;
+  if (path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    path = (std::filesystem::path(data_dir) / "session.key").string();
+  }
+  wit::StatusOr<std::string> key = wit::LoadOrCreateSessionKey(path);
+  if (!key.ok()) {
+    std::cerr << "witd: " << key.status().message() << "\n";
+    return 1;
+  }
+  wit::Principal who;
+  who.kind = user.empty() ? wit::Principal::Kind::kService : wit::Principal::Kind::kUser;
+  who.name = user.empty() ? service : user;
+  std::cout << wit::SessionAuthority(std::move(*key)).Issue(who, ttl) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"witd: the wit token ledger server"};
+  app.require_subcommand(1);
+
+  wit::LedgerServerOptions options;
+  std::string kafka_brokers, topic_prefix = "wit.", use_audit = "sync";
+  CLI::App* serve = app.add_subcommand("serve", "Serve the token API");
+  serve->add_option("--listen", options.listen, "HOST:PORT to listen on")
+      ->capture_default_str();
+  serve->add_option("--data-dir", options.data_dir, "Directory of the log, view and secret")
+      ->capture_default_str();
+  serve->add_option("--kafka-brokers", kafka_brokers, "Kafka bootstrap servers (HOST:PORT,...)");
+  serve->add_option("--topic-prefix", topic_prefix, "Prefix of the Kafka topic names")
+      ->capture_default_str();
+  serve->add_option("--session-secret-file", options.session_secret_file,
+                    "Session secret (default <data-dir>/session.key)");
+  serve->add_option("--use-audit", use_audit, "Record uses before answering (sync) or after")
+      ->check(CLI::IsMember({"sync", "async"}))
+      ->capture_default_str();
+
+  std::string user, service, data_dir = "./wit-data", secret_file;
+  int64_t ttl = 86400;
+  CLI::App* session = app.add_subcommand("session", "Manage sessions");
+  session->require_subcommand(1);
+  CLI::App* issue = session->add_subcommand("issue", "Print a new session token on stdout");
+  auto* user_opt = issue->add_option("--user", user, "User the session is for");
+  auto* service_opt = issue->add_option("--service", service, "Service the credential is for");
+  user_opt->excludes(service_opt);
+  issue->add_option("--ttl", ttl, "Lifetime in seconds")
+      ->check(CLI::Range(int64_t{1}, int64_t{366} * 86400))
+      ->capture_default_str();
+  auto* dir_opt = issue->add_option("--data-dir", data_dir, "Data dir holding session.key");
+  issue->add_option("--session-secret-file", secret_file, "Session secret file")
+      ->excludes(dir_opt);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (*issue) {
+    if (user.empty() == service.empty()) {
+      std::cerr << "witd: session issue needs exactly one of --user or --service\n";
+      return 2;
+    }
+    return IssueSession(user, service, ttl, data_dir, secret_file);
+  }
+  if (!kafka_brokers.empty()) {
+    std::cerr << "witd: --kafka-brokers: the Kafka event log is not part of this build yet; "
+                 "run without it to use the embedded log\n";
+    return 2;
+  }
+  options.use_audit =
+      use_audit == "async" ? wit::UseRecorder::Mode::kAsync : wit::UseRecorder::Mode::kSync;
+  return Serve(std::move(options));
+}

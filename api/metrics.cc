@@ -1,0 +1,73 @@
+#include "api/metrics.h"
+
+#include <sstream>
+
+namespace wit {
+
+std::string Metrics::RenderLabels(const Labels& labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += ",";
+    out += labels[i].first + "=\"";
+    for (char c : labels[i].second) {
+      if (c == '\\' || c == '"') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "}";
+}
+
+void Metrics::Describe(const std::string& name, const std::string& type,
+                       const std::string& help) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Family& f = families_[name];
+  f.type = type;
+  f.help = help;
+}
+
+void Metrics::Increment(const std::string& name, const Labels& labels, uint64_t by) {
+  std::string key = RenderLabels(labels);
+  std::lock_guard<std::mutex> lock(mu_);
+  families_[name].series[key] += by;
+}
+
+void Metrics::AddGauge(const std::string& name, const std::string& help,
+                       std::function<double()> read, const std::string& type) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Family& f = families_[name];
+  f.type = type;
+  f.help = help;
+  f.gauge = std::move(read);
+}
+
+uint64_t Metrics::Value(const std::string& name, const Labels& labels) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto f = families_.find(name);
+  if (f == families_.end()) return 0;
+  auto s = f->second.series.find(RenderLabels(labels));
+  return s == f->second.series.end() ? 0 : s->second;
+}
+
+std::string Metrics::Render() const {
+  std::ostringstream out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, f] : families_) {
+    if (!f.help.empty()) out << "# HELP " << name << " " << f.help << "\n";
+    out << "# TYPE " << name << " " << f.type << "\n";
+    if (f.gauge) {
+      out << name << " " << f.gauge() << "\n";
+      continue;
+    }
+    if (f.series.empty()) out << name << " 0\n";
+    for (const auto& [labels, value] : f.series) out << name << labels << " " << value << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace wit

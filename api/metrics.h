@@ -1,0 +1,53 @@
+#ifndef WIT_API_METRICS_H_
+#define WIT_API_METRICS_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wit {
+
+// Metrics collects counters by name and label set and renders them in the Prometheus text
+// exposition format. Gauges are read through callbacks at render time. Thread-safe.
+//
+//   metrics.Increment("wit_http_requests_total", {{"route", "/api/tokens"}, {"status", "201"}});
+class Metrics {
+ public:
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+
+  // Describe sets the HELP text and TYPE ("counter" or "gauge") of a metric.
+  void Describe(const std::string& name, const std::string& type, const std::string& help);
+
+  void Increment(const std::string& name, const Labels& labels = {}, uint64_t by = 1);
+
+  // AddGauge registers a value read at render time. `type` is "gauge", or "counter" for a
+  // count kept elsewhere that only grows.
+  void AddGauge(const std::string& name, const std::string& help, std::function<double()> read,
+                const std::string& type = "gauge");
+
+  // Value returns the current count of one series (0 if it never moved).
+  uint64_t Value(const std::string& name, const Labels& labels = {}) const;
+
+  std::string Render() const;
+
+ private:
+  struct Family {
+    std::string type = "counter";
+    std::string help;
+    std::map<std::string, uint64_t> series;  // rendered label set → count
+    std::function<double()> gauge;
+  };
+  static std::string RenderLabels(const Labels& labels);
+
+  mutable std::mutex mu_;
+  std::map<std::string, Family> families_;
+};
+
+}  // namespace wit
+
+#endif  // WIT_API_METRICS_H_

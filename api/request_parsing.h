@@ -1,0 +1,22 @@
+#ifndef WIT_API_REQUEST_PARSING_H_
+#define WIT_API_REQUEST_PARSING_H_
+
+#include <string>
+
+#include "api/token_service.h"
+#include "ledger/status.h"
+
+namespace wit {
+
+// ParseCreateRequest reads the body of POST /api/tokens: {"name", "scopes"?, "expiresInDays"?}.
+// Malformed JSON, a non-object, a missing name or a field of the wrong type is InvalidArgument
+// naming the field; unknown fields are ignored. Range checks are TokenService's.
+StatusOr<CreateRequest> ParseCreateRequest(const std::string& body);
+
+// ParseVerifyRequest reads the body of POST /api/tokens/verify: {"token", "scope"?, "ip"?,
+// "userAgent"?, "action"?, "resource"?}.
+StatusOr<VerifyRequest> ParseVerifyRequest(const std::string& body);
+
+}  // namespace wit
+
+#endif  // WIT_API_REQUEST_PARSING_H_

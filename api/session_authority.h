@@ -1,0 +1,46 @@
+#ifndef WIT_API_SESSION_AUTHORITY_H_
+#define WIT_API_SESSION_AUTHORITY_H_
+
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// Principal is who a request speaks for: a user (JWT claim "sub") or a service ("svc").
+struct Principal {
+  enum class Kind { kUser, kService };
+  Kind kind = Kind::kUser;
+  std::string name;
+};
+
+// LoadOrCreateSessionKey returns the bytes of the session secret at `path`. An absent file is
+// created with 32 bytes from the CSPRNG and mode 0600 (its directory must exist); an existing
+// file shorter than 32 bytes is FailedPrecondition.
+StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path);
+
+// SessionAuthority issues and checks session tokens: HS256 JWTs (Poco JWT) signed with the
+// session secret, claims sub|svc, iat, exp. Thread-safe.
+class SessionAuthority {
+ public:
+  // How far `exp` may lie in the past and `iat` in the future, for clocks that disagree.
+  static constexpr int64_t kClockSkewSeconds = 30;
+
+  explicit SessionAuthority(std::string key) : key_(std::move(key)) {}
+
+  // Issue returns a signed session for `who`, valid `ttl_seconds` from now.
+  std::string Issue(const Principal& who, int64_t ttl_seconds) const;
+
+  // Authenticate checks an Authorization header value ("Bearer <jwt>") and returns the
+  // principal, or Unauthenticated saying what is wrong (missing, malformed, bad signature,
+  // expired). Never throws.
+  StatusOr<Principal> Authenticate(std::string_view authorization) const;
+
+ private:
+  std::string key_;
+};
+
+}  // namespace wit
+
+#endif  // WIT_API_SESSION_AUTHORITY_H_

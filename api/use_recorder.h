@@ -1,0 +1,53 @@
+#ifndef WIT_API_USE_RECORDER_H_
+#define WIT_API_USE_RECORDER_H_
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "api/metrics.h"
+#include "ledger/event_log.h"
+
+namespace wit {
+
+// UseRecorder writes token.used events. In sync mode Record returns once the event is durable
+// (or with the log's error). In async mode Record queues the event and returns at once; a
+// background thread appends queued events in order, retrying while the log is unavailable, so
+// no event is dropped silently: a full queue makes Record fail (the caller answers 503) and
+// events still queued when Stop gives up are logged with their count. Thread-safe.
+class UseRecorder {
+ public:
+  enum class Mode { kSync, kAsync };
+  static constexpr size_t kMaxQueued = 100'000;
+
+  UseRecorder(EventLog* log, Mode mode, Metrics* metrics);
+  ~UseRecorder();
+  UseRecorder(const UseRecorder&) = delete;
+  UseRecorder& operator=(const UseRecorder&) = delete;
+
+  Status Record(const Event& event);
+
+  // Stop writes what is queued (retrying for up to `drain_timeout`) and ends the thread.
+  void Stop(std::chrono::milliseconds drain_timeout = std::chrono::seconds(30));
+
+  size_t queued() const;
+  Mode mode() const { return mode_; }
+
+ private:
+  void Run();
+
+  EventLog* log_;
+  Mode mode_;
+  Metrics* metrics_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> queue_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point drain_deadline_;
+  std::thread thread_;
+};
+
+}  // namespace wit
+
+#endif  // WIT_API_USE_RECORDER_H_
