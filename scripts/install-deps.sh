@@ -9,6 +9,11 @@ packages=(
   python3 python3-jsonschema curl kcat jq
 )
 
+# `--bench` adds what only the benchmarks use.
+if [[ ${1:-} == --bench ]]; then
+  packages+=(wrk)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,165 @@
+#include "tests/witd_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "ledger/random.h"
+
+namespace wit::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string BinDir() { return WIT_BIN_DIR; }
+
+std::string MakeTempDir(const std::string& tag) {
+  auto dir = std::filesystem::temp_directory_path() / ("wit-" + tag + "-" + NewUuid());
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+HttpResponse Http(uint16_t port, const std::string& method, const std::string& path,
+                  const std::string& body, const std::string& bearer,
+                  const std::vector<std::pair<std::string, std::string>>& headers) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  session.setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!bearer.empty()) request.set("Authorization", "Bearer " + bearer);
+  for (const auto& [k, v] : headers) request.set(k, v);
+  if (!body.empty() || method == "POST") {
+    request.setContentType("application/json");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpResponse out;
+  out.status = response.getStatus();
+  out.content_type = response.getContentType();
+  out.retry_after = response.get("Retry-After", "");
+  Poco::StreamCopier::copyToString(in, out.body);
+  return out;
+}
+
+CommandResult RunCommand(const std::string& command, const std::string& input) {
+  std::string dir = MakeTempDir("cmd");
+  std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
+  std::ofstream(in, std::ios::binary) << input;
+  std::string full = "(" + command + ") <" + in + " >" + out + " 2>" + err;
+  int rc = std::system(full.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+WitdProcess::WitdProcess(std::string data_dir, std::vector<std::string> extra_args)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+
+WitdProcess::~WitdProcess() {
+  if (pid_ > 0) Kill();
+}
+
+bool WitdProcess::Start() {
+  static int counter = 0;
+  log_path_ = data_dir_ + ".witd-" + std::to_string(++counter) + ".log";
+  std::vector<std::string> args = {BinDir() + "/witd", "serve", "--listen", "127.0.0.1:0",
+                                   "--data-dir", data_dir_};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* log = std::fopen(log_path_.c_str(), "w");
+    if (log) dup2(fileno(log), STDERR_FILENO);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const std::string marker = "listening on 127.0.0.1:";
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::string log = ReadFile(log_path_);
+    size_t at = log.find(marker);
+    if (port_ == 0 && at != std::string::npos) {
+      port_ = static_cast<uint16_t>(std::stoi(log.substr(at + marker.size())));
+    }
+    if (port_ != 0) {
+      try {
+        if (Http(port_, "GET", "/readyz").status == 200) return true;
+      } catch (...) {
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int WitdProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < 2000; ++i) {
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      port_ = 0;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Kill();
+  return -1;
+}
+
+void WitdProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  port_ = 0;
+}
+
+std::string WitdProcess::UserSession(const std::string& user) const {
+  return Trim(RunCommand(BinDir() + "/witd session issue --user '" + user + "' --data-dir '" +
+                         data_dir_ + "'").out);
+}
+
+std::string WitdProcess::ServiceSession(const std::string& service) const {
+  return Trim(RunCommand(BinDir() + "/witd session issue --service '" + service +
+                         "' --data-dir '" + data_dir_ + "'").out);
+}
+
+}  // namespace wit::testing
