@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/embedded_event_log.h"
 #include "ledger/random.h"
 
 namespace wit::testing {
@@ -78,6 +79,21 @@ CommandResult RunCommand(const std::string& command, const std::string& input) {
   r.err = ReadFile(err);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+std::vector<std::string> ReadEmbeddedLog(const std::string& data_dir) {
+  std::vector<std::string> payloads;
+  auto log = EmbeddedEventLog::Open(data_dir + "/log");
+  if (!log.ok()) return payloads;
+  auto reader = (*log)->OpenReader({});
+  std::vector<LogRecord> records;
+  while (true) {
+    size_t before = records.size();
+    if (!(*reader)->Read(4096, std::chrono::milliseconds(0), &records).ok()) break;
+    if (records.size() == before) break;
+  }
+  for (auto& r : records) payloads.push_back(std::move(r.payload));
+  return payloads;
 }
 
 WitdProcess::WitdProcess(std::string data_dir, std::vector<std::string> extra_args)

@@ -36,6 +36,10 @@ struct CommandResult {
 // RunCommand runs `command` with /bin/sh, feeding `input` on stdin, and captures its output.
 CommandResult RunCommand(const std::string& command, const std::string& input = "");
 
+// ReadEmbeddedLog returns every record payload of the embedded log under `data_dir`, in log
+// order. witd must not be running (the log allows one writer).
+std::vector<std::string> ReadEmbeddedLog(const std::string& data_dir);
+
 // WitdProcess runs a real `witd serve` on a free loopback port with the given data dir.
 //
 //   WitdProcess witd(dir);

@@ -1,0 +1,183 @@
+// Bad input of every kind gets its 4xx with a JSON error; the server stays up and nothing is
+// written to the event log.
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Timestamp.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+struct BadRequest {
+  std::string what;
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string auth;  // "alice", "git" or a raw Authorization header value
+  int status;
+};
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(MakeTempDir("badinput"));
+    witd_ = new WitdProcess(*dir_ + "/data");
+    ASSERT_TRUE(witd_->Start());
+  }
+  static void TearDownTestSuite() {
+    delete witd_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+
+  // Sign makes a session with the server's own key unless `key` is given.
+  static std::string Sign(const std::string& claim, const std::string& name, int64_t exp_offset,
+                          std::string key = "") {
+    if (key.empty()) {
+      std::ifstream in(*dir_ + "/data/session.key", std::ios::binary);
+      std::ostringstream s;
+      s << in.rdbuf();
+      key = s.str();
+    }
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    token.payload().set(claim, name);
+    Poco::Timestamp now;
+    token.setIssuedAt(now - 3600 * Poco::Timestamp::resolution());
+    token.setExpiration(now + exp_offset * Poco::Timestamp::resolution());
+    return Poco::JWT::Signer(key).sign(token, Poco::JWT::Signer::ALGO_HS256);
+  }
+
+  static std::string* dir_;
+  static WitdProcess* witd_;
+};
+
+std::string* BadInputTest::dir_ = nullptr;
+WitdProcess* BadInputTest::witd_ = nullptr;
+
+std::string AlgNoneSession() {
+  // {"alg":"none","typ":"JWT"} . {"sub":"alice","iat":1,"exp":9999999999} . (no signature)
+  return "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+         "eyJzdWIiOiJhbGljZSIsImlhdCI6MSwiZXhwIjo5OTk5OTk5OTk5fQ.";
+}
+
+TEST_F(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
+  const std::string alice = witd_->UserSession("alice");
+  const std::string git = witd_->ServiceSession("git");
+  const std::string id = "6f1c2a3e-1111-4aaa-8bbb-123456789abc";
+  const std::string token = "wit_AAAAAAAA_" + std::string(38, 'A');
+  std::vector<BadRequest> cases = {
+      {"malformed JSON", "POST", "/api/tokens", "{", "alice", 400},
+      {"truncated JSON", "POST", "/api/tokens", "{\"name\":\"ci", "alice", 400},
+      {"empty body", "POST", "/api/tokens", "", "alice", 400},
+      {"array body", "POST", "/api/tokens", "[]", "alice", 400},
+      {"string body", "POST", "/api/tokens", "\"ci\"", "alice", 400},
+      {"null body", "POST", "/api/tokens", "null", "alice", 400},
+      {"missing name", "POST", "/api/tokens", "{}", "alice", 400},
+      {"name not a string", "POST", "/api/tokens", "{\"name\":5}", "alice", 400},
+      {"scopes not an array", "POST", "/api/tokens", "{\"name\":\"a\",\"scopes\":\"repo:read\"}",
+       "alice", 400},
+      {"scope not a string", "POST", "/api/tokens", "{\"name\":\"a\",\"scopes\":[1]}", "alice",
+       400},
+      {"unknown scope", "POST", "/api/tokens", "{\"name\":\"a\",\"scopes\":[\"repo:destroy\"]}",
+       "alice", 400},
+      {"empty scopes", "POST", "/api/tokens", "{\"name\":\"a\",\"scopes\":[]}", "alice", 400},
+      {"name of 0 chars", "POST", "/api/tokens", "{\"name\":\"\"}", "alice", 400},
+      {"name of 101 chars", "POST", "/api/tokens", "{\"name\":\"" + std::string(101, 'x') + "\"}",
+       "alice", 400},
+      {"name with a control char", "POST", "/api/tokens", "{\"name\":\"a\\u0007b\"}", "alice",
+       400},
+      {"name with a newline", "POST", "/api/tokens", "{\"name\":\"a\\nb\"}", "alice", 400},
+      {"expiresInDays 0", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":0}", "alice",
+       400},
+      {"expiresInDays -1", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":-1}", "alice",
+       400},
+      {"expiresInDays 3651", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":3651}",
+       "alice", 400},
+      {"expiresInDays 1e308", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":1e308}",
+       "alice", 400},
+      {"expiresInDays 1.5", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":1.5}",
+       "alice", 400},
+      {"expiresInDays huge int", "POST", "/api/tokens",
+       "{\"name\":\"a\",\"expiresInDays\":123456789012345678901234567890}", "alice", 400},
+      {"expiresInDays string", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":\"30\"}",
+       "alice", 400},
+      {"expiresInDays bool", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":true}",
+       "alice", 400},
+      {"1 MiB body", "POST", "/api/tokens",
+       "{\"name\":\"" + std::string(1 << 20, 'x') + "\"}", "alice", 413},
+      {"1 MiB verify body", "POST", "/api/tokens/verify",
+       "{\"token\":\"" + std::string(1 << 20, 'x') + "\"}", "git", 413},
+      {"PUT on collection", "PUT", "/api/tokens", "{}", "alice", 405},
+      {"PATCH on item", "PATCH", "/api/tokens/" + id, "{}", "alice", 405},
+      {"GET on verify", "GET", "/api/tokens/verify", "", "git", 405},
+      {"POST on scopes", "POST", "/api/tokens/scopes", "{}", "alice", 405},
+      {"DELETE on healthz", "DELETE", "/healthz", "", "", 405},
+      {"unknown route", "GET", "/api/nothing", "", "alice", 404},
+      {"nested unknown route", "GET", "/api/tokens/" + id + "/extra", "", "alice", 404},
+      {"root", "GET", "/", "", "", 404},
+      {"id not a uuid", "GET", "/api/tokens/not-a-uuid", "", "alice", 404},
+      {"revoke id not a uuid", "DELETE", "/api/tokens/%2e%2e%2fetc", "", "alice", 404},
+      {"unknown uuid", "DELETE", "/api/tokens/" + id, "", "alice", 404},
+      {"no session", "POST", "/api/tokens", "{\"name\":\"a\"}", "", 401},
+      {"no session on list", "GET", "/api/tokens", "", "", 401},
+      {"garbage session", "POST", "/api/tokens", "{\"name\":\"a\"}", "Bearer garbage", 401},
+      {"not bearer", "GET", "/api/tokens", "", "Basic YWxpY2U6cHc=", 401},
+      {"expired session", "POST", "/api/tokens", "{\"name\":\"a\"}",
+       "Bearer " + Sign("sub", "alice", -120), 401},
+      {"wrongly signed session", "POST", "/api/tokens", "{\"name\":\"a\"}",
+       "Bearer " + Sign("sub", "alice", 3600, std::string(32, 'k')), 401},
+      {"alg none session", "POST", "/api/tokens", "{\"name\":\"a\"}", "Bearer " + AlgNoneSession(),
+       401},
+      {"user session on verify", "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}",
+       "alice", 403},
+      {"service on create", "POST", "/api/tokens", "{\"name\":\"a\"}", "git", 403},
+      {"service on list", "GET", "/api/tokens", "", "git", 403},
+      {"service on revoke", "DELETE", "/api/tokens/" + id, "", "git", 403},
+      {"verify without token", "POST", "/api/tokens/verify", "{}", "git", 400},
+      {"verify token not a string", "POST", "/api/tokens/verify", "{\"token\":5}", "git", 400},
+      {"verify unknown scope", "POST", "/api/tokens/verify",
+       "{\"token\":\"" + token + "\",\"scope\":\"repo:all\"}", "git", 400},
+      {"verify malformed JSON", "POST", "/api/tokens/verify", "{\"token\":", "git", 400},
+      {"list with bad status", "GET", "/api/tokens?status=deleted", "", "alice", 400},
+  };
+  const std::map<int, std::string> codes = {{400, "invalid_argument"}, {401, "unauthenticated"},
+                                            {403, "permission_denied"}, {404, "not_found"},
+                                            {405, "method_not_allowed"},
+                                            {413, "payload_too_large"}};
+  for (const BadRequest& c : cases) {
+    std::string bearer = c.auth == "alice" ? alice : c.auth == "git" ? git : "";
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (bearer.empty() && !c.auth.empty()) headers.emplace_back("Authorization", c.auth);
+    HttpResponse r = Http(witd_->port(), c.method, c.path, c.body, bearer, headers);
+    EXPECT_EQ(r.status, c.status) << c.what << ": " << r.body;
+    Json error = Json::Parse(r.body).Object("error");
+    EXPECT_EQ(error.Str("code"), codes.at(c.status)) << c.what << ": " << r.body;
+    EXPECT_FALSE(error.Str("message").empty()) << c.what;
+    EXPECT_NE(r.content_type.find("application/json"), std::string::npos) << c.what;
+    ASSERT_EQ(Http(witd_->port(), "GET", "/healthz").status, 200) << "down after " << c.what;
+  }
+  // Positive controls at the edges of the ranges, in a user of their own.
+  std::string carol = witd_->UserSession("carol");
+  EXPECT_EQ(Http(witd_->port(), "POST", "/api/tokens",
+                 "{\"name\":\"" + std::string(100, 'x') + "\",\"expiresInDays\":3650}", carol)
+                .status,
+            201);
+  EXPECT_EQ(Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":1}",
+                 carol).status,
+            201);
+  ASSERT_EQ(witd_->Stop(), 0);
+  std::vector<std::string> events = ReadEmbeddedLog(*dir_ + "/data");
+  ASSERT_EQ(events.size(), 2u) << "only the two positive controls may be written";
+  for (const auto& e : events) EXPECT_NE(e.find("\"userId\":\"carol\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wit::testing

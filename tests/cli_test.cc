@@ -1,0 +1,306 @@
+// End-to-end tests of the `wit` CLI: each runs the built binary against a real witd and checks
+// its output against the seed document's.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+const std::regex kTokenRe("wit_[A-Za-z0-9]{8}_[A-Za-z0-9]{38}");
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// ExpectOneErrorLine checks the error contract: non-zero exit, nothing on stdout and one line
+// "wit: ..." on stderr.
+void ExpectOneErrorLine(const CommandResult& r, const std::string& needle) {
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  ASSERT_EQ(Lines(r.err).size(), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("wit: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+// ClosedPort returns a loopback port that nothing listens on (it was free a moment ago).
+uint16_t ClosedPort() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  uint16_t port = socket.address().port();
+  socket.close();
+  return port;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("cli");
+    witd_ = std::make_unique<WitdProcess>(dir_);
+    ASSERT_TRUE(witd_->Start()) << "witd did not start; see " << witd_->log_path();
+    session_ = witd_->UserSession("alice");
+    ASSERT_FALSE(session_.empty());
+  }
+
+  void TearDown() override {
+    witd_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Wit runs `wit --server URL ARGS` with WIT_SESSION set to `session` (unset when empty) and
+  // WIT_SERVER unset, whatever the test's own environment holds.
+  CommandResult Wit(const std::string& args, const std::string& session) const {
+    std::string env = "env -u WIT_SERVER -u WIT_SESSION ";
+    if (!session.empty()) env += "WIT_SESSION=" + Quote(session) + " ";
+    return RunCommand(env + Quote(BinDir() + "/wit") + " --server " + Quote(witd_->url()) + " " +
+                      args);
+  }
+  CommandResult Wit(const std::string& args) const { return Wit(args, session_); }
+
+  // Create runs `wit token create ARGS` and returns its ID and token.
+  std::pair<std::string, std::string> Create(const std::string& args) const {
+    CommandResult r = Wit("token create " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::smatch id, token;
+    EXPECT_TRUE(std::regex_search(r.out, id, kUuid)) << r.out;
+    EXPECT_TRUE(std::regex_search(r.out, token, kTokenRe)) << r.out;
+    return {id.str(), token.str()};
+  }
+
+  // Row returns the line of `out` that holds `id`, or "".
+  static std::string Row(const std::string& out, const std::string& id) {
+    for (const std::string& line : Lines(out)) {
+      if (line.rfind(id, 0) == 0) return line;
+    }
+    return "";
+  }
+
+  std::string dir_;
+  std::unique_ptr<WitdProcess> witd_;
+  std::string session_;
+};
+
+TEST_F(CliTest, CreatePrintsTheSeedBlock) {
+  CommandResult r = Wit("token create my-token");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 12u) << r.out;
+  EXPECT_EQ(lines[0], "Token created successfully");
+  EXPECT_EQ(lines[1], "");
+  EXPECT_EQ(lines[2], "Name:    my-token");
+  EXPECT_TRUE(std::regex_match(lines[3].substr(9), kUuid)) << lines[3];
+  EXPECT_EQ(lines[3].substr(0, 9), "ID:      ");
+  EXPECT_EQ(lines[4].substr(0, 9), "Token:   ");
+  std::string token = lines[4].substr(9);
+  EXPECT_TRUE(std::regex_match(token, kTokenRe)) << token;
+  EXPECT_EQ(lines[5], "Scopes:  repo:read, repo:write");
+  EXPECT_EQ(lines[6], "Expires: Never");
+  EXPECT_EQ(lines[7], "");
+  EXPECT_EQ(lines[8], "IMPORTANT: Copy this token now. You won't be able to see it again!");
+  EXPECT_EQ(lines[9], "");
+  EXPECT_EQ(lines[10], "To use this token:");
+  EXPECT_EQ(lines[11], "  export WIT_TOKEN=" + token);
+}
+
+TEST_F(CliTest, CreateWithExpiryAndScopes) {
+  CommandResult r = Wit("token create deploy-token --expires 30 --scopes repo:read");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 12u) << r.out;
+  EXPECT_EQ(lines[5], "Scopes:  repo:read");
+  EXPECT_TRUE(std::regex_match(lines[6], std::regex(R"(Expires: \d{4}-\d{2}-\d{2} \(in (30|29) days\))")))
+      << lines[6];
+}
+
+TEST_F(CliTest, ListShowsTheTableNewestFirst) {
+  auto [old_id, old_token] = Create("ci-token");
+  auto [new_id, new_token] = Create("deploy-token --expires 30 --scopes repo:read,user:read,user:write");
+  CommandResult r = Wit("token list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  EXPECT_EQ(lines[0], "Your Personal Access Tokens");
+  EXPECT_EQ(lines[1], "");
+  EXPECT_TRUE(std::regex_match(lines[2], std::regex("ID +Name +Scopes +Last Used +Expires")))
+      << lines[2];
+  EXPECT_EQ(lines[3].rfind(new_id, 0), 0u) << "newest first:\n" << r.out;
+  EXPECT_EQ(lines[4].rfind(old_id, 0), 0u) << r.out;
+  EXPECT_TRUE(std::regex_match(
+      lines[3], std::regex(".*   deploy-token   repo:read, user:read,write   Never +in (30|29) days")))
+      << lines[3];
+  EXPECT_TRUE(std::regex_match(lines[4], std::regex(".*   ci-token +repo:read,write +Never +Never")))
+      << lines[4];
+  // Columns line up under their headers.
+  for (const char* header : {"Name", "Scopes", "Last Used", "Expires"}) {
+    size_t column = lines[2].find(header);
+    EXPECT_NE(lines[3][column - 1], ' ' == lines[3][column] ? 'x' : 'y');
+    EXPECT_EQ(lines[3][column - 1], ' ') << header;
+    EXPECT_NE(lines[3][column], ' ') << header;
+    EXPECT_NE(lines[4][column], ' ') << header;
+  }
+  EXPECT_EQ(r.out.find(old_token), std::string::npos);
+  EXPECT_EQ(r.out.find(new_token), std::string::npos);
+}
+
+TEST_F(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
+  auto [id, token] = Create("ci-token");
+  EXPECT_NE(Row(Wit("token list").out, id).find("   Never   "), std::string::npos);
+  std::string service = witd_->ServiceSession("git");
+  CommandResult verify = RunCommand(
+      "curl -sS -X POST -H " + Quote("Authorization: Bearer " + service) +
+      " -H 'Content-Type: application/json' --data " + Quote("{\"token\":\"" + token + "\"}") +
+      " " + Quote(witd_->url() + "/api/tokens/verify"));
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  ASSERT_NE(verify.out.find("\"active\":true"), std::string::npos) << verify.out;
+  std::string row = Row(Wit("token list").out, id);
+  EXPECT_TRUE(std::regex_match(row, std::regex(".*   repo:read,write   just now   Never"))) << row;
+}
+
+TEST_F(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
+  auto [id, token] = Create("old-token");
+  auto [kept, kept_token] = Create("kept-token");
+  CommandResult r = Wit("token revoke " + id);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Token revoked successfully\n");
+  EXPECT_EQ(r.err, "");
+
+  std::string active = Wit("token list").out;
+  EXPECT_EQ(Row(active, id), "") << active;
+  EXPECT_NE(Row(active, kept), "") << active;
+
+  CommandResult all = Wit("token list --all");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::vector<std::string> lines = Lines(all.out);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_TRUE(std::regex_match(lines[2], std::regex("ID +Name +Scopes +Last Used +Expires +Status")))
+      << lines[2];
+  EXPECT_TRUE(std::regex_match(Row(all.out, id), std::regex(".*old-token .* revoked"))) << all.out;
+  EXPECT_TRUE(std::regex_match(Row(all.out, kept), std::regex(".*kept-token .* active")))
+      << all.out;
+
+  // Revoking again is fine; the last token leaves the list empty.
+  EXPECT_EQ(Wit("token revoke " + id).exit_code, 0);
+  EXPECT_EQ(Wit("token revoke " + kept).exit_code, 0);
+  EXPECT_EQ(Wit("token list").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
+}
+
+TEST_F(CliTest, ScopesPrintsTheSeedTextWithoutASession) {
+  CommandResult r = Wit("token scopes", "");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
+            "Available Token Scopes\n"
+            "\n"
+            "Repository:\n"
+            "  repo:read    Read repository data (clone, fetch)\n"
+            "  repo:write   Write to repositories (push)\n"
+            "  repo:admin   Admin operations (delete, settings)\n"
+            "\n"
+            "User:\n"
+            "  user:read    Read user profile\n"
+            "  user:write   Update user profile\n");
+}
+
+Poco::JSON::Object::Ptr ParseJson(const std::string& text) {
+  Poco::JSON::Parser parser;
+  return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+TEST_F(CliTest, JsonPrintsTheServersAnswer) {
+  CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  Poco::JSON::Object::Ptr token = ParseJson(created.out);
+  std::string id = token->getValue<std::string>("id");
+  EXPECT_TRUE(std::regex_match(token->getValue<std::string>("token"), kTokenRe));
+  EXPECT_EQ(token->getArray("scopes")->getElement<std::string>(0), "repo:admin");
+  EXPECT_FALSE(token->isNull("expiresAt"));
+
+  CommandResult list = Wit("token list --json");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  Poco::JSON::Array::Ptr tokens = ParseJson(list.out)->getArray("tokens");
+  ASSERT_EQ(tokens->size(), 1u);
+  EXPECT_EQ(tokens->getObject(0)->getValue<std::string>("id"), id);
+  EXPECT_FALSE(tokens->getObject(0)->has("token"));
+
+  CommandResult revoked = Wit("token revoke --json " + id);
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  EXPECT_EQ(ParseJson(revoked.out)->getValue<std::string>("status"), "revoked");
+
+  CommandResult scopes = Wit("token scopes --json", "");
+  ASSERT_EQ(scopes.exit_code, 0) << scopes.err;
+  EXPECT_EQ(ParseJson(scopes.out)->getArray("scopes")->size(), 5u);
+}
+
+TEST_F(CliTest, ServerComesFromWitServerOrTheFlag) {
+  std::string wit = Quote(BinDir() + "/wit");
+  CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + Quote(witd_->url()) + " " +
+                               wit + " token scopes");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Available Token Scopes\n", 0), 0u);
+
+  // The flag wins over the environment, before or after the subcommand.
+  std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  r = RunCommand("env WIT_SERVER=" + Quote(dead) + " WIT_SESSION=" + Quote(session_) + " " + wit +
+                 " token list --server " + Quote(witd_->url()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunCommand("env WIT_SERVER=" + Quote(dead) + " " + wit + " token scopes");
+  ExpectOneErrorLine(r, "cannot reach the wit server at " + dead);
+}
+
+TEST_F(CliTest, SessionFromTheFlag) {
+  CommandResult r = Wit("--session " + Quote(session_) + " token list", "");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, ErrorsAreOneLineAndNonZero) {
+  std::string wit = Quote(BinDir() + "/wit");
+  std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  CommandResult down = RunCommand("env WIT_SESSION=" + Quote(session_) + " " + wit +
+                                  " --server " + Quote(dead) + " token list");
+  ExpectOneErrorLine(down, "cannot reach the wit server at " + dead);
+  EXPECT_EQ(down.exit_code, 1);
+
+  CommandResult bad_session = Wit("token list", "not-a-session");
+  ExpectOneErrorLine(bad_session, "not signed in or session expired");
+  EXPECT_EQ(bad_session.exit_code, 1);
+
+  ExpectOneErrorLine(Wit("token list", witd_->ServiceSession("git")), "permission denied");
+  ExpectOneErrorLine(Wit("token list", ""), "WIT_SESSION");
+
+  CommandResult unknown = Wit("token revoke 550e8400-e29b-41d4-a716-446655440000");
+  ExpectOneErrorLine(unknown, "token not found");
+  EXPECT_EQ(unknown.exit_code, 1);
+
+  ExpectOneErrorLine(Wit("token create x --scopes repo:bogus"), "unknown scope");
+  ExpectOneErrorLine(Wit("token list --bogus"), "--bogus");
+  CommandResult zero = Wit("token create x --expires 0");
+  ExpectOneErrorLine(zero, "--expires");
+  EXPECT_EQ(zero.exit_code, 2);
+  ExpectOneErrorLine(Wit("token create x --expires -3"), "--expires");
+  ExpectOneErrorLine(Wit("token create x --expires 3651"), "--expires");
+
+  // None of these created anything.
+  EXPECT_EQ(Wit("token list --all").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
+}
+
+}  // namespace
+}  // namespace wit::testing

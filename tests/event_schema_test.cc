@@ -1,0 +1,120 @@
+// Every kind of event witd writes, checked against schemas/events/ by an independent validator
+// (Python's jsonschema), and the projector's tolerance of records that break the schema.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ledger/embedded_event_log.h"
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+class EventSchemaTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = MakeTempDir("schema"); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(EventSchemaTest, EveryEventWitdWritesMatchesItsSchema) {
+  std::string data = dir_ + "/data";
+  {
+    WitdProcess witd(data);
+    ASSERT_TRUE(witd.Start());
+    std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
+    auto create = [&](const std::string& body) {
+      return Json::Parse(Http(witd.port(), "POST", "/api/tokens", body, alice).body);
+    };
+    Json plain = create("{\"name\":\"plain\"}");
+    Json scoped = create("{\"name\":\"n\\u00e4me \\\"quoted\\\"\",\"scopes\":[\"user:write\","
+                         "\"repo:admin\"],\"expiresInDays\":7}");
+    auto verify = [&](const std::string& body) {
+      EXPECT_EQ(Http(witd.port(), "POST", "/api/tokens/verify", body, git).status, 200);
+    };
+    verify("{\"token\":\"" + plain.Str("token") + "\"}");  // allowed, no optional fields
+    verify("{\"token\":\"" + scoped.Str("token") +
+           "\",\"scope\":\"repo:write\",\"ip\":\"203.0.113.9\",\"userAgent\":\"git/2.39\","
+           "\"action\":\"push\",\"resource\":\"acme/widgets\"}");
+    verify("{\"token\":\"" + plain.Str("token") + "\",\"scope\":\"user:read\"}");  // denied
+    ASSERT_EQ(Http(witd.port(), "DELETE", "/api/tokens/" + plain.Str("id"), "", alice).status,
+              200);
+    verify("{\"token\":\"" + plain.Str("token") + "\"}");  // denied: revoked
+    ASSERT_EQ(witd.Stop(), 0);
+  }
+  std::vector<std::string> events = ReadEmbeddedLog(data);
+  ASSERT_EQ(events.size(), 7u);  // 2 created, 4 used, 1 revoked
+  std::string jsonl = dir_ + "/events.jsonl";
+  std::ofstream out(jsonl);
+  for (const auto& e : events) out << e << "\n";
+  out.close();
+
+  CommandResult r = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR "/tests/validate_events.py " +
+                               std::string(WIT_SOURCE_DIR) + "/schemas/events " + jsonl +
+                               " --require token.created,token.revoked,token.used");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("invalid: 0"), std::string::npos) << r.out;
+}
+
+TEST_F(EventSchemaTest, ValidatorRejectsEventsThatBreakTheSchema) {
+  std::string jsonl = dir_ + "/bad.jsonl";
+  std::ofstream(jsonl) << "{\"schemaVersion\":1,\"type\":\"token.used\",\"eventId\":"
+                          "\"6f1c2a3e-1111-4aaa-8bbb-123456789abc\",\"occurredAt\":"
+                          "\"2026-11-27T22:17:00.000Z\",\"tokenId\":"
+                          "\"6f1c2a3e-1111-4aaa-8bbb-123456789abc\",\"userId\":\"a\","
+                          "\"outcome\":\"denied\"}\n";
+  CommandResult r = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR "/tests/validate_events.py " +
+                               std::string(WIT_SOURCE_DIR) + "/schemas/events " + jsonl);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+}
+
+TEST_F(EventSchemaTest, BadRecordsOnTheLogAreSkippedCountedAndNotFatal) {
+  std::string data = dir_ + "/data";
+  std::filesystem::create_directories(data);
+  {
+    auto log = EmbeddedEventLog::Open(data + "/log");
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->AppendPayload("{\"truncated\":").ok());
+    ASSERT_TRUE((*log)->AppendPayload("{\"schemaVersion\":1,\"type\":\"token.teleported\","
+                                      "\"eventId\":\"x\"}").ok());
+    ASSERT_TRUE((*log)->AppendPayload(std::string("\xff\xfe\x00garbage", 10)).ok());
+  }
+  WitdProcess witd(data);
+  ASSERT_TRUE(witd.Start()) << "bad records must not stop witd";
+  std::string metrics = Http(witd.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("wit_events_skipped_total 3\n"), std::string::npos) << metrics;
+  std::string alice = witd.UserSession("alice");
+  EXPECT_EQ(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"after\"}", alice).status, 201);
+  EXPECT_EQ(witd.Stop(), 0);
+}
+
+TEST_F(EventSchemaTest, DeletedViewIsRebuiltFromTheLog) {
+  std::string data = dir_ + "/data";
+  std::string id, token;
+  {
+    WitdProcess witd(data);
+    ASSERT_TRUE(witd.Start());
+    std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
+    Json t = Json::Parse(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"keep\"}", alice).body);
+    id = t.Str("id");
+    token = t.Str("token");
+    Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
+    ASSERT_EQ(witd.Stop(), 0);
+  }
+  std::filesystem::remove_all(data + "/view");
+  WitdProcess witd(data);
+  ASSERT_TRUE(witd.Start());
+  std::string alice = witd.UserSession("alice");
+  Json item = Json::Parse(Http(witd.port(), "GET", "/api/tokens/" + id, "", alice).body);
+  EXPECT_EQ(item.Str("name"), "keep");
+  EXPECT_FALSE(item.IsNull("lastUsedAt"));
+  std::ifstream log(witd.log_path());
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("rebuilding"), std::string::npos);
+  EXPECT_EQ(witd.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace wit::testing

@@ -1,0 +1,80 @@
+// After tokens are created, verified (sync and async audit) and revoked, no file under the data
+// dir and no line witd logged holds any token's plaintext, nor its secret part alone.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class SecretsTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
+  std::string dir = MakeTempDir("secrets");
+  std::vector<std::string> tokens;
+  std::string log_path;
+  {
+    WitdProcess witd(dir + "/data", {"--use-audit", GetParam()});
+    ASSERT_TRUE(witd.Start());
+    log_path = witd.log_path();
+    std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
+    for (int i = 0; i < 20; ++i) {
+      Json t = Json::Parse(Http(witd.port(), "POST", "/api/tokens",
+                                "{\"name\":\"t" + std::to_string(i) + "\"}", alice).body);
+      ASSERT_FALSE(t.Str("token").empty());
+      tokens.push_back(t.Str("token"));
+      for (const char* scope : {"repo:read", "repo:admin"}) {
+        Http(witd.port(), "POST", "/api/tokens/verify",
+             "{\"token\":\"" + t.Str("token") + "\",\"scope\":\"" + scope + "\"}", git);
+      }
+      if (i % 3 == 0) {
+        Http(witd.port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice);
+        Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + t.Str("token") + "\"}",
+             git);
+      }
+    }
+    // A near-miss token (bad checksum) is malformed and must not be logged either.
+    std::string near = tokens[0];
+    near.back() = near.back() == 'a' ? 'b' : 'a';
+    Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + near + "\"}", git);
+    tokens.push_back(near);
+    ASSERT_EQ(witd.Stop(), 0);
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  files.push_back(log_path);
+  ASSERT_GT(files.size(), 5u);
+  size_t bytes = 0;
+  for (const auto& f : files) {
+    std::string content = Slurp(f);
+    bytes += content.size();
+    for (const auto& t : tokens) {
+      EXPECT_EQ(content.find(t), std::string::npos) << "token plaintext in " << f;
+      EXPECT_EQ(content.find(t.substr(13)), std::string::npos) << "token secret in " << f;
+    }
+  }
+  EXPECT_GT(bytes, 1000u) << "the scan read the files";
+  fs::remove_all(dir);
+  fs::remove(log_path);
+}
+
+INSTANTIATE_TEST_SUITE_P(UseAudit, SecretsTest, ::testing::Values("sync", "async"));
+
+}  // namespace
+}  // namespace wit::testing
