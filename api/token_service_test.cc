@@ -1,1 +1,106 @@
+#include "api/token_service.h"
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ledger/embedded_event_log.h"
+#include "ledger/random.h"
+#include "projector/projector.h"
+
+namespace wit {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TokenServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("wit-service-" + NewUuid());
+    fs::create_directories(dir_);
+    log_ = std::move(*EmbeddedEventLog::Open((dir_ / "log").string()));
+    view_ = std::move(*TokenView::Open((dir_ / "view").string()));
+    projector_ = std::make_unique<Projector>(log_.get(), view_.get());
+    ASSERT_TRUE(projector_->Start().ok());
+    uses_ = std::make_unique<UseRecorder>(log_.get(), UseRecorder::Mode::kSync, &metrics_);
+    service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+  }
+  void TearDown() override {
+    service_.reset();
+    uses_.reset();
+    projector_.reset();
+    view_.reset();
+    log_.reset();
+    fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+  Metrics metrics_;
+  std::unique_ptr<EmbeddedEventLog> log_;
+  std::unique_ptr<TokenView> view_;
+  std::unique_ptr<Projector> projector_;
+  std::unique_ptr<UseRecorder> uses_;
+  std::unique_ptr<TokenService> service_;
+};
+
+TEST_F(TokenServiceTest, CreateIsVisibleAtOnce) {
+  auto c = service_->Create("alice", {"ci", std::nullopt, 30});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->token.scopes, (std::vector<std::string>{"repo:read", "repo:write"}));
+  EXPECT_EQ(*c->token.expires_at - c->token.created_at, 30 * kMsPerDay);
+  auto got = service_->Get("alice", c->token.id);  // no waiting: read-your-writes
+  ASSERT_TRUE(got.ok());
+  auto v = service_->Verify("git", {c->plaintext, "repo:read", {}, {}, {}, {}});
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->active);
+}
+
+TEST_F(TokenServiceTest, ValidatesInput) {
+  EXPECT_FALSE(service_->Create("alice", {"", std::nullopt, std::nullopt}).ok());
+  EXPECT_FALSE(service_->Create("alice", {std::string(101, 'x'), std::nullopt, {}}).ok());
+  EXPECT_TRUE(service_->Create("alice", {std::string(100, 'x'), std::nullopt, {}}).ok());
+  // 100 characters of two bytes each is still 100 characters.
+  std::string umlauts;
+  for (int i = 0; i < 100; ++i) umlauts += "\xc3\xa4";
+  EXPECT_TRUE(service_->Create("alice", {umlauts, std::nullopt, {}}).ok());
+  EXPECT_FALSE(service_->Create("alice", {"\xc3", std::nullopt, {}}).ok());
+  EXPECT_FALSE(service_->Create("alice", {"ok", std::vector<std::string>{"nope"}, {}}).ok());
+  EXPECT_FALSE(service_->Create("alice", {"ok", std::nullopt, 0}).ok());
+  EXPECT_FALSE(service_->Create("alice", {"ok", std::nullopt, 3651}).ok());
+  EXPECT_EQ(*log_->EndPositions(), (LogPositions{{"log", 2}}));  // only the two valid ones
+}
+
+TEST_F(TokenServiceTest, RevokeIsIdempotentAndPrivate) {
+  auto c = service_->Create("alice", {"ci", std::nullopt, std::nullopt});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(service_->Revoke("bob", c->token.id).status().code(), Status::Code::kNotFound);
+  auto r1 = service_->Revoke("alice", c->token.id);
+  ASSERT_TRUE(r1.ok());
+  auto end = log_->EndPositions()->at("log");
+  auto r2 = service_->Revoke("alice", c->token.id);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r1->revoked_at, r2->revoked_at);
+  EXPECT_EQ(log_->EndPositions()->at("log"), end) << "no second revoked event";
+  auto v = service_->Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->reason, "revoked");
+  EXPECT_EQ(service_->Get("alice", "not-a-uuid").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(TokenServiceTest, AsyncUsesAreAllWrittenByStop) {
+  auto c = service_->Create("alice", {"ci", std::nullopt, std::nullopt});
+  ASSERT_TRUE(c.ok());
+  UseRecorder async(log_.get(), UseRecorder::Mode::kAsync, &metrics_);
+  TokenService service(log_.get(), view_.get(), &async, &metrics_);
+  uint64_t before = log_->EndPositions()->at("log");
+  for (int i = 0; i < 50; ++i) {
+    auto v = service.Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}});
+    ASSERT_TRUE(v.ok() && v->active);
+  }
+  async.Stop();
+  EXPECT_EQ(log_->EndPositions()->at("log"), before + 50);
+  EXPECT_EQ(async.queued(), 0u);
+}
+
+}  // namespace
+}  // namespace wit
