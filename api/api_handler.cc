@@ -183,27 +183,25 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return who;
   }
 
-  // ReadBody reads at most kMaxBodyBytes; past that the answer is 413 and the connection
-  // closes, since the rest of the body is never read.
+  // ReadBody reads at most kMaxBodyBytes; past that the answer is 413. The excess is read and
+  // dropped up to kDrainBytes so the client, still sending, gets to read the answer (closing
+  // on unread data would reset the connection under it); beyond that the connection closes.
   StatusOr<std::string> ReadBody(HTTPServerRequest& request, Reply* too_large) {
-    if (request.hasContentLength() &&
-        request.getContentLength64() > static_cast<int64_t>(kMaxBodyBytes)) {
-      *too_large = Error(413, "request body is larger than 64 KiB");
-      too_large->close = true;
-      return Status::InvalidArgument("too large");
-    }
     body_read_ = true;
+    std::istream& in = request.stream();
     std::string body;
     body.resize(kMaxBodyBytes + 1);
-    std::istream& in = request.stream();
     in.read(body.data(), static_cast<std::streamsize>(body.size()));
     body.resize(static_cast<size_t>(in.gcount()));
-    if (body.size() > kMaxBodyBytes) {
-      *too_large = Error(413, "request body is larger than 64 KiB");
-      too_large->close = true;
-      return Status::InvalidArgument("too large");
-    }
-    return body;
+    if (body.size() <= kMaxBodyBytes) return body;
+
+    *too_large = Error(413, "request body is larger than 64 KiB");
+    constexpr std::streamsize kDrainBytes = 8 << 20;
+    std::streamsize drained = 0;
+    char sink[16384];
+    while (drained < kDrainBytes && in.read(sink, sizeof sink)) drained += in.gcount();
+    too_large->close = !in.eof();
+    return Status::InvalidArgument("too large");
   }
 
   static Reply Scopes() {

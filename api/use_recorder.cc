@@ -1,10 +1,13 @@
 #include "api/use_recorder.h"
 
+#include <algorithm>
+
 #include "ledger/logging.h"
 
 namespace wit {
 namespace {
 constexpr auto kRetryWait = std::chrono::milliseconds(200);
+constexpr size_t kMaxBatch = 1024;
 }  // namespace
 
 UseRecorder::UseRecorder(EventLog* log, Mode mode, Metrics* metrics)
@@ -54,22 +57,23 @@ void UseRecorder::Run() {
   while (true) {
     cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping and drained
-    Event event = queue_.front();
+    // Everything queued goes in one batch: one fsync however many uses piled up.
+    size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<Event> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
-    StatusOr<LogPosition> pos = log_->Append(event);
+    Status s = log_->AppendBatch(batch);
     lock.lock();
-    if (pos.ok()) {
-      queue_.pop_front();
-      metrics_->Increment("wit_events_appended_total", {{"type", EventTypeName(event.type)}});
+    if (s.ok()) {
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, n);
       continue;
     }
     if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
       LogError("use-audit: " + std::to_string(queue_.size()) +
-               " token.used events could not be written before shutdown: " +
-               pos.status().message());
+               " token.used events could not be written before shutdown: " + s.message());
       return;
     }
-    LogWarn("use-audit: event log unavailable, will retry: " + pos.status().message());
+    LogWarn("use-audit: event log unavailable, will retry: " + s.message());
     cv_.wait_for(lock, kRetryWait);
   }
 }

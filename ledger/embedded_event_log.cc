@@ -8,8 +8,8 @@
 namespace wit {
 namespace {
 
-// At most this many records go into one group commit, so one leader does not hold its
-// followers' answers back behind an unbounded batch.
+// A group commit takes further writers only while it holds fewer records than this, so one
+// leader does not hold its followers' answers back behind an unbounded batch.
 constexpr size_t kMaxGroup = 1024;
 
 std::string OffsetKey(uint64_t offset) {
@@ -30,7 +30,7 @@ uint64_t KeyOffset(const rocksdb::Slice& key) {
 }  // namespace
 
 struct EmbeddedEventLog::PendingWrite {
-  std::string payload;
+  std::vector<std::string> payloads;
   bool done = false;
   Status status;
   uint64_t offset = 0;
@@ -95,8 +95,22 @@ StatusOr<LogPosition> EmbeddedEventLog::Append(const Event& event) {
 // Group commit in the manner of LevelDB's DBImpl::Write: writers queue up; the one at the head
 // writes every queued record in one synced batch and hands each its result.
 StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
+  std::vector<std::string> one;
+  one.push_back(std::move(payload));
+  return AppendPayloads(std::move(one));
+}
+
+Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events) {
+  std::vector<std::string> payloads;
+  payloads.reserve(events.size());
+  for (const Event& e : events) payloads.push_back(EncodeEvent(e));
+  return AppendPayloads(std::move(payloads)).status();
+}
+
+StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> payloads) {
+  if (payloads.empty()) return Status::InvalidArgument("nothing to append");
   PendingWrite w;
-  w.payload = std::move(payload);
+  w.payloads = std::move(payloads);
   std::unique_lock<std::mutex> lock(mu_);
   writers_.push_back(&w);
   while (!w.done && &w != writers_.front()) w.cv.wait(lock);
@@ -108,11 +122,11 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
   // This writer leads: take a group, write it without holding the lock.
   std::vector<PendingWrite*> group;
   rocksdb::WriteBatch batch;
-  uint64_t first = next_offset_;
+  uint64_t next = next_offset_;
   for (PendingWrite* p : writers_) {
-    if (group.size() == kMaxGroup) break;
-    p->offset = first + group.size();
-    batch.Put(OffsetKey(p->offset), p->payload);
+    if (!group.empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
+    p->offset = next;
+    for (const std::string& payload : p->payloads) batch.Put(OffsetKey(next++), payload);
     group.push_back(p);
   }
   lock.unlock();
@@ -124,7 +138,7 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
   Status result = s.ok() ? Status::OK()
                          : Status::Unavailable("event log write failed: " + s.ToString());
   if (s.ok()) {
-    next_offset_ = first + group.size();
+    next_offset_ = next;
     durable_end_ = next_offset_;
     durable_cv_.notify_all();
   }

@@ -32,12 +32,17 @@ class EmbeddedEventLog : public EventLog {
   EmbeddedEventLog& operator=(const EmbeddedEventLog&) = delete;
 
   StatusOr<LogPosition> Append(const Event& event) override;
+  Status AppendBatch(const std::vector<Event>& events) override;
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
 
   // AppendPayload appends raw bytes as a record, durable on return. The test seam through which
   // tests put malformed records on the log; Append goes through it too.
   StatusOr<uint64_t> AppendPayload(std::string payload);
+
+  // AppendPayloads appends several records as consecutive offsets, durable on return, and
+  // returns the offset of the first.
+  StatusOr<uint64_t> AppendPayloads(std::vector<std::string> payloads);
 
  private:
   class Reader;

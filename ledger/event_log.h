@@ -51,6 +51,10 @@ class EventLog {
   // survives a crash of the process. Unavailable if the log cannot be written now.
   virtual StatusOr<LogPosition> Append(const Event& event) = 0;
 
+  // AppendBatch writes `events` together, durable on return, and returns OK only if all were
+  // written. Cheaper than one Append per event: the embedded log writes them in one synced batch.
+  virtual Status AppendBatch(const std::vector<Event>& events) = 0;
+
   // OpenReader returns a reader starting at `start`. The log must outlive the reader.
   virtual StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) = 0;
 
