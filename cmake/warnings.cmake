@@ -1,7 +1,14 @@
-# wit::warnings: the project's warning flags, linked PRIVATE by every target.
+# wit::warnings: the project's warning flags and, when WIT_SANITIZE is set, its sanitizers.
+# Linked PRIVATE by every target.
+set(WIT_SANITIZE "" CACHE STRING "Sanitizers to build with, e.g. address,undefined or thread")
+
 add_library(wit_warnings INTERFACE)
 add_library(wit::warnings ALIAS wit_warnings)
 target_compile_options(wit_warnings INTERFACE -Wall -Wextra)
 if(WIT_WERROR)
   target_compile_options(wit_warnings INTERFACE -Werror)
+endif()
+if(WIT_SANITIZE)
+  target_compile_options(wit_warnings INTERFACE -fsanitize=${WIT_SANITIZE} -fno-omit-frame-pointer)
+  target_link_options(wit_warnings INTERFACE -fsanitize=${WIT_SANITIZE})
 endif()
