@@ -61,22 +61,25 @@ class CliTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    std::string log = witd_ ? witd_->log_path() : "";
     witd_.reset();
     std::filesystem::remove_all(dir_);
+    // witd's log sits beside the data dir; keep it when a test failed.
+    if (!log.empty() && !HasFailure()) std::filesystem::remove(log);
   }
 
   // Wit runs `wit --server URL ARGS` with WIT_SESSION set to `session` (unset when empty) and
   // WIT_SERVER unset, whatever the test's own environment holds.
-  CommandResult Wit(const std::string& args, const std::string& session) const {
+  [[nodiscard]] CommandResult Wit(const std::string& args, const std::string& session) const {
     std::string env = "env -u WIT_SERVER -u WIT_SESSION ";
     if (!session.empty()) env += "WIT_SESSION=" + Quote(session) + " ";
     return RunCommand(env + Quote(BinDir() + "/wit") + " --server " + Quote(witd_->url()) + " " +
                       args);
   }
-  CommandResult Wit(const std::string& args) const { return Wit(args, session_); }
+  [[nodiscard]] CommandResult Wit(const std::string& args) const { return Wit(args, session_); }
 
   // Create runs `wit token create ARGS` and returns its ID and token.
-  std::pair<std::string, std::string> Create(const std::string& args) const {
+  [[nodiscard]] std::pair<std::string, std::string> Create(const std::string& args) const {
     CommandResult r = Wit("token create " + args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::smatch id, token;
@@ -127,13 +130,15 @@ TEST_F(CliTest, CreateWithExpiryAndScopes) {
   std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 12u) << r.out;
   EXPECT_EQ(lines[5], "Scopes:  repo:read");
-  EXPECT_TRUE(std::regex_match(lines[6], std::regex(R"(Expires: \d{4}-\d{2}-\d{2} \(in (30|29) days\))")))
+  EXPECT_TRUE(
+      std::regex_match(lines[6], std::regex(R"(Expires: \d{4}-\d{2}-\d{2} \(in (30|29) days\))")))
       << lines[6];
 }
 
 TEST_F(CliTest, ListShowsTheTableNewestFirst) {
   auto [old_id, old_token] = Create("ci-token");
-  auto [new_id, new_token] = Create("deploy-token --expires 30 --scopes repo:read,user:read,user:write");
+  auto [new_id, new_token] =
+      Create("deploy-token --expires 30 --scopes repo:read,user:read,user:write");
   CommandResult r = Wit("token list");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = Lines(r.out);
@@ -145,14 +150,15 @@ TEST_F(CliTest, ListShowsTheTableNewestFirst) {
   EXPECT_EQ(lines[3].rfind(new_id, 0), 0u) << "newest first:\n" << r.out;
   EXPECT_EQ(lines[4].rfind(old_id, 0), 0u) << r.out;
   EXPECT_TRUE(std::regex_match(
-      lines[3], std::regex(".*   deploy-token   repo:read, user:read,write   Never +in (30|29) days")))
+      lines[3],
+      std::regex(".*   deploy-token   repo:read, user:read,write   Never +in (30|29) days")))
       << lines[3];
-  EXPECT_TRUE(std::regex_match(lines[4], std::regex(".*   ci-token +repo:read,write +Never +Never")))
+  EXPECT_TRUE(
+      std::regex_match(lines[4], std::regex(".*   ci-token +repo:read,write +Never +Never")))
       << lines[4];
   // Columns line up under their headers.
   for (const char* header : {"Name", "Scopes", "Last Used", "Expires"}) {
     size_t column = lines[2].find(header);
-    EXPECT_NE(lines[3][column - 1], ' ' == lines[3][column] ? 'x' : 'y');
     EXPECT_EQ(lines[3][column - 1], ' ') << header;
     EXPECT_NE(lines[3][column], ' ') << header;
     EXPECT_NE(lines[4][column], ' ') << header;
@@ -167,12 +173,12 @@ TEST_F(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   std::string service = witd_->ServiceSession("git");
   CommandResult verify = RunCommand(
       "curl -sS -X POST -H " + Quote("Authorization: Bearer " + service) +
-      " -H 'Content-Type: application/json' --data " + Quote("{\"token\":\"" + token + "\"}") +
+      " -H 'Content-Type: application/json' --data " + Quote(R"({"token":")" + token + R"("})") +
       " " + Quote(witd_->url() + "/api/tokens/verify"));
   ASSERT_EQ(verify.exit_code, 0) << verify.err;
   ASSERT_NE(verify.out.find("\"active\":true"), std::string::npos) << verify.out;
   std::string row = Row(Wit("token list").out, id);
-  EXPECT_TRUE(std::regex_match(row, std::regex(".*   repo:read,write   just now   Never"))) << row;
+  EXPECT_TRUE(std::regex_match(row, std::regex(".*   repo:read,write   just now +Never"))) << row;
 }
 
 TEST_F(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
@@ -191,7 +197,8 @@ TEST_F(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   std::vector<std::string> lines = Lines(all.out);
   ASSERT_GE(lines.size(), 3u);
-  EXPECT_TRUE(std::regex_match(lines[2], std::regex("ID +Name +Scopes +Last Used +Expires +Status")))
+  EXPECT_TRUE(
+      std::regex_match(lines[2], std::regex("ID +Name +Scopes +Last Used +Expires +Status")))
       << lines[2];
   EXPECT_TRUE(std::regex_match(Row(all.out, id), std::regex(".*old-token .* revoked"))) << all.out;
   EXPECT_TRUE(std::regex_match(Row(all.out, kept), std::regex(".*kept-token .* active")))
@@ -229,7 +236,7 @@ TEST_F(CliTest, JsonPrintsTheServersAnswer) {
   CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   Poco::JSON::Object::Ptr token = ParseJson(created.out);
-  std::string id = token->getValue<std::string>("id");
+  auto id = token->getValue<std::string>("id");
   EXPECT_TRUE(std::regex_match(token->getValue<std::string>("token"), kTokenRe));
   EXPECT_EQ(token->getArray("scopes")->getElement<std::string>(0), "repo:admin");
   EXPECT_FALSE(token->isNull("expiresAt"));
@@ -252,8 +259,8 @@ TEST_F(CliTest, JsonPrintsTheServersAnswer) {
 
 TEST_F(CliTest, ServerComesFromWitServerOrTheFlag) {
   std::string wit = Quote(BinDir() + "/wit");
-  CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + Quote(witd_->url()) + " " +
-                               wit + " token scopes");
+  CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + Quote(witd_->url()) + " " + wit +
+                               " token scopes");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("Available Token Scopes\n", 0), 0u);
 
@@ -274,8 +281,8 @@ TEST_F(CliTest, SessionFromTheFlag) {
 TEST_F(CliTest, ErrorsAreOneLineAndNonZero) {
   std::string wit = Quote(BinDir() + "/wit");
   std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
-  CommandResult down = RunCommand("env WIT_SESSION=" + Quote(session_) + " " + wit +
-                                  " --server " + Quote(dead) + " token list");
+  CommandResult down = RunCommand("env WIT_SESSION=" + Quote(session_) + " " + wit + " --server " +
+                                  Quote(dead) + " token list");
   ExpectOneErrorLine(down, "cannot reach the wit server at " + dead);
   EXPECT_EQ(down.exit_code, 1);
 

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -104,7 +105,7 @@ WitdProcess::~WitdProcess() {
 }
 
 bool WitdProcess::Start() {
-  static int counter = 0;
+  static std::atomic<int> counter{0};
   log_path_ = data_dir_ + ".witd-" + std::to_string(++counter) + ".log";
   std::vector<std::string> args = {BinDir() + "/witd", "serve", "--listen", "127.0.0.1:0",
                                    "--data-dir", data_dir_};

@@ -1,0 +1,117 @@
+#include "cli/api_client.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <utility>
+
+#include "cli/token_json.h"
+#include "ledger/json_writer.h"
+
+namespace wit {
+namespace {
+
+constexpr int kTimeoutSeconds = 30;
+
+}  // namespace
+
+ApiClient::ApiClient(ServerAddress server, std::string session)
+    : server_(std::move(server)), session_(std::move(session)) {}
+
+StatusOr<std::string> ApiClient::CreateToken(const std::string& name,
+                                             const std::optional<std::vector<std::string>>& scopes,
+                                             const std::optional<int64_t>& expires_in_days) {
+  JsonWriter w;
+  w.BeginObject().Key("name").String(name);
+  if (scopes) w.Key("scopes").StringArray(*scopes);
+  if (expires_in_days) w.Key("expiresInDays").Int(*expires_in_days);
+  w.EndObject();
+  return Send("POST", "/api/tokens", w.Take());
+}
+
+StatusOr<std::string> ApiClient::ListTokens(const std::string& status) {
+  std::string query;
+  Poco::URI::encode(status, "&=+#", query);
+  return Send("GET", "/api/tokens?status=" + query, "");
+}
+
+StatusOr<std::string> ApiClient::RevokeToken(const std::string& id) {
+  std::string segment;
+  Poco::URI::encode(id, "/?#&=+", segment);
+  return Send("DELETE", "/api/tokens/" + segment, "");
+}
+
+StatusOr<std::string> ApiClient::ListScopes() { return Send("GET", "/api/tokens/scopes", ""); }
+
+StatusOr<std::string> ApiClient::Send(const std::string& method, const std::string& path,
+                                      const std::string& body) {
+  using Poco::Net::HTTPMessage;
+  Poco::Net::HTTPRequest request(method, server_.base_path + path, HTTPMessage::HTTP_1_1);
+  request.set("Accept", "application/json");
+  request.set("User-Agent", "wit-cli");
+  if (!session_.empty()) request.set("Authorization", "Bearer " + session_);
+  if (method == "POST") {
+    request.setContentType("application/json");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  Poco::Net::HTTPResponse response;
+  std::string answer;
+  try {
+    Poco::Net::HTTPClientSession session(server_.host, server_.port);
+    session.setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
+    session.sendRequest(request) << body;
+    std::istream& in = session.receiveResponse(response);
+    Poco::StreamCopier::copyToString(in, answer);
+  } catch (const Poco::Exception& ex) {
+    // These exceptions carry the address as their message; the URL already says it.
+    bool name_says_it = dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&ex) ||
+                        dynamic_cast<const Poco::Net::HostNotFoundException*>(&ex) ||
+                        dynamic_cast<const Poco::Net::NoAddressFoundException*>(&ex) ||
+                        dynamic_cast<const Poco::TimeoutException*>(&ex) || ex.message().empty();
+    return Status::Unavailable("cannot reach the wit server at " + server_.url + ": " +
+                               (name_says_it ? std::string(ex.name()) : ex.displayText()));
+  } catch (const std::exception& ex) {
+    return Status::Unavailable("cannot reach the wit server at " + server_.url + ": " + ex.what());
+  }
+  int status = response.getStatus();
+  if (status >= 200 && status < 300) return answer;
+  return StatusFromHttp(status, answer);
+}
+
+Status StatusFromHttp(int http_status, const std::string& body) {
+  std::optional<std::string> server_message = ParseErrorMessage(body);
+  if (!server_message) {
+    // Not the API's error shape: a proxy, another program on that port or a wrong URL prefix.
+    return Status::Internal("the server answered HTTP " + std::to_string(http_status) + " " +
+                            Poco::Net::HTTPResponse::getReasonForStatus(
+                                static_cast<Poco::Net::HTTPResponse::HTTPStatus>(http_status)) +
+                            " without a wit API error; is --server (or WIT_SERVER) a wit server?");
+  }
+  const std::string& message = *server_message;
+  switch (http_status) {
+    case 400:
+    case 405:
+    case 413:
+      return Status::InvalidArgument(message);
+    case 401:
+      return Status::Unauthenticated("not signed in or session expired: " + message +
+                                     "; set WIT_SESSION");
+    case 403:
+      return Status::PermissionDenied("permission denied: " + message);
+    case 404:
+      return Status::NotFound(message);
+    case 503:
+      return Status::Unavailable("the wit server is unavailable: " + message +
+                                 "; try again shortly");
+    default:
+      return Status::Internal("the wit server answered HTTP " + std::to_string(http_status) + ": " +
+                              message);
+  }
+}
+
+}  // namespace wit

@@ -1,0 +1,58 @@
+#ifndef WIT_CLI_API_CLIENT_H_
+#define WIT_CLI_API_CLIENT_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/server_address.h"
+#include "ledger/status.h"
+
+namespace wit {
+
+// ApiClient sends the token API's requests to one wit server over plain HTTP, one connection per
+// request. Each call returns the body of a 2xx answer as the server sent it. Failures come back
+// as a Status whose message is a complete sentence for the user, without a "wit: " prefix:
+//
+//   server unreachable  Unavailable       "cannot reach the wit server at URL: <reason>"
+//   401                 Unauthenticated   "not signed in or session expired: <msg>; set ..."
+//   403                 PermissionDenied  "permission denied: <msg>"
+//   404                 NotFound          "<msg>"
+//   503                 Unavailable       "the wit server is unavailable: <msg>; try again ..."
+//   400, 405, 413       InvalidArgument   "<msg>"
+//   any other           Internal          "the wit server answered HTTP N: <msg>"
+//   no API error body   Internal          "the server answered HTTP N ...; is --server ...?"
+//
+// <msg> is error.message of the server's answer.
+// The session is sent as "Authorization: Bearer <session>" and appears in no message.
+class ApiClient {
+ public:
+  // An empty `session` sends no Authorization header.
+  ApiClient(ServerAddress server, std::string session);
+
+  // CreateToken is POST /api/tokens; scopes and expiry are left out of the body when absent.
+  StatusOr<std::string> CreateToken(const std::string& name,
+                                    const std::optional<std::vector<std::string>>& scopes,
+                                    const std::optional<int64_t>& expires_in_days);
+  // ListTokens is GET /api/tokens?status=STATUS ("active", "all", ...).
+  StatusOr<std::string> ListTokens(const std::string& status);
+  // RevokeToken is DELETE /api/tokens/{id}.
+  StatusOr<std::string> RevokeToken(const std::string& id);
+  // ListScopes is GET /api/tokens/scopes.
+  StatusOr<std::string> ListScopes();
+
+ private:
+  StatusOr<std::string> Send(const std::string& method, const std::string& path,
+                             const std::string& body);
+
+  ServerAddress server_;
+  std::string session_;
+};
+
+// StatusFromHttp turns a non-2xx answer into the Status ApiClient returns for it. The error
+// code follows the HTTP status only when the body is an API error {"error": {"message"}}.
+Status StatusFromHttp(int http_status, const std::string& body);
+
+}  // namespace wit
+
+#endif  // WIT_CLI_API_CLIENT_H_

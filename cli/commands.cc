@@ -1,0 +1,60 @@
+#include "cli/commands.h"
+
+#include "cli/output.h"
+#include "cli/token_json.h"
+#include "ledger/time_util.h"
+
+namespace wit {
+namespace {
+
+// AsJson is the server's body as one JSON document ending in a newline.
+std::string AsJson(std::string body) {
+  if (body.empty() || body.back() != '\n') body += '\n';
+  return body;
+}
+
+}  // namespace
+
+StatusOr<std::string> RunCreate(ApiClient& client, const CreateArgs& args) {
+  StatusOr<std::string> body = client.CreateToken(args.name, args.scopes, args.expires_in_days);
+  if (!body.ok()) return body.status();
+  if (args.json) return AsJson(std::move(*body));
+  StatusOr<TokenInfo> token = ParseTokenObject(*body);
+  if (!token.ok()) return token.status();
+  if (!token->token) return Status::Internal("the server's answer holds no token");
+  return RenderCreated(*token, NowMs());
+}
+
+StatusOr<std::string> RunList(ApiClient& client, bool all, bool json) {
+  StatusOr<std::string> body = client.ListTokens(all ? "all" : "active");
+  if (!body.ok()) return body.status();
+  if (json) return AsJson(std::move(*body));
+  StatusOr<std::vector<TokenInfo>> tokens = ParseTokenList(*body);
+  if (!tokens.ok()) return tokens.status();
+  return RenderTokenList(*tokens, all, NowMs());
+}
+
+StatusOr<std::string> RunRevoke(ApiClient& client, const std::string& id, bool json) {
+  StatusOr<std::string> body = client.RevokeToken(id);
+  if (!body.ok()) {
+    if (body.status().code() == Status::Code::kNotFound) {
+      return Status::NotFound("token not found: " + id);
+    }
+    return body.status();
+  }
+  if (json) return AsJson(std::move(*body));
+  StatusOr<TokenInfo> token = ParseTokenObject(*body);
+  if (!token.ok()) return token.status();
+  return RenderRevoked(*token);
+}
+
+StatusOr<std::string> RunScopes(ApiClient& client, bool json) {
+  StatusOr<std::string> body = client.ListScopes();
+  if (!body.ok()) return body.status();
+  if (json) return AsJson(std::move(*body));
+  StatusOr<std::vector<ScopeEntry>> scopes = ParseScopeList(*body);
+  if (!scopes.ok()) return scopes.status();
+  return RenderScopes(*scopes);
+}
+
+}  // namespace wit

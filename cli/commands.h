@@ -1,0 +1,39 @@
+#ifndef WIT_CLI_COMMANDS_H_
+#define WIT_CLI_COMMANDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/api_client.h"
+#include "ledger/status.h"
+
+namespace wit {
+
+// The `wit token` commands, with their arguments already checked. Each sends its request and
+// returns the text for stdout: with `json` the server's JSON body, else the human-readable
+// output of cli/output.h. A failure is the Status from ApiClient (or Internal when the answer
+// cannot be read), for the caller to report.
+
+struct CreateArgs {
+  std::string name;
+  std::optional<std::vector<std::string>> scopes;  // absent: the server's default
+  std::optional<int64_t> expires_in_days;          // absent: never expires
+  bool json = false;
+};
+
+StatusOr<std::string> RunCreate(ApiClient& client, const CreateArgs& args);
+
+// RunList lists the active tokens, or with `all` every token, including revoked and expired
+// ones, with a Status column.
+StatusOr<std::string> RunList(ApiClient& client, bool all, bool json);
+
+// RunRevoke revokes the token `id`. A 404 becomes NotFound "token not found: ID".
+StatusOr<std::string> RunRevoke(ApiClient& client, const std::string& id, bool json);
+
+StatusOr<std::string> RunScopes(ApiClient& client, bool json);
+
+}  // namespace wit
+
+#endif  // WIT_CLI_COMMANDS_H_

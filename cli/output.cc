@@ -1,0 +1,74 @@
+#include "cli/output.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "cli/relative_time.h"
+#include "cli/scope_format.h"
+#include "cli/text_table.h"
+
+namespace wit {
+
+std::string FormatExpiryDate(const std::optional<TimeMs>& expires_at, TimeMs now) {
+  if (!expires_at) return "Never";
+  std::string date = FormatRfc3339(*expires_at).substr(0, 10);  // "YYYY-MM-DD"
+  return date + " (" + FormatExpiry(expires_at, now) + ")";
+}
+
+std::string RenderCreated(const TokenInfo& token, TimeMs now) {
+  const std::string plaintext = ForTerminal(token.token.value_or(""));
+  std::string out = "Token created successfully\n\n";
+  out += "Name:    " + ForTerminal(token.name) + "\n";
+  out += "ID:      " + ForTerminal(token.id) + "\n";
+  out += "Token:   " + plaintext + "\n";
+  out += "Scopes:  " + ForTerminal(JoinScopes(token.scopes)) + "\n";
+  out += "Expires: " + FormatExpiryDate(token.expires_at, now) + "\n";
+  out += "\nIMPORTANT: Copy this token now. You won't be able to see it again!\n";
+  out += "\nTo use this token:\n";
+  out += "  export WIT_TOKEN=" + plaintext + "\n";
+  return out;
+}
+
+std::string RenderTokenList(const std::vector<TokenInfo>& tokens, bool with_status, TimeMs now) {
+  std::string out = "Your Personal Access Tokens\n\n";
+  if (tokens.empty()) return out + "No tokens found.\n";
+  std::vector<std::string> headers = {"ID", "Name", "Scopes", "Last Used", "Expires"};
+  if (with_status) headers.emplace_back("Status");
+  TextTable table(std::move(headers));
+  for (const TokenInfo& t : tokens) {
+    std::vector<std::string> row = {
+        ForTerminal(t.id), ForTerminal(t.name), ForTerminal(CompactScopes(t.scopes)),
+        FormatLastUsed(t.last_used_at, now), FormatExpiry(t.expires_at, now)};
+    if (with_status) row.push_back(ForTerminal(t.status));
+    table.AddRow(std::move(row));
+  }
+  return out + table.Render();
+}
+
+std::string RenderRevoked(const TokenInfo&) { return "Token revoked successfully\n"; }
+
+std::string RenderScopes(const std::vector<ScopeEntry>& scopes) {
+  constexpr size_t kMinNameWidth = 12;
+  size_t width = kMinNameWidth;
+  for (const ScopeEntry& s : scopes) width = std::max(width, DisplayWidth(s.name));
+
+  std::vector<std::string> groups;  // in order of first appearance
+  for (const ScopeEntry& s : scopes) {
+    if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) {
+      groups.push_back(s.group);
+    }
+  }
+  std::string out = "Available Token Scopes\n";
+  for (const std::string& group : groups) {
+    out += "\n" + ForTerminal(group) + ":\n";
+    for (const ScopeEntry& s : scopes) {
+      if (s.group != group) continue;
+      std::string name = ForTerminal(s.name);
+      out += "  " + name + std::string(width - DisplayWidth(s.name) + 1, ' ') +
+             ForTerminal(s.description) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace wit

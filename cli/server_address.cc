@@ -1,0 +1,33 @@
+#include "cli/server_address.h"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+namespace wit {
+
+StatusOr<ServerAddress> ParseServerUrl(const std::string& url) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("invalid server URL \"" + url + "\": " + why);
+  };
+  ServerAddress address;
+  address.url = url;
+  try {
+    Poco::URI uri(url);
+    if (uri.getScheme() != "http") {
+      return bad(uri.getScheme().empty() ? "it must start with http://"
+                                         : "only http:// is supported");
+    }
+    if (uri.getHost().empty()) return bad("it names no host");
+    address.host = uri.getHost();
+    address.port = uri.getPort();
+    address.base_path = uri.getPath();
+  } catch (const Poco::Exception& ex) {
+    return bad(ex.message().empty() ? ex.name() : ex.message());
+  }
+  while (!address.base_path.empty() && address.base_path.back() == '/') {
+    address.base_path.pop_back();
+  }
+  return address;
+}
+
+}  // namespace wit

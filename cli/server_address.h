@@ -1,0 +1,27 @@
+#ifndef WIT_CLI_SERVER_ADDRESS_H_
+#define WIT_CLI_SERVER_ADDRESS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// ServerAddress is where the wit server listens, taken apart from its URL.
+struct ServerAddress {
+  std::string url;        // as the user gave it, for messages
+  std::string host;       // "127.0.0.1"
+  uint16_t port = 80;     // the URL's port, else 80
+  std::string base_path;  // "" or a prefix such as "/wit" that goes before "/api/..."
+};
+
+// ParseServerUrl accepts "http://HOST[:PORT][/PREFIX]". Another scheme, a missing host or a
+// URL that does not parse is InvalidArgument; a query or fragment is ignored.
+//
+//   ParseServerUrl("http://127.0.0.1:8080/base")  // host 127.0.0.1, port 8080, base "/base"
+StatusOr<ServerAddress> ParseServerUrl(const std::string& url);
+
+}  // namespace wit
+
+#endif  // WIT_CLI_SERVER_ADDRESS_H_

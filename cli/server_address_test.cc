@@ -1,0 +1,35 @@
+#include "cli/server_address.h"
+
+#include <gtest/gtest.h>
+
+namespace wit {
+namespace {
+
+TEST(ParseServerUrlTest, HostPortAndPrefix) {
+  StatusOr<ServerAddress> a = ParseServerUrl("http://127.0.0.1:8080");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 8080);
+  EXPECT_EQ(a->base_path, "");
+  EXPECT_EQ(a->url, "http://127.0.0.1:8080");
+
+  a = ParseServerUrl("http://wit.example.com/base/");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->host, "wit.example.com");
+  EXPECT_EQ(a->port, 80);
+  EXPECT_EQ(a->base_path, "/base");
+}
+
+TEST(ParseServerUrlTest, RejectsWhatItCannotUse) {
+  for (const char* url : {"", "127.0.0.1:8080", "https://wit.example.com", "http://", "ftp://x",
+                          "http://host:99999"}) {
+    StatusOr<ServerAddress> a = ParseServerUrl(url);
+    EXPECT_FALSE(a.ok()) << url;
+    if (!a.ok()) {
+      EXPECT_EQ(a.status().code(), Status::Code::kInvalidArgument);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wit

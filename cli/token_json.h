@@ -1,0 +1,51 @@
+#ifndef WIT_CLI_TOKEN_JSON_H_
+#define WIT_CLI_TOKEN_JSON_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "ledger/time_util.h"
+
+namespace wit {
+
+// TokenInfo is a token object as the REST API returns it. `token` holds the plaintext only in
+// the answer to a create request.
+struct TokenInfo {
+  std::string id;
+  std::string name;
+  std::string prefix;
+  std::vector<std::string> scopes;
+  TimeMs created_at = 0;
+  std::optional<TimeMs> expires_at;
+  std::optional<TimeMs> last_used_at;
+  std::optional<TimeMs> revoked_at;
+  std::string status;  // "active", "revoked" or "expired"
+  std::optional<std::string> token;
+};
+
+// ScopeEntry is one element of the answer to GET /api/tokens/scopes.
+struct ScopeEntry {
+  std::string name;         // "repo:read"
+  std::string group;        // "Repository"
+  std::string description;  // "Read repository data (clone, fetch)"
+};
+
+// ParseTokenObject reads one token object (the answer to create, get and revoke).
+// A body that is not such an object is Internal, naming what is wrong.
+StatusOr<TokenInfo> ParseTokenObject(const std::string& body);
+
+// ParseTokenList reads {"tokens": [token objects]}, keeping the server's order.
+StatusOr<std::vector<TokenInfo>> ParseTokenList(const std::string& body);
+
+// ParseScopeList reads {"scopes": [{"name", "group", "description"}]}, keeping the order.
+StatusOr<std::vector<ScopeEntry>> ParseScopeList(const std::string& body);
+
+// ParseErrorMessage returns error.message of an API error body, or nothing if the body is not
+// an API error.
+std::optional<std::string> ParseErrorMessage(const std::string& body);
+
+}  // namespace wit
+
+#endif  // WIT_CLI_TOKEN_JSON_H_

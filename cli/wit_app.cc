@@ -1,0 +1,138 @@
+#include "cli/wit_app.h"
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/api_client.h"
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "cli/server_address.h"
+#include "cli/text_table.h"
+
+namespace wit {
+namespace {
+
+// Flags holds everything the command line can set.
+struct Flags {
+  std::string server = kDefaultServer;
+  std::string session;
+  std::string name;
+  std::string id;
+  std::string expires;
+  std::string scopes;
+  bool all = false;
+  bool json = false;
+};
+
+struct Commands {
+  CLI::App* create = nullptr;
+  CLI::App* list = nullptr;
+  CLI::App* revoke = nullptr;
+  CLI::App* scopes = nullptr;
+};
+
+Commands Define(CLI::App& app, Flags& f) {
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommands too
+  app.add_option("--server", f.server, "URL of the wit server")
+      ->envname("WIT_SERVER")
+      ->capture_default_str();
+  app.add_option("--session", f.session, "Session token (witd session issue --user NAME)")
+      ->envname("WIT_SESSION");
+
+  CLI::App* token = app.add_subcommand("token", "Manage your personal access tokens");
+  token->require_subcommand(1);
+  Commands c;
+  c.create = token->add_subcommand("create", "Create a token and show it once");
+  c.create->add_option("NAME", f.name, "A name to recognize the token by")->required();
+  c.create->add_option("--expires", f.expires, "Days until it expires, 1-3650 (default never)");
+  c.create->add_option("--scopes", f.scopes,
+                       "Comma-separated scopes (default repo:read,repo:write)");
+  c.list = token->add_subcommand("list", "List your active tokens");
+  c.list->add_flag("--all", f.all, "Include revoked and expired tokens, with their status");
+  c.revoke = token->add_subcommand("revoke", "Revoke a token at once");
+  c.revoke->add_option("ID", f.id, "The token's ID, as wit token list shows it")->required();
+  c.scopes = token->add_subcommand("scopes", "List the scopes a token can have");
+  for (CLI::App* sub : {c.create, c.list, c.revoke, c.scopes}) {
+    sub->add_flag("--json", f.json, "Print the server's JSON answer");
+  }
+  return c;
+}
+
+// OneLine keeps a message on one line, whatever the server or CLI11 put in it.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  for (char c : message) out += (c == '\n' || c == '\r') ? ' ' : c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return ForTerminal(out);
+}
+
+int Fail(std::ostream& err, const Status& s, int code) {
+  err << "wit: " << OneLine(s.message()) << "\n";
+  return code;
+}
+
+// Run checks the arguments of the chosen command, then sends its request.
+int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err) {
+  StatusOr<ServerAddress> server = ParseServerUrl(f.server);
+  if (!server.ok()) return Fail(err, server.status(), kExitUsage);
+
+  CreateArgs create;
+  if (c.create->parsed()) {
+    create.name = f.name;
+    create.json = f.json;
+    if (c.create->count("--expires") > 0) {
+      StatusOr<int64_t> days = ParseExpiresFlag(f.expires);
+      if (!days.ok()) return Fail(err, days.status(), kExitUsage);
+      create.expires_in_days = *days;
+    }
+    if (c.create->count("--scopes") > 0) {
+      StatusOr<std::vector<std::string>> scopes = ParseScopesFlag(f.scopes);
+      if (!scopes.ok()) return Fail(err, scopes.status(), kExitUsage);
+      create.scopes = std::move(*scopes);
+    }
+  }
+  if (c.revoke->parsed()) {
+    if (Status s = CheckTokenId(f.id); !s.ok()) return Fail(err, s, kExitUsage);
+  }
+  // Listing the scopes needs no session; every other command does.
+  if (!c.scopes->parsed()) {
+    if (Status s = CheckSession(f.session); !s.ok()) return Fail(err, s, kExitUsage);
+  }
+
+  ApiClient client(std::move(*server), c.scopes->parsed() ? std::string() : f.session);
+  StatusOr<std::string> text = Status::Internal("no command");
+  if (c.create->parsed()) {
+    text = RunCreate(client, create);
+  } else if (c.list->parsed()) {
+    text = RunList(client, f.all, f.json);
+  } else if (c.revoke->parsed()) {
+    text = RunRevoke(client, f.id, f.json);
+  } else if (c.scopes->parsed()) {
+    text = RunScopes(client, f.json);
+  }
+  if (!text.ok()) return Fail(err, text.status(), kExitFailure);
+  out << *text << std::flush;
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunWit(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"wit: manage your wit personal access tokens", "wit"};
+  app.footer(
+      "Exit status: 0 success, 1 the server refused or could not be reached, 2 usage error.");
+  Flags flags;
+  Commands commands = Define(app, flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e, out, err);  // --help
+    return Fail(err, Status::InvalidArgument(std::string(e.what()) + " (run wit --help)"),
+                kExitUsage);
+  }
+  return Run(commands, flags, out, err);
+}
+
+}  // namespace wit

@@ -1,0 +1,81 @@
+#include "cli/wit_app.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace wit {
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+// Wit runs the command line with WIT_SERVER and WIT_SESSION unset. Nothing here reaches a
+// server: every case fails before a request, or talks to a port nobody listens on.
+Result Wit(std::vector<std::string> args) {
+  unsetenv("WIT_SERVER");
+  unsetenv("WIT_SESSION");
+  args.insert(args.begin(), "wit");
+  std::vector<const char*> argv;
+  argv.reserve(args.size());
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  int code = RunWit(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+// ExpectOneErrorLine checks the error contract: "wit: ..." on one line, nothing on stdout.
+void ExpectOneErrorLine(const Result& r, int code, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, code);
+  EXPECT_EQ(r.out, "");
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.rfind("wit: ", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST(WitAppTest, UsageErrorsExitTwoWithOneLine) {
+  ExpectOneErrorLine(Wit({"token", "create", "x", "--expires", "0", "--session", "s"}), 2,
+                     "--expires");
+  ExpectOneErrorLine(Wit({"token", "create", "x", "--expires", "soon", "--session", "s"}), 2,
+                     "--expires");
+  ExpectOneErrorLine(Wit({"token", "list", "--bogus"}), 2, "--bogus");
+  ExpectOneErrorLine(Wit({"token", "create"}), 2, "NAME");
+  ExpectOneErrorLine(Wit({}), 2, "wit --help");
+  ExpectOneErrorLine(Wit({"token", "revoke", "not-an-id", "--session", "s"}), 2, "not-an-id");
+  ExpectOneErrorLine(Wit({"--server", "https://x", "token", "scopes"}), 2, "http://");
+}
+
+TEST(WitAppTest, NoSessionIsReportedBeforeAnyRequest) {
+  // Port 1 would refuse the connection; the session check must come first.
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"token", "list"},
+        {"token", "create", "ci"},
+        {"token", "revoke", "550e8400-e29b-41d4-a716-446655440000"}}) {
+    args.insert(args.begin(), {"--server", "http://127.0.0.1:1"});
+    ExpectOneErrorLine(Wit(args), 2, "WIT_SESSION");
+  }
+}
+
+TEST(WitAppTest, UnreachableServerExitsOne) {
+  ExpectOneErrorLine(Wit({"--server", "http://127.0.0.1:1", "token", "scopes"}), 1,
+                     "cannot reach the wit server at http://127.0.0.1:1");
+  ExpectOneErrorLine(Wit({"token", "list", "--server", "http://127.0.0.1:1", "--session", "s"}), 1,
+                     "Connection refused");
+}
+
+TEST(WitAppTest, HelpGoesToStdoutAndSucceeds) {
+  Result r = Wit({"token", "create", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--expires"), std::string::npos);
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace wit
