@@ -12,6 +12,7 @@
 
 #include "api/api_handler.h"
 #include "ledger/embedded_event_log.h"
+#include "ledger/kafka_event_log.h"
 #include "ledger/logging.h"
 
 namespace wit {
@@ -58,9 +59,7 @@ Status LedgerServer::Start() {
   if (!key.ok()) return key.status();
   sessions_ = std::make_unique<SessionAuthority>(std::move(*key));
 
-  auto log = EmbeddedEventLog::Open((fs::path(options_.data_dir) / "log").string());
-  if (!log.ok()) return log.status();
-  log_ = std::move(*log);
+  if (Status s = OpenLog(); !s.ok()) return s;
   bool rebuilding = !fs::exists(fs::path(options_.data_dir) / "view");
   auto view = TokenView::Open((fs::path(options_.data_dir) / "view").string());
   if (!view.ok()) return view.status();
@@ -100,6 +99,26 @@ Status LedgerServer::Start() {
   }
   LogInfo("witd listening on " + listen->first + ":" + std::to_string(Port()) + ", data dir " +
           options_.data_dir);
+  return Status::OK();
+}
+
+Status LedgerServer::OpenLog() {
+  if (options_.kafka_brokers.empty()) {
+    auto log = EmbeddedEventLog::Open((std::filesystem::path(options_.data_dir) / "log").string());
+    if (!log.ok()) return log.status();
+    log_ = std::move(*log);
+    return Status::OK();
+  }
+  KafkaEventLogOptions kafka;
+  kafka.brokers = options_.kafka_brokers;
+  kafka.topic_prefix = options_.topic_prefix;
+  kafka.extra = options_.kafka_config;
+  auto log = KafkaEventLog::Open(kafka);
+  if (!log.ok()) return log.status();
+  log_ = std::move(*log);
+  LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " +
+          options_.topic_prefix + "tokens.lifecycle and " + options_.topic_prefix +
+          "tokens.usage");
   return Status::OK();
 }
 

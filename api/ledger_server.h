@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/metrics.h"
 #include "api/session_authority.h"
@@ -22,12 +24,16 @@ struct LedgerServerOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wit-data";
   std::string session_secret_file;  // empty: <data_dir>/session.key
+  std::string kafka_brokers;        // empty: the embedded log under <data_dir>/log
+  std::string topic_prefix = "wit.";
+  std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
   int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
 };
 
-// LedgerServer is witd's `serve`: it opens the embedded event log (<data_dir>/log) and the view
-// (<data_dir>/view, rebuilt from the log when missing), runs the projector, and serves the API
+// LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the
+// embedded log in <data_dir>/log) and the view (<data_dir>/view, rebuilt from the log when
+// missing), runs the projector, and serves the API
 // over HTTP. Start returns once the port is listening; Shutdown stops accepting, lets requests
 // in flight finish, flushes queued use events and closes the log.
 class LedgerServer {
@@ -45,6 +51,7 @@ class LedgerServer {
 
  private:
   void RegisterMetrics();
+  Status OpenLog();
 
   LedgerServerOptions options_;
   Metrics metrics_;

@@ -62,15 +62,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   wit::LedgerServerOptions options;
-  std::string kafka_brokers, topic_prefix = "wit.", use_audit = "sync";
+  std::string use_audit = "sync";
+  std::vector<std::string> kafka_config;
   CLI::App* serve = app.add_subcommand("serve", "Serve the token API");
   serve->add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->capture_default_str();
   serve->add_option("--data-dir", options.data_dir, "Directory of the log, view and secret")
       ->capture_default_str();
-  serve->add_option("--kafka-brokers", kafka_brokers, "Kafka bootstrap servers (HOST:PORT,...)");
-  serve->add_option("--topic-prefix", topic_prefix, "Prefix of the Kafka topic names")
+  serve->add_option("--kafka-brokers", options.kafka_brokers,
+                    "Kafka bootstrap servers (HOST:PORT,...); without it the log is embedded");
+  serve->add_option("--topic-prefix", options.topic_prefix, "Prefix of the Kafka topic names")
       ->capture_default_str();
+  serve->add_option("--kafka-config", kafka_config,
+                    "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
+      ->take_all();
   serve->add_option("--session-secret-file", options.session_secret_file,
                     "Session secret (default <data-dir>/session.key)");
   serve->add_option("--use-audit", use_audit, "Record uses before answering (sync) or after")
@@ -105,10 +110,13 @@ int main(int argc, char** argv) {
     }
     return IssueSession(user, service, ttl, data_dir, secret_file);
   }
-  if (!kafka_brokers.empty()) {
-    std::cerr << "witd: --kafka-brokers: the Kafka event log is not part of this build yet; "
-                 "run without it to use the embedded log\n";
-    return 2;
+  for (const std::string& kv : kafka_config) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "witd: --kafka-config takes KEY=VALUE, got \"" << kv << "\"\n";
+      return 2;
+    }
+    options.kafka_config.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   options.use_audit =
       use_audit == "async" ? wit::UseRecorder::Mode::kAsync : wit::UseRecorder::Mode::kSync;

@@ -1,0 +1,49 @@
+#ifndef WIT_DEVKAFKA_MOCK_KAFKA_CLUSTER_H_
+#define WIT_DEVKAFKA_MOCK_KAFKA_CLUSTER_H_
+
+#include <string>
+
+#include "ledger/kafka_handles.h"
+#include "ledger/status.h"
+
+typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
+
+namespace wit {
+
+// MockKafkaCluster is librdkafka's in-memory mock Kafka cluster: real Kafka protocol on
+// 127.0.0.1 ports, for development and tests only (it keeps about 5 MiB per partition and does
+// not deduplicate idempotent produces). Faults are injected through its methods.
+//
+//   auto cluster = MockKafkaCluster::Start(1, 3, "wit.");
+//   witd --kafka-brokers (*cluster)->bootstraps() ...
+//   (*cluster)->SetBrokersDown();
+class MockKafkaCluster {
+ public:
+  // Start creates `brokers` brokers and the topics <prefix>tokens.lifecycle and
+  // <prefix>tokens.usage with `partitions` partitions each.
+  static StatusOr<std::unique_ptr<MockKafkaCluster>> Start(int brokers, int partitions,
+                                                           const std::string& topic_prefix);
+  ~MockKafkaCluster();
+  MockKafkaCluster(const MockKafkaCluster&) = delete;
+  MockKafkaCluster& operator=(const MockKafkaCluster&) = delete;
+
+  // Bootstraps returns the "127.0.0.1:PORT,..." list clients connect to.
+  std::string Bootstraps() const;
+
+  // CreateTopic adds a topic (tests use it for topics of other prefixes).
+  Status CreateTopic(const std::string& topic, int partitions);
+
+  // SetBrokersDown disconnects every broker and refuses new connections; SetBrokersUp undoes it.
+  void SetBrokersDown();
+  void SetBrokersUp();
+
+ private:
+  MockKafkaCluster(RdKafkaPtr handle, rd_kafka_mock_cluster_t* cluster);
+
+  RdKafkaPtr handle_;  // the client the mock cluster is attached to; outlives it
+  rd_kafka_mock_cluster_t* cluster_;
+};
+
+}  // namespace wit
+
+#endif  // WIT_DEVKAFKA_MOCK_KAFKA_CLUSTER_H_

@@ -1,0 +1,252 @@
+#include "ledger/kafka_event_log.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "ledger/event_codec.h"
+#include "ledger/logging.h"
+#include "ledger/random.h"
+
+namespace wit {
+namespace {
+
+KafkaConfig CommonConfig(const KafkaEventLogOptions& o) {
+  KafkaConfig c = {{"bootstrap.servers", o.brokers}, {"client.id", "witd"}};
+  c.insert(c.end(), o.extra.begin(), o.extra.end());
+  return c;
+}
+
+std::string ErrorText(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
+
+}  // namespace
+
+std::string KafkaStream(const std::string& topic, int32_t partition) {
+  return topic + "/" + std::to_string(partition);
+}
+
+// Batch collects the delivery reports of one Produce call. It is shared with the callbacks so
+// a caller that gives up waiting leaves nothing dangling.
+struct KafkaEventLog::Batch {
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t remaining = 0;
+  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  std::vector<LogPosition> positions;
+};
+
+namespace {
+struct Slot {
+  std::shared_ptr<void> batch;  // KafkaEventLog::Batch, type-erased to keep Slot local
+  size_t index;
+};
+}  // namespace
+
+void KafkaEventLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* slot = static_cast<Slot*>(m->_private);
+  auto batch = std::static_pointer_cast<Batch>(slot->batch);
+  {
+    std::lock_guard<std::mutex> lock(batch->mu);
+    if (m->err) {
+      batch->error = m->err;
+    } else {
+      batch->positions[slot->index] = {
+          KafkaStream(rd_kafka_topic_name(m->rkt), m->partition), static_cast<uint64_t>(m->offset)};
+    }
+    --batch->remaining;
+  }
+  batch->cv.notify_all();
+  delete slot;
+}
+
+StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& o) {
+  KafkaConfig settings = CommonConfig(o);
+  settings.insert(settings.begin(),
+                  {{"enable.idempotence", "true"},
+                   {"linger.ms", "1"},
+                   {"message.timeout.ms", std::to_string(o.append_timeout.count())}});
+  StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaEventLog::OnDelivery);
+  StatusOr<RdKafkaPtr> producer = NewKafkaHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+  if (!producer.ok()) return producer.status();
+
+  // Ask for all topics: asking for one by name may make a broker create it.
+  const rd_kafka_metadata_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(producer->get(), 1, nullptr, &raw,
+                                              static_cast<int>(o.connect_timeout.count()));
+  if (err) {
+    return Status::Unavailable("cannot reach the Kafka brokers at " + o.brokers + ": " +
+                               ErrorText(err) +
+                               "; check --kafka-brokers (and --kafka-config for TLS/SASL)");
+  }
+  RdKafkaMetadataPtr md(raw);
+  std::map<std::string, int> partitions;
+  for (const std::string& topic :
+       {o.topic_prefix + "tokens.lifecycle", o.topic_prefix + "tokens.usage"}) {
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (topic == md->topics[i].topic && !md->topics[i].err) {
+        partitions[topic] = md->topics[i].partition_cnt;
+      }
+    }
+    if (!partitions.count(topic) || partitions[topic] == 0) {
+      return Status::FailedPrecondition("Kafka topic " + topic + " does not exist on " +
+                                        o.brokers + "; create it, or check --topic-prefix");
+    }
+  }
+  return std::unique_ptr<KafkaEventLog>(
+      new KafkaEventLog(o, std::move(*producer), std::move(partitions)));
+}
+
+KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
+                             std::map<std::string, int> partitions)
+    : options_(std::move(options)),
+      lifecycle_topic_(options_.topic_prefix + "tokens.lifecycle"),
+      usage_topic_(options_.topic_prefix + "tokens.usage"),
+      producer_(std::move(producer)),
+      partitions_(std::move(partitions)) {
+  poller_ = std::thread([this] {
+    while (!stop_) rd_kafka_poll(producer_.get(), 100);
+  });
+}
+
+KafkaEventLog::~KafkaEventLog() {
+  stop_ = true;
+  if (poller_.joinable()) poller_.join();
+  rd_kafka_flush(producer_.get(), static_cast<int>(options_.append_timeout.count()));
+  if (int left = rd_kafka_outq_len(producer_.get()); left > 0) {
+    LogError("kafka: " + std::to_string(left) + " messages were still undelivered at close");
+  }
+}
+
+KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
+  return {e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id,
+          EncodeEvent(e)};
+}
+
+StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records) {
+  auto batch = std::make_shared<Batch>();
+  batch->positions.resize(records.size());
+  batch->remaining = records.size();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i];
+    auto* slot = new Slot{batch, i};
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+        RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_END);
+    if (err) {
+      delete slot;
+      std::lock_guard<std::mutex> lock(batch->mu);
+      batch->error = err;
+      batch->remaining -= records.size() - i;
+      break;
+    }
+  }
+  std::unique_lock<std::mutex> lock(batch->mu);
+  // The delivery report comes at the latest when message.timeout.ms runs out.
+  bool done = batch->cv.wait_for(lock, options_.append_timeout + std::chrono::seconds(5),
+                                 [&] { return batch->remaining == 0; });
+  if (!done) return Status::Unavailable("the Kafka event log did not confirm the write in time");
+  if (batch->error) {
+    return Status::Unavailable("the Kafka event log is unavailable: " + ErrorText(batch->error));
+  }
+  return batch->positions;
+}
+
+StatusOr<LogPosition> KafkaEventLog::Append(const Event& event) {
+  auto positions = Produce({ToRecord(event)});
+  if (!positions.ok()) return positions.status();
+  return positions->front();
+}
+
+Status KafkaEventLog::AppendBatch(const std::vector<Event>& events) {
+  std::vector<Record> records;
+  records.reserve(events.size());
+  for (const Event& e : events) records.push_back(ToRecord(e));
+  return Produce(records).status();
+}
+
+StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
+                                                   const std::string& key,
+                                                   const std::string& payload) {
+  auto positions = Produce({{topic, key, payload}});
+  if (!positions.ok()) return positions.status();
+  return positions->front();
+}
+
+StatusOr<LogPositions> KafkaEventLog::EndPositions() {
+  LogPositions end;
+  for (const auto& [topic, count] : partitions_) {
+    for (int32_t p = 0; p < count; ++p) {
+      int64_t low = 0, high = 0;
+      rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+          producer_.get(), topic.c_str(), p, &low, &high,
+          static_cast<int>(options_.append_timeout.count()));
+      if (err) return Status::Unavailable("cannot read Kafka watermarks: " + ErrorText(err));
+      end[KafkaStream(topic, p)] = static_cast<uint64_t>(high);
+    }
+  }
+  return end;
+}
+
+// Reader is a plain consumer with every partition of both topics assigned at the positions
+// it was given; nothing is committed to Kafka (positions live in the view).
+class KafkaEventLog::Reader : public LogReader {
+ public:
+  explicit Reader(RdKafkaPtr consumer) : consumer_(std::move(consumer)) {}
+  ~Reader() override { rd_kafka_consumer_close(consumer_.get()); }
+
+  Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
+    int timeout = static_cast<int>(wait.count());
+    while (max > 0) {
+      RdKafkaMessagePtr m(rd_kafka_consumer_poll(consumer_.get(), timeout));
+      if (!m) return Status::OK();
+      timeout = 0;  // only the first poll waits
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          LogWarn(std::string("kafka consumer: ") + rd_kafka_message_errstr(m.get()));
+        }
+        continue;
+      }
+      out->push_back({KafkaStream(rd_kafka_topic_name(m->rkt), m->partition),
+                      static_cast<uint64_t>(m->offset),
+                      std::string(static_cast<const char*>(m->payload), m->len)});
+      --max;
+    }
+    return Status::OK();
+  }
+
+ private:
+  RdKafkaPtr consumer_;
+};
+
+StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPositions& start) {
+  KafkaConfig settings = CommonConfig(options_);
+  settings.insert(settings.begin(), {{"group.id", "witd-reader-" + NewUuid()},
+                                     {"enable.auto.commit", "false"},
+                                     {"enable.auto.offset.store", "false"},
+                                     {"auto.offset.reset", "earliest"},
+                                     {"fetch.wait.max.ms", "10"},
+                                     {"fetch.error.backoff.ms", "50"}});
+  StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
+  if (!conf.ok()) return conf.status();
+  StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));
+  if (!consumer.ok()) return consumer.status();
+  rd_kafka_poll_set_consumer(consumer->get());
+
+  RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(8));
+  for (const auto& [topic, count] : partitions_) {
+    for (int32_t p = 0; p < count; ++p) {
+      auto it = start.find(KafkaStream(topic, p));
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
+          it == start.end() ? RD_KAFKA_OFFSET_BEGINNING : static_cast<int64_t>(it->second);
+    }
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer->get(), list.get())) {
+    return Status::Unavailable("cannot assign Kafka partitions: " + ErrorText(err));
+  }
+  return std::unique_ptr<LogReader>(new Reader(std::move(*consumer)));
+}
+
+}  // namespace wit

@@ -1,0 +1,87 @@
+#ifndef WIT_LEDGER_KAFKA_EVENT_LOG_H_
+#define WIT_LEDGER_KAFKA_EVENT_LOG_H_
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "ledger/event_log.h"
+#include "ledger/kafka_handles.h"
+
+namespace wit {
+
+struct KafkaEventLogOptions {
+  std::string brokers;                // bootstrap.servers
+  std::string topic_prefix = "wit.";  // topics <prefix>tokens.lifecycle and <prefix>tokens.usage
+  KafkaConfig extra;                  // --kafka-config KEY=VALUE, applied to every client
+  // How long an append may wait for its delivery report before it fails with Unavailable.
+  std::chrono::milliseconds append_timeout{5000};
+  // How long Open waits for the cluster's metadata.
+  std::chrono::milliseconds connect_timeout{10000};
+};
+
+// KafkaEventLog keeps the ledger on Apache Kafka: token.created and token.revoked go to
+// <prefix>tokens.lifecycle, token.used to <prefix>tokens.usage (so a backlog of uses never
+// delays a revocation), each keyed by tokenId. The producer is idempotent (acks=all, ordered,
+// no duplicates from its own retries) and an append returns only on its delivery report.
+// Readers assign() every partition of both topics (no consumer group) from given positions;
+// each partition is one stream named "<topic>/<partition>". Thread-safe.
+class KafkaEventLog : public EventLog {
+ public:
+  // Open connects and checks that both topics exist. Unavailable if the brokers cannot be
+  // reached; FailedPrecondition naming the topic if one is missing.
+  static StatusOr<std::unique_ptr<KafkaEventLog>> Open(const KafkaEventLogOptions& options);
+
+  // Flushes what is in flight (bounded), then closes the producer.
+  ~KafkaEventLog() override;
+  KafkaEventLog(const KafkaEventLog&) = delete;
+  KafkaEventLog& operator=(const KafkaEventLog&) = delete;
+
+  StatusOr<LogPosition> Append(const Event& event) override;
+  Status AppendBatch(const std::vector<Event>& events) override;
+  StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
+  StatusOr<LogPositions> EndPositions() override;
+
+  // AppendPayload produces raw bytes to `topic` with `key`: the seam tests use to put records a
+  // service could publish (including malformed ones) on the log.
+  StatusOr<LogPosition> AppendPayload(const std::string& topic, const std::string& key,
+                                      const std::string& payload);
+
+  const std::string& lifecycle_topic() const { return lifecycle_topic_; }
+  const std::string& usage_topic() const { return usage_topic_; }
+
+ private:
+  class Reader;
+  struct Batch;
+  struct Record {
+    std::string topic;
+    std::string key;
+    std::string payload;
+  };
+
+  KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
+                std::map<std::string, int> partitions);
+
+  // Produce sends `records` and waits for all their delivery reports.
+  StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records);
+  Record ToRecord(const Event& event) const;
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+
+  KafkaEventLogOptions options_;
+  std::string lifecycle_topic_;
+  std::string usage_topic_;
+  RdKafkaPtr producer_;
+  std::map<std::string, int> partitions_;  // topic → partition count, read at Open
+  std::atomic<bool> stop_{false};
+  std::thread poller_;  // serves delivery reports for as long as the producer lives
+};
+
+// KafkaStream names the stream of one partition: "<topic>/<partition>".
+std::string KafkaStream(const std::string& topic, int32_t partition);
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_KAFKA_EVENT_LOG_H_

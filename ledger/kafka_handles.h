@@ -1,0 +1,42 @@
+#ifndef WIT_LEDGER_KAFKA_HANDLES_H_
+#define WIT_LEDGER_KAFKA_HANDLES_H_
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// RAII owners for librdkafka's C handles.
+struct RdKafkaDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+  void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+  void operator()(const rd_kafka_metadata_t* md) const { rd_kafka_metadata_destroy(md); }
+};
+using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
+using RdKafkaConfPtr = std::unique_ptr<rd_kafka_conf_t, RdKafkaDeleter>;
+using RdKafkaPartitionsPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, RdKafkaDeleter>;
+using RdKafkaMessagePtr = std::unique_ptr<rd_kafka_message_t, RdKafkaDeleter>;
+using RdKafkaMetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, RdKafkaDeleter>;
+
+using KafkaConfig = std::vector<std::pair<std::string, std::string>>;
+
+// MakeKafkaConf builds a configuration from key/value pairs; an unknown key or bad value is
+// InvalidArgument naming it.
+StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings);
+
+// NewKafkaHandle creates a producer or consumer from `conf` (which it takes over).
+StatusOr<RdKafkaPtr> NewKafkaHandle(rd_kafka_type_t type, RdKafkaConfPtr conf);
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_KAFKA_HANDLES_H_
