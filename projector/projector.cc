@@ -40,11 +40,7 @@ void Projector::Run() {
     while (!stop_) {
       TokenView::ApplyStats stats;
       s = view_->Apply(records, &stats);
-      if (s.ok()) {
-        applied_ += stats.applied;
-        skipped_ += stats.skipped;
-        break;
-      }
+      if (s.ok()) break;
       LogWarn("projector: view write failed, retrying: " + s.message());
       std::this_thread::sleep_for(kPollWait);
     }

@@ -31,8 +31,9 @@ class Projector {
   // Stop ends the thread after the batch in hand. Idempotent.
   void Stop();
 
-  uint64_t applied() const { return applied_.load(); }
-  uint64_t skipped() const { return skipped_.load(); }
+  // Records applied and skipped since the view was opened.
+  uint64_t applied() const { return view_->applied_total(); }
+  uint64_t skipped() const { return view_->skipped_total(); }
 
  private:
   void Run();
@@ -42,8 +43,6 @@ class Projector {
   std::unique_ptr<LogReader> reader_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> applied_{0};
-  std::atomic<uint64_t> skipped_{0};
 };
 
 }  // namespace wit

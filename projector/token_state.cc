@@ -57,12 +57,12 @@ class Reader {
   bool ok_ = true;
 };
 
-constexpr char kStateVersion = 1;
+constexpr char kStateVersion = 2;
 
 }  // namespace
 
 bool TokenState::operator==(const TokenState& o) const {
-  return id == o.id && user_id == o.user_id && name == o.name && prefix == o.prefix &&
+  return created == o.created && id == o.id && user_id == o.user_id && name == o.name && prefix == o.prefix &&
          token_hash == o.token_hash && scopes == o.scopes && created_at == o.created_at &&
          expires_at == o.expires_at && last_used_at == o.last_used_at &&
          revoked_at == o.revoked_at && revoked_by == o.revoked_by;
@@ -84,8 +84,17 @@ TokenStatus StatusAt(const TokenState& token, TimeMs now) {
 }
 
 std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& e) {
+  bool allowed_use = e.type == EventType::kUsed && e.outcome == "allowed";
+  if (!state && allowed_use) {
+    TokenState placeholder;
+    placeholder.created = false;
+    placeholder.id = e.token_id;
+    placeholder.user_id = e.user_id;
+    placeholder.last_used_at = e.occurred_at;
+    return placeholder;
+  }
   if (e.type == EventType::kCreated) {
-    if (state) return state;
+    if (state && state->created) return state;
     TokenState t;
     t.id = e.token_id;
     t.user_id = e.user_id;
@@ -95,15 +104,16 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
     t.scopes = e.scopes;
     t.created_at = e.occurred_at;
     t.expires_at = e.expires_at;
+    if (state && state->user_id == e.user_id) t.last_used_at = state->last_used_at;
     return t;
   }
-  if (!state || state->user_id != e.user_id) return state;
+  if (!state || !state->created || state->user_id != e.user_id) return state;
   if (e.type == EventType::kRevoked) {
     if (!state->revoked_at) {
       state->revoked_at = e.occurred_at;
       state->revoked_by = e.revoked_by;
     }
-  } else if (e.type == EventType::kUsed && e.outcome == "allowed") {
+  } else if (allowed_use) {
     if (!state->last_used_at || *state->last_used_at < e.occurred_at) {
       state->last_used_at = e.occurred_at;
     }
@@ -115,6 +125,7 @@ std::string EncodeTokenState(const TokenState& t) {
   std::string out;
   out.reserve(256);
   out.push_back(kStateVersion);
+  out.push_back(t.created ? 1 : 0);
   PutString(&out, t.id);
   PutString(&out, t.user_id);
   PutString(&out, t.name);
@@ -134,9 +145,11 @@ StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
   if (bytes.empty() || bytes[0] != kStateVersion) {
     return Status::Internal("view record has an unknown version");
   }
-  std::string rest = bytes.substr(1);
+  if (bytes.size() < 2) return Status::Internal("view record is damaged");
+  std::string rest = bytes.substr(2);
   Reader r(rest);
   TokenState t;
+  t.created = bytes[1] != 0;
   t.id = r.String();
   t.user_id = r.String();
   t.name = r.String();

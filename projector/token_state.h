@@ -13,6 +13,10 @@ namespace wit {
 
 // TokenState is everything the ledger knows of one token, folded from its events.
 struct TokenState {
+  // False for a placeholder holding only a use that arrived before the token's creation (on
+  // Kafka, uses and lifecycle events travel on different topics). Placeholders are never
+  // shown: they only keep lastUsedAt until the creation arrives.
+  bool created = true;
   std::string id;
   std::string user_id;
   std::string name;
@@ -41,8 +45,9 @@ TokenStatus StatusAt(const TokenState& token, TimeMs now);
 // the same state as once. The rules:
 //  - token.created makes the token; a second created for the same id changes nothing.
 //  - token.revoked marks it revoked at occurredAt; the first revocation wins.
-//  - token.used with outcome "allowed" moves lastUsedAt forward (never back).
-//  - an event for an unknown token, or whose userId is not the token's, changes nothing.
+//  - token.used with outcome "allowed" moves lastUsedAt forward (never back); for a token not
+//    created yet it leaves a placeholder (created == false) that the creation completes.
+//  - any other event for an unknown token, or whose userId is not the token's, changes nothing.
 std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& event);
 
 // EncodeTokenState / DecodeTokenState give the compact binary form stored in the view.

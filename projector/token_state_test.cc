@@ -55,10 +55,29 @@ TEST(TokenStateTest, ApplyingTwiceChangesNothing) {
   EXPECT_TRUE(*once == *twice);
 }
 
+TEST(TokenStateTest, UseBeforeCreationLeavesAPlaceholderTheCreationCompletes) {
+  std::string id = NewUuid();
+  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kUsed, id, 50));
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->created);
+  EXPECT_EQ(s->last_used_at, 50);
+  s = ApplyEvent(s, MakeEvent(EventType::kRevoked, id, 60));  // nothing to revoke yet
+  EXPECT_FALSE(s->revoked_at);
+  s = ApplyEvent(s, MakeEvent(EventType::kCreated, id, 10));
+  EXPECT_TRUE(s->created);
+  EXPECT_EQ(s->name, "ci");
+  EXPECT_EQ(s->last_used_at, 50);
+  auto again = ApplyEvent(s, MakeEvent(EventType::kCreated, id, 10));
+  EXPECT_TRUE(*again == *s);
+}
+
 TEST(TokenStateTest, IgnoresOrphansForeignUsersAndDeniedUses) {
   std::string id = NewUuid();
   EXPECT_FALSE(ApplyEvent(std::nullopt, MakeEvent(EventType::kRevoked, id, 1)));
-  EXPECT_FALSE(ApplyEvent(std::nullopt, MakeEvent(EventType::kUsed, id, 1)));
+  Event denied_orphan = MakeEvent(EventType::kUsed, id, 1);
+  denied_orphan.outcome = "denied";
+  denied_orphan.reason = "revoked";
+  EXPECT_FALSE(ApplyEvent(std::nullopt, denied_orphan));
   auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kCreated, id, 1));
   Event foreign = MakeEvent(EventType::kRevoked, id, 2);
   foreign.user_id = "mallory";

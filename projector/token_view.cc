@@ -82,7 +82,7 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
     }
     auto found = touched.find(event->token_id);
     if (found == touched.end()) {
-      StatusOr<TokenState> current = GetById(event->token_id);
+      StatusOr<TokenState> current = LoadState(event->token_id);
       std::optional<TokenState> before;
       if (current.ok()) {
         before = std::move(*current);
@@ -91,9 +91,9 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
       }
       found = touched.emplace(event->token_id, std::move(before)).first;
     }
-    bool existed = found->second.has_value();
+    bool existed = found->second && found->second->created;
     found->second = ApplyEvent(std::move(found->second), *event);
-    if (!existed && found->second) {
+    if (!existed && found->second && found->second->created) {
       const TokenState& t = *found->second;
       batch.Put("h/" + t.token_hash, t.id);
       batch.Put("p/" + t.prefix, t.id);
@@ -109,6 +109,8 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   }
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return Status::Unavailable("view write failed: " + s.ToString());
+  applied_total_ += stats->applied;
+  skipped_total_ += stats->skipped;
   {
     std::lock_guard<std::mutex> lock(mu_);
     positions_ = std::move(next);
@@ -141,6 +143,12 @@ bool TokenView::CaughtUpWith(const LogPositions& end) const {
 }
 
 StatusOr<TokenState> TokenView::GetById(const std::string& id) const {
+  StatusOr<TokenState> t = LoadState(id);
+  if (t.ok() && !t->created) return Status::NotFound("no token " + id);
+  return t;
+}
+
+StatusOr<TokenState> TokenView::LoadState(const std::string& id) const {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), "t/" + id, &value);
   if (s.IsNotFound()) return Status::NotFound("no token " + id);

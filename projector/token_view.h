@@ -44,6 +44,10 @@ class TokenView {
   // positions in one WriteBatch, so data and position never disagree after a crash.
   Status Apply(const std::vector<LogRecord>& records, ApplyStats* stats);
 
+  // Totals of ApplyStats since Open, updated before waiters are woken.
+  uint64_t applied_total() const { return applied_total_.load(); }
+  uint64_t skipped_total() const { return skipped_total_.load(); }
+
   // Positions returns the next offset to read per stream.
   LogPositions Positions() const;
 
@@ -53,6 +57,7 @@ class TokenView {
   // CaughtUpWith reports whether every stream in `end` has been applied up to its offset.
   bool CaughtUpWith(const LogPositions& end) const;
 
+  // GetById returns a created token (placeholders are NotFound).
   StatusOr<TokenState> GetById(const std::string& id) const;
   StatusOr<TokenState> GetByHash(const std::string& hash) const;
   bool PrefixTaken(const std::string& prefix) const;
@@ -60,16 +65,20 @@ class TokenView {
   // ListByUser returns the user's tokens, newest first.
   std::vector<TokenState> ListByUser(const std::string& user_id) const;
 
-  // ListAll returns every token, ordered by id (for comparing a view with a rebuild).
+  // ListAll returns every token state, placeholders included, ordered by id (for comparing a
+  // view with a rebuild).
   std::vector<TokenState> ListAll() const;
 
  private:
   explicit TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions);
+  StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
 
   std::unique_ptr<rocksdb::DB> db_;
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;
   LogPositions positions_;
+  std::atomic<uint64_t> applied_total_{0};
+  std::atomic<uint64_t> skipped_total_{0};
 };
 
 }  // namespace wit
