@@ -190,9 +190,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     body_read_ = true;
     std::istream& in = request.stream();
     std::string body;
-    body.resize(kMaxBodyBytes + 1);
-    in.read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<size_t>(in.gcount()));
+    char chunk[4096];
+    while (body.size() <= kMaxBodyBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+      body.append(chunk, static_cast<size_t>(in.gcount()));
+    }
     if (body.size() <= kMaxBodyBytes) return body;
 
     *too_large = Error(413, "request body is larger than 64 KiB");

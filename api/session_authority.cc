@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <Poco/Crypto/Crypto.h>
 #include <Poco/Exception.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
@@ -55,6 +56,17 @@ StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path) {
                                       " bytes; it needs at least 32");
   }
   return key;
+}
+
+SessionAuthority::SessionAuthority(std::string key) : key_(std::move(key)) {
+  // Poco's JWT signer initialises and tears down Poco::Crypto for every HMAC it computes; two
+  // requests doing that at once race inside OpenSSLInitializer and crash the process. Holding
+  // one initialisation for the life of the process keeps the count above zero.
+  static const bool initialized = [] {
+    Poco::Crypto::initializeCrypto();
+    return true;
+  }();
+  (void)initialized;
 }
 
 std::string SessionAuthority::Issue(const Principal& who, int64_t ttl_seconds) const {

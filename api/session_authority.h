@@ -27,7 +27,7 @@ class SessionAuthority {
   // How far `exp` may lie in the past and `iat` in the future, for clocks that disagree.
   static constexpr int64_t kClockSkewSeconds = 30;
 
-  explicit SessionAuthority(std::string key) : key_(std::move(key)) {}
+  explicit SessionAuthority(std::string key);
 
   // Issue returns a signed session for `who`, valid `ttl_seconds` from now.
   std::string Issue(const Principal& who, int64_t ttl_seconds) const;

@@ -1,5 +1,7 @@
 #include "api/token_service.h"
 
+#include <functional>
+
 #include "ledger/random.h"
 #include "ledger/scopes.h"
 #include "ledger/token.h"
@@ -113,8 +115,12 @@ StatusOr<TokenState> TokenService::Get(const std::string& user, const std::strin
   return t;
 }
 
+std::mutex& TokenService::RevokeLock(const std::string& id) {
+  return revoke_mu_[std::hash<std::string>{}(id) % kRevokeStripes];
+}
+
 StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::string& id) {
-  std::lock_guard<std::mutex> lock(revoke_mu_);
+  std::lock_guard<std::mutex> lock(RevokeLock(id));
   StatusOr<TokenState> t = Get(user, id);
   if (!t.ok() || t->revoked_at) return t;
   Event e = NewEvent(EventType::kRevoked, id, user);

@@ -1,6 +1,7 @@
 #ifndef WIT_API_TOKEN_SERVICE_H_
 #define WIT_API_TOKEN_SERVICE_H_
 
+#include <array>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -79,7 +80,11 @@ class TokenService {
   UseRecorder* uses_;
   Metrics* metrics_;
   std::chrono::milliseconds visibility_timeout_;
-  std::mutex revoke_mu_;  // one revocation at a time, so a double DELETE writes one event
+  // One revocation of a token at a time, so a double DELETE writes one event; tokens hashed to
+  // different stripes revoke in parallel and share group commits.
+  static constexpr size_t kRevokeStripes = 64;
+  std::mutex& RevokeLock(const std::string& id);
+  std::array<std::mutex, kRevokeStripes> revoke_mu_;
 };
 
 // ValidateTokenName checks a name: 1–100 characters of valid UTF-8, no control characters.

@@ -198,17 +198,21 @@ class KafkaEventLog::Reader : public LogReader {
   ~Reader() override { rd_kafka_consumer_close(consumer_.get()); }
 
   Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
+    // The first poll waits as asked. After a record, a fetch round trip is usually under a
+    // millisecond away, so wait that long for more before returning what we have: batches make
+    // the projector's writes cheaper.
     int timeout = static_cast<int>(wait.count());
+    bool got_any = false;
     while (max > 0) {
       RdKafkaMessagePtr m(rd_kafka_consumer_poll(consumer_.get(), timeout));
       if (!m) return Status::OK();
-      timeout = 0;  // only the first poll waits
       if (m->err) {
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          LogWarn(std::string("kafka consumer: ") + rd_kafka_message_errstr(m.get()));
-        }
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) ReportError(m.get());
+        if (!got_any) return Status::OK();
         continue;
       }
+      got_any = true;
+      timeout = kMoreWaitMs;
       out->push_back({KafkaStream(rd_kafka_topic_name(m->rkt), m->partition),
                       static_cast<uint64_t>(m->offset),
                       std::string(static_cast<const char*>(m->payload), m->len)});
@@ -218,7 +222,24 @@ class KafkaEventLog::Reader : public LogReader {
   }
 
  private:
+  static constexpr int kMoreWaitMs = 2;
+  static constexpr auto kErrorLogInterval = std::chrono::seconds(10);
+
+  // ReportError logs consumer errors, at most one line per kErrorLogInterval: a cluster that is
+  // down reports the same error on every poll.
+  void ReportError(const rd_kafka_message_t* m) {
+    auto now = std::chrono::steady_clock::now();
+    ++suppressed_;
+    if (now - last_error_log_ < kErrorLogInterval) return;
+    LogWarn("kafka consumer: " + std::string(rd_kafka_message_errstr(m)) + " (" +
+            std::to_string(suppressed_) + " errors since the last report)");
+    last_error_log_ = now;
+    suppressed_ = 0;
+  }
+
   RdKafkaPtr consumer_;
+  std::chrono::steady_clock::time_point last_error_log_{};
+  uint64_t suppressed_ = 0;
 };
 
 StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPositions& start) {
@@ -228,7 +249,8 @@ StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPosition
                                      {"enable.auto.offset.store", "false"},
                                      {"auto.offset.reset", "earliest"},
                                      {"fetch.wait.max.ms", "10"},
-                                     {"fetch.error.backoff.ms", "50"}});
+                                     {"fetch.error.backoff.ms", "50"},
+                                     {"isolation.level", "read_uncommitted"}});
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
   if (!conf.ok()) return conf.status();
   StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -24,24 +25,23 @@ struct BadRequest {
   int status;
 };
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(MakeTempDir("badinput"));
-    witd_ = new WitdProcess(*dir_ + "/data");
+  void SetUp() override {
+    dir_ = MakeTempDir("badinput");
+    witd_ = std::make_unique<WitdProcess>(dir_ + "/data", backend_.WitdArgs());
     ASSERT_TRUE(witd_->Start());
   }
-  static void TearDownTestSuite() {
-    delete witd_;
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
+  void TearDown() override {
+    witd_.reset();
+    std::filesystem::remove_all(dir_);
   }
 
   // Sign makes a session with the server's own key unless `key` is given.
-  static std::string Sign(const std::string& claim, const std::string& name, int64_t exp_offset,
-                          std::string key = "") {
+  std::string Sign(const std::string& claim, const std::string& name, int64_t exp_offset,
+                   std::string key = "") {
     if (key.empty()) {
-      std::ifstream in(*dir_ + "/data/session.key", std::ios::binary);
+      std::ifstream in(dir_ + "/data/session.key", std::ios::binary);
       std::ostringstream s;
       s << in.rdbuf();
       key = s.str();
@@ -55,12 +55,10 @@ class BadInputTest : public ::testing::Test {
     return Poco::JWT::Signer(key).sign(token, Poco::JWT::Signer::ALGO_HS256);
   }
 
-  static std::string* dir_;
-  static WitdProcess* witd_;
+  LogBackend backend_{GetParam()};
+  std::string dir_;
+  std::unique_ptr<WitdProcess> witd_;
 };
-
-std::string* BadInputTest::dir_ = nullptr;
-WitdProcess* BadInputTest::witd_ = nullptr;
 
 std::string AlgNoneSession() {
   // {"alg":"none","typ":"JWT"} . {"sub":"alice","iat":1,"exp":9999999999} . (no signature)
@@ -68,7 +66,7 @@ std::string AlgNoneSession() {
          "eyJzdWIiOiJhbGljZSIsImlhdCI6MSwiZXhwIjo5OTk5OTk5OTk5fQ.";
 }
 
-TEST_F(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
+TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
   const std::string alice = witd_->UserSession("alice");
   const std::string git = witd_->ServiceSession("git");
   const std::string id = "6f1c2a3e-1111-4aaa-8bbb-123456789abc";
@@ -174,10 +172,12 @@ TEST_F(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
                  carol).status,
             201);
   ASSERT_EQ(witd_->Stop(), 0);
-  std::vector<std::string> events = ReadEmbeddedLog(*dir_ + "/data");
+  std::vector<std::string> events = backend_.ReadAll(dir_ + "/data");
   ASSERT_EQ(events.size(), 2u) << "only the two positive controls may be written";
   for (const auto& e : events) EXPECT_NE(e.find("\"userId\":\"carol\""), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Logs, BadInputTest, ::testing::ValuesIn(kLogKinds));
 
 }  // namespace
 }  // namespace wit::testing

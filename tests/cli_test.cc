@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/log_backend.h"
 #include "tests/witd_process.h"
 
 namespace wit::testing {
@@ -50,11 +51,11 @@ uint16_t ClosedPort() {
   return port;
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("cli");
-    witd_ = std::make_unique<WitdProcess>(dir_);
+    witd_ = std::make_unique<WitdProcess>(dir_ + "/data", backend_.WitdArgs());
     ASSERT_TRUE(witd_->Start()) << "witd did not start; see " << witd_->log_path();
     session_ = witd_->UserSession("alice");
     ASSERT_FALSE(session_.empty());
@@ -96,12 +97,13 @@ class CliTest : public ::testing::Test {
     return "";
   }
 
+  LogBackend backend_{GetParam()};
   std::string dir_;
   std::unique_ptr<WitdProcess> witd_;
   std::string session_;
 };
 
-TEST_F(CliTest, CreatePrintsTheSeedBlock) {
+TEST_P(CliTest, CreatePrintsTheSeedBlock) {
   CommandResult r = Wit("token create my-token");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -124,7 +126,7 @@ TEST_F(CliTest, CreatePrintsTheSeedBlock) {
   EXPECT_EQ(lines[11], "  export WIT_TOKEN=" + token);
 }
 
-TEST_F(CliTest, CreateWithExpiryAndScopes) {
+TEST_P(CliTest, CreateWithExpiryAndScopes) {
   CommandResult r = Wit("token create deploy-token --expires 30 --scopes repo:read");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = Lines(r.out);
@@ -135,7 +137,7 @@ TEST_F(CliTest, CreateWithExpiryAndScopes) {
       << lines[6];
 }
 
-TEST_F(CliTest, ListShowsTheTableNewestFirst) {
+TEST_P(CliTest, ListShowsTheTableNewestFirst) {
   auto [old_id, old_token] = Create("ci-token");
   auto [new_id, new_token] =
       Create("deploy-token --expires 30 --scopes repo:read,user:read,user:write");
@@ -167,7 +169,7 @@ TEST_F(CliTest, ListShowsTheTableNewestFirst) {
   EXPECT_EQ(r.out.find(new_token), std::string::npos);
 }
 
-TEST_F(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
+TEST_P(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   auto [id, token] = Create("ci-token");
   EXPECT_NE(Row(Wit("token list").out, id).find("   Never   "), std::string::npos);
   std::string service = witd_->ServiceSession("git");
@@ -181,7 +183,7 @@ TEST_F(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   EXPECT_TRUE(std::regex_match(row, std::regex(".*   repo:read,write   just now +Never"))) << row;
 }
 
-TEST_F(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
+TEST_P(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
   auto [id, token] = Create("old-token");
   auto [kept, kept_token] = Create("kept-token");
   CommandResult r = Wit("token revoke " + id);
@@ -210,7 +212,7 @@ TEST_F(CliTest, RevokedTokensLeaveTheDefaultListButStayInAll) {
   EXPECT_EQ(Wit("token list").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
 }
 
-TEST_F(CliTest, ScopesPrintsTheSeedTextWithoutASession) {
+TEST_P(CliTest, ScopesPrintsTheSeedTextWithoutASession) {
   CommandResult r = Wit("token scopes", "");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -232,7 +234,7 @@ Poco::JSON::Object::Ptr ParseJson(const std::string& text) {
   return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-TEST_F(CliTest, JsonPrintsTheServersAnswer) {
+TEST_P(CliTest, JsonPrintsTheServersAnswer) {
   CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   Poco::JSON::Object::Ptr token = ParseJson(created.out);
@@ -257,7 +259,7 @@ TEST_F(CliTest, JsonPrintsTheServersAnswer) {
   EXPECT_EQ(ParseJson(scopes.out)->getArray("scopes")->size(), 5u);
 }
 
-TEST_F(CliTest, ServerComesFromWitServerOrTheFlag) {
+TEST_P(CliTest, ServerComesFromWitServerOrTheFlag) {
   std::string wit = Quote(BinDir() + "/wit");
   CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + Quote(witd_->url()) + " " + wit +
                                " token scopes");
@@ -273,12 +275,12 @@ TEST_F(CliTest, ServerComesFromWitServerOrTheFlag) {
   ExpectOneErrorLine(r, "cannot reach the wit server at " + dead);
 }
 
-TEST_F(CliTest, SessionFromTheFlag) {
+TEST_P(CliTest, SessionFromTheFlag) {
   CommandResult r = Wit("--session " + Quote(session_) + " token list", "");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
-TEST_F(CliTest, ErrorsAreOneLineAndNonZero) {
+TEST_P(CliTest, ErrorsAreOneLineAndNonZero) {
   std::string wit = Quote(BinDir() + "/wit");
   std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
   CommandResult down = RunCommand("env WIT_SESSION=" + Quote(session_) + " " + wit + " --server " +
@@ -308,6 +310,8 @@ TEST_F(CliTest, ErrorsAreOneLineAndNonZero) {
   // None of these created anything.
   EXPECT_EQ(Wit("token list --all").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(Logs, CliTest, ::testing::ValuesIn(kLogKinds));
 
 }  // namespace
 }  // namespace wit::testing

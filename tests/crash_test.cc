@@ -11,6 +11,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
 #include "projector/projector.h"
+#include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -56,12 +57,15 @@ void Load(uint16_t port, const std::string& alice, const std::string& git, int w
   }
 }
 
-TEST(CrashTest, KillNineLosesNothingAcknowledged) {
+class CrashTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CrashTest, KillNineLosesNothingAcknowledged) {
+  LogBackend backend(GetParam());
   std::string dir = MakeTempDir("crash");
   std::string data = dir + "/data";
   Acknowledged ack;
   {
-    WitdProcess witd(data);
+    WitdProcess witd(data, backend.WitdArgs());
     ASSERT_TRUE(witd.Start());
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     std::atomic<bool> stop{false};
@@ -83,7 +87,7 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
   }
   ASSERT_GE(ack.created.size(), 100u) << "not enough load before the kill";
 
-  WitdProcess witd(data);
+  WitdProcess witd(data, backend.WitdArgs());
   ASSERT_TRUE(witd.Start());
   std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
   for (const auto& [id, token] : ack.created) {
@@ -101,7 +105,7 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
 
   // Every acknowledged active verify is in the log; the view equals a rebuild from the log.
   std::map<std::string, int> logged_uses;
-  for (const auto& payload : ReadEmbeddedLog(data)) {
+  for (const auto& payload : backend.ReadAll(data)) {
     auto e = DecodeEvent(payload);
     ASSERT_TRUE(e.ok());
     if (e->type == EventType::kUsed && e->outcome == "allowed") logged_uses[e->token_id]++;
@@ -109,7 +113,7 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
   for (const auto& [id, n] : ack.allowed_uses) {
     EXPECT_GE(logged_uses[id], n) << "acknowledged verify without its token.used: " << id;
   }
-  auto log = EmbeddedEventLog::Open(data + "/log");
+  auto log = backend.OpenLog(data);
   ASSERT_TRUE(log.ok());
   auto view = TokenView::Open(data + "/view");
   auto rebuilt = TokenView::Open(dir + "/rebuilt");
@@ -128,6 +132,8 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i] == b[i]) << a[i].id;
   std::filesystem::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Logs, CrashTest, ::testing::ValuesIn(kLogKinds));
 
 }  // namespace
 }  // namespace wit::testing

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ledger/embedded_event_log.h"
+#include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -19,10 +20,16 @@ class EventSchemaTest : public ::testing::Test {
   std::string dir_;
 };
 
-TEST_F(EventSchemaTest, EveryEventWitdWritesMatchesItsSchema) {
+class EventSchemaOnLogsTest : public EventSchemaTest,
+                              public ::testing::WithParamInterface<std::string> {
+ protected:
+  LogBackend backend_{GetParam()};
+};
+
+TEST_P(EventSchemaOnLogsTest, EveryEventWitdWritesMatchesItsSchema) {
   std::string data = dir_ + "/data";
   {
-    WitdProcess witd(data);
+    WitdProcess witd(data, backend_.WitdArgs());
     ASSERT_TRUE(witd.Start());
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     auto create = [&](const std::string& body) {
@@ -44,7 +51,7 @@ TEST_F(EventSchemaTest, EveryEventWitdWritesMatchesItsSchema) {
     verify("{\"token\":\"" + plain.Str("token") + "\"}");  // denied: revoked
     ASSERT_EQ(witd.Stop(), 0);
   }
-  std::vector<std::string> events = ReadEmbeddedLog(data);
+  std::vector<std::string> events = backend_.ReadAll(data);
   ASSERT_EQ(events.size(), 7u);  // 2 created, 4 used, 1 revoked
   std::string jsonl = dir_ + "/events.jsonl";
   std::ofstream out(jsonl);
@@ -90,11 +97,11 @@ TEST_F(EventSchemaTest, BadRecordsOnTheLogAreSkippedCountedAndNotFatal) {
   EXPECT_EQ(witd.Stop(), 0);
 }
 
-TEST_F(EventSchemaTest, DeletedViewIsRebuiltFromTheLog) {
+TEST_P(EventSchemaOnLogsTest, DeletedViewIsRebuiltFromTheLog) {
   std::string data = dir_ + "/data";
   std::string id, token;
   {
-    WitdProcess witd(data);
+    WitdProcess witd(data, backend_.WitdArgs());
     ASSERT_TRUE(witd.Start());
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     Json t = Json::Parse(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"keep\"}", alice).body);
@@ -104,7 +111,7 @@ TEST_F(EventSchemaTest, DeletedViewIsRebuiltFromTheLog) {
     ASSERT_EQ(witd.Stop(), 0);
   }
   std::filesystem::remove_all(data + "/view");
-  WitdProcess witd(data);
+  WitdProcess witd(data, backend_.WitdArgs());
   ASSERT_TRUE(witd.Start());
   std::string alice = witd.UserSession("alice");
   Json item = Json::Parse(Http(witd.port(), "GET", "/api/tokens/" + id, "", alice).body);
@@ -115,6 +122,8 @@ TEST_F(EventSchemaTest, DeletedViewIsRebuiltFromTheLog) {
   EXPECT_NE(text.find("rebuilding"), std::string::npos);
   EXPECT_EQ(witd.Stop(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Logs, EventSchemaOnLogsTest, ::testing::ValuesIn(kLogKinds));
 
 }  // namespace
 }  // namespace wit::testing

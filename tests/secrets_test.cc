@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -21,14 +22,17 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
-class SecretsTest : public ::testing::TestWithParam<const char*> {};
+class SecretsTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
 TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
+  LogBackend backend(std::get<0>(GetParam()));
   std::string dir = MakeTempDir("secrets");
   std::vector<std::string> tokens;
   std::string log_path;
   {
-    WitdProcess witd(dir + "/data", {"--use-audit", GetParam()});
+    std::vector<std::string> args = backend.WitdArgs();
+    args.insert(args.end(), {"--use-audit", std::get<1>(GetParam())});
+    WitdProcess witd(dir + "/data", args);
     ASSERT_TRUE(witd.Start());
     log_path = witd.log_path();
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
@@ -74,7 +78,9 @@ TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
   fs::remove(log_path);
 }
 
-INSTANTIATE_TEST_SUITE_P(UseAudit, SecretsTest, ::testing::Values("sync", "async"));
+INSTANTIATE_TEST_SUITE_P(LogsAndUseAudit, SecretsTest,
+                         ::testing::Combine(::testing::ValuesIn(kLogKinds),
+                                            ::testing::Values("sync", "async")));
 
 }  // namespace
 }  // namespace wit::testing

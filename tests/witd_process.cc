@@ -1,5 +1,6 @@
 #include "tests/witd_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,16 +111,19 @@ bool WitdProcess::Start() {
   std::vector<std::string> args = {BinDir() + "/witd", "serve", "--listen", "127.0.0.1:0",
                                    "--data-dir", data_dir_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // Between fork and exec only async-signal-safe calls: the test process may run other
+  // threads (a mock Kafka cluster) that hold locks malloc would need.
+  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   pid_ = fork();
   if (pid_ == 0) {
-    FILE* log = std::fopen(log_path_.c_str(), "w");
-    if (log) dup2(fileno(log), STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
     execv(argv[0], argv.data());
     _exit(127);
   }
+  if (log_fd >= 0) ::close(log_fd);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   const std::string marker = "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
