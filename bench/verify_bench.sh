@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# verify_bench.sh: throughput and latency of POST /api/tokens/verify on a real witd with
+# --use-audit sync, where every answer waits until its token.used event is durable in the
+# embedded log. wrk drives it with keep-alive connections, rotating over TOKENS active tokens.
+#
+# Baseline, same run and same wrk settings: bench_hello_server (a Poco HTTPServer configured
+# like witd that answers 200 "hello"), i.e. what HTTP alone costs on this machine.
+# Goals: verify requests/s >= 0.5 x hello's; verify p99 <= 10 ms.
+# Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
+# appended per request wrk completed.
+#
+#   bench/verify_bench.sh [BIN_DIR]            BIN_DIR defaults to build/bin
+#   env: DURATION (seconds, 15)  TOKENS (100)  THREADS (2)  CONNECTIONS (64)
+set -euo pipefail
+
+BIN_DIR=${1:-build/bin}
+DURATION=${DURATION:-15}
+TOKENS=${TOKENS:-100}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+GOAL_RATIO=0.5
+GOAL_P99_MS=10
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wit-bench-verify.XXXXXX")
+pids=()
+checks_failed=0
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+  echo "verify_bench: $*" >&2
+  exit 1
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready URL: polls until URL answers 2xx (30 s at most).
+wait_ready() {
+  local _
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# used_events PORT: witd's count of appended token.used events.
+used_events() {
+  curl -fsS "http://127.0.0.1:$1/metrics" |
+    awk '$1 == "wit_events_appended_total{type=\"token.used\"}" { n = $2 } END { print n + 0 }'
+}
+
+# settled_used_events PORT: used_events once it stops moving (requests wrk cut off in flight
+# may still be finishing when wrk exits).
+settled_used_events() {
+  local before after
+  after=$(used_events "$1")
+  while :; do
+    before=$after
+    sleep 0.5
+    after=$(used_events "$1")
+    [[ $after == "$before" ]] && break
+  done
+  echo "$after"
+}
+
+start_witd() {
+  witd_port=$(free_port)
+  "$BIN_DIR/witd" serve --listen "127.0.0.1:$witd_port" --data-dir "$work/data" \
+    --use-audit sync 2>"$work/witd.log" &
+  witd_pid=$!
+  pids+=("$witd_pid")
+  wait_ready "http://127.0.0.1:$witd_port/readyz" || {
+    cat "$work/witd.log" >&2
+    die "witd did not become ready"
+  }
+}
+
+# check_witd_alive: dies with witd's exit status and log if witd is no longer running.
+check_witd_alive() {
+  kill -0 "$witd_pid" 2>/dev/null && return 0
+  local status=0
+  wait "$witd_pid" || status=$?
+  tail -n 20 "$work/witd.log" >&2
+  die "witd died during the run (exit status $status; 134 = SIGABRT, 139 = SIGSEGV)"
+}
+
+stop_witd() {
+  kill -TERM "$witd_pid"
+  wait "$witd_pid" || die "witd exited with status $? on SIGTERM"
+}
+
+start_hello() {
+  "$BIN_DIR/bench_hello_server" --listen 127.0.0.1:0 2>"$work/hello.log" &
+  pids+=("$!")
+  local _
+  for _ in $(seq 1 100); do
+    hello_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/hello.log")
+    [[ -n $hello_port ]] && return 0
+    sleep 0.1
+  done
+  die "bench_hello_server did not start: $(cat "$work/hello.log")"
+}
+
+# create_tokens SESSION: creates TOKENS tokens and writes them, one a line, to $work/tokens.
+create_tokens() {
+  local i token
+  : >"$work/tokens"
+  for ((i = 0; i < TOKENS; i++)); do
+    token=$(curl -fsS -X POST "http://127.0.0.1:$witd_port/api/tokens" \
+      -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"bench-$i\"}" | jq -r '.token // empty')
+    [[ $token == wit_* ]] || die "creating token $i failed"
+    echo "$token" >>"$work/tokens"
+  done
+}
+
+# The done() hook shared by both wrk scripts: one machine-readable line with the figures.
+lua_done() {
+  cat <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_RESULT requests=%.0f duration_us=%.0f status_errors=%.0f socket_errors=%.0f p50_us=%.0f p99_us=%.0f\n",
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+LUA
+}
+
+# write_verify_lua SERVICE_SESSION: the wrk script POSTing verify requests, rotating tokens.
+write_verify_lua() {
+  {
+    echo "local tokens = {"
+    sed 's/.*/  "&",/' "$work/tokens"
+    echo "}"
+    cat <<LUA
+local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $1"
+request = function()
+  n = n % #tokens + 1
+  return wrk.format(nil, "/api/tokens/verify", nil,
+                    '{"token":"' .. tokens[n] .. '","scope":"repo:read"}')
+end
+LUA
+    lua_done
+  } >"$work/verify.lua"
+  lua_done >"$work/hello.lua"
+}
+
+# run_wrk NAME URL SCRIPT: runs wrk, shows its report indented, keeps the figures in $work/NAME.
+run_wrk() {
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency $2"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$2" >"$work/$1.out" ||
+    die "wrk against $2 failed: $(cat "$work/$1.out")"
+  grep -v '^WRK_RESULT' "$work/$1.out" | sed 's/^/    /'
+  grep '^WRK_RESULT' "$work/$1.out" | sed 's/^WRK_RESULT //' >"$work/$1.fig"
+}
+
+# fig NAME KEY: one figure from run_wrk's line.
+fig() { tr ' ' '\n' <"$work/$1.fig" | sed -n "s/^$2=//p"; }
+
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+
+check() {  # check DESCRIPTION MEASURED OK(0|1)
+  if [[ $3 == 1 ]]; then
+    printf '  %-40s %-24s ok\n' "$1" "$2"
+  else
+    printf '  %-40s %-24s CHECK FAILED\n' "$1" "$2"
+    checks_failed=1
+  fi
+}
+
+goal() {  # goal DESCRIPTION MEASURED MET(0|1)
+  printf '  goal %-40s %-14s %s\n' "$1:" "$2" "$([[ $3 == 1 ]] && echo 'goal met' || echo 'goal missed')"
+}
+
+report() {
+  local v_rps h_rps v_p50 v_p99 h_p50 h_p99 ratio
+  v_rps=$(calc "$(fig verify requests) / ($(fig verify duration_us) / 1e6)")
+  h_rps=$(calc "$(fig hello requests) / ($(fig hello duration_us) / 1e6)")
+  v_p50=$(calc "$(fig verify p50_us) / 1000" 2)
+  v_p99=$(calc "$(fig verify p99_us) / 1000" 2)
+  h_p50=$(calc "$(fig hello p50_us) / 1000" 2)
+  h_p99=$(calc "$(fig hello p99_us) / 1000" 2)
+  ratio=$(calc "$v_rps / $h_rps" 3)
+
+  echo "results (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s)"
+  printf '  %-28s %12s %12s %12s\n' "" "requests/s" "p50" "p99"
+  printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd, audit sync)" "$v_rps" "$v_p50" "$v_p99"
+  printf '  %-28s %12s %9s ms %9s ms\n' "hello (baseline)" "$h_rps" "$h_p50" "$h_p99"
+  echo "ratio against the baseline"
+  printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
+
+  local requests appended extra
+  requests=$(fig verify requests)
+  appended=$((used_after - used_before))
+  extra=$((appended - requests))
+  echo "checks"
+  check "verify answers >= 400" "$(fig verify status_errors)" "$(($(fig verify status_errors) == 0))"
+  check "verify socket errors" "$(fig verify socket_errors)" "$(($(fig verify socket_errors) == 0))"
+  check "hello answers >= 400 / socket errors" \
+    "$(fig hello status_errors) / $(fig hello socket_errors)" \
+    "$(($(fig hello status_errors) + $(fig hello socket_errors) == 0))"
+  check "token.used appended / wrk requests" "$appended / $requests" \
+    "$((extra >= 0 && extra <= CONNECTIONS))"
+  if ((extra > 0 && extra <= CONNECTIONS)); then
+    echo "    ($extra more events than completed requests: requests in flight when wrk stopped,"
+    echo "     answered by witd after wrk had closed their connections; at most one per connection)"
+  fi
+  check "verify answered active:true" "$((active_after - active_before)) / $appended" \
+    "$((active_after - active_before == appended))"
+
+  echo "goals"
+  goal "verify/hello >= $GOAL_RATIO" "$ratio x" "$(awk "BEGIN { print ($ratio >= $GOAL_RATIO) }")"
+  goal "verify p99 <= $GOAL_P99_MS ms" "$v_p99 ms" "$(awk "BEGIN { print ($v_p99 <= $GOAL_P99_MS) }")"
+}
+
+verify_active() {
+  curl -fsS "http://127.0.0.1:$1/metrics" |
+    awk '$1 == "wit_verify_total{result=\"active\"}" { n = $2 } END { print n + 0 }'
+}
+
+main() {
+  [[ -x $BIN_DIR/witd && -x $BIN_DIR/bench_hello_server ]] ||
+    die "$BIN_DIR must hold witd and bench_hello_server (build first)"
+  command -v wrk >/dev/null || die "wrk is missing: scripts/install-deps.sh --bench"
+  command -v jq >/dev/null || die "jq is missing: scripts/install-deps.sh"
+
+  echo "== verify_bench: POST /api/tokens/verify on witd --use-audit sync, against a hello server =="
+  start_witd
+  local user service
+  user=$("$BIN_DIR/witd" session issue --user bench --data-dir "$work/data")
+  service=$("$BIN_DIR/witd" session issue --service bench --data-dir "$work/data")
+  create_tokens "$user"
+  write_verify_lua "$service"
+  echo "witd on 127.0.0.1:$witd_port with $TOKENS active tokens"
+
+  used_before=$(used_events "$witd_port")
+  active_before=$(verify_active "$witd_port")
+  run_wrk verify "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+  check_witd_alive
+  used_after=$(settled_used_events "$witd_port")
+  active_after=$(verify_active "$witd_port")
+  stop_witd
+
+  start_hello
+  echo "bench_hello_server on 127.0.0.1:$hello_port"
+  run_wrk hello "http://127.0.0.1:$hello_port/" "$work/hello.lua"
+
+  report
+  return "$checks_failed"
+}
+
+main
