@@ -1,9 +1,6 @@
 #include "ledger/event_codec.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
+#include "ledger/flat_json.h"
 #include "ledger/json_writer.h"
 #include "ledger/random.h"
 #include "ledger/scopes.h"
@@ -11,7 +8,7 @@
 namespace wit {
 namespace {
 
-using Poco::JSON::Object;
+using Type = FlatValue::Type;
 
 bool IsLowerHex64(const std::string& s) {
   if (s.size() != 64) return false;
@@ -24,19 +21,21 @@ bool IsLowerHex64(const std::string& s) {
 // FieldReader pulls typed fields out of a parsed object and remembers the first problem.
 class FieldReader {
  public:
-  explicit FieldReader(const Object& obj) : obj_(obj) {}
+  explicit FieldReader(const FlatObject& obj) : obj_(obj) {}
 
   std::string Required(const char* key) {
-    if (!obj_.has(key) || obj_.isNull(key)) {
+    const FlatValue* v = obj_.Find(key);
+    if (!v || v->type == Type::kNull) {
       Fail(std::string("missing field \"") + key + "\"");
       return {};
     }
-    return StringAt(key);
+    return StringOf(key, *v);
   }
 
   std::optional<std::string> Optional(const char* key) {
-    if (!obj_.has(key) || obj_.isNull(key)) return std::nullopt;
-    return StringAt(key);
+    const FlatValue* v = obj_.Find(key);
+    if (!v || v->type == Type::kNull) return std::nullopt;
+    return StringOf(key, *v);
   }
 
   std::optional<TimeMs> OptionalTime(const char* key) {
@@ -56,38 +55,36 @@ class FieldReader {
   const Status& status() const { return status_; }
 
  private:
-  std::string StringAt(const char* key) {
-    Poco::Dynamic::Var v = obj_.get(key);
-    if (!v.isString()) {
+  std::string StringOf(const char* key, const FlatValue& v) {
+    if (v.type != Type::kString) {
       Fail(std::string("field \"") + key + "\" must be a string");
       return {};
     }
-    return v.extract<std::string>();
+    return v.string;
   }
 
-  const Object& obj_;
+  const FlatObject& obj_;
   Status status_;
 };
 
-void DecodeCreated(const Object& obj, FieldReader& r, Event* e) {
+void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
   e->name = r.Required("name");
   e->prefix = r.Required("prefix");
   e->token_hash = r.Required("tokenHash");
-  if (!obj.has("expiresAt")) r.Fail("missing field \"expiresAt\"");
+  if (!obj.Find("expiresAt")) r.Fail("missing field \"expiresAt\"");
   e->expires_at = r.OptionalTime("expiresAt");
-  auto scopes = obj.getArray("scopes");
-  if (!scopes) {
-    r.Fail("field \"scopes\" must be an array");
+  const FlatValue* scopes = obj.Find("scopes");
+  if (!scopes || scopes->type != Type::kStringArray) {
+    r.Fail("field \"scopes\" must be an array of scopes");
     return;
   }
-  for (size_t i = 0; i < scopes->size(); ++i) {
-    Poco::Dynamic::Var v = scopes->get(i);
-    if (!v.isString() || !IsKnownScope(v.extract<std::string>())) {
+  for (const std::string& s : scopes->strings) {
+    if (!IsKnownScope(s)) {
       r.Fail("field \"scopes\" holds an unknown scope");
       return;
     }
-    e->scopes.push_back(v.extract<std::string>());
   }
+  e->scopes = scopes->strings;
   if (e->name.empty() || e->prefix.size() != 8) r.Fail("bad name or prefix");
   if (!IsLowerHex64(e->token_hash)) r.Fail("field \"tokenHash\" is not a hex SHA-256");
 }
@@ -156,50 +153,38 @@ std::string EncodeEvent(const Event& e) {
 }
 
 StatusOr<Event> DecodeEvent(std::string_view json) {
-  Poco::JSON::Object::Ptr obj;
-  try {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var root = parser.parse(std::string(json));
-    obj = root.extract<Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    // The parser's message may quote the record, which could hold anything: keep it out.
-    return Status::InvalidArgument("event is not valid JSON");
-  } catch (const std::exception&) {
-    return Status::InvalidArgument("event is not a JSON object");
-  }
-  if (!obj) return Status::InvalidArgument("event is not a JSON object");
+  StatusOr<FlatObject> parsed = ParseFlatObject(json);
+  // The parser's message names a byte position, never the record's content.
+  if (!parsed.ok()) return Status::InvalidArgument("event is not a valid JSON object");
+  const FlatObject& obj = *parsed;
 
-  Event e;
-  try {
-    Poco::Dynamic::Var version = obj->get("schemaVersion");
-    if (!version.isInteger() || version.convert<int>() != Event::kSchemaVersion) {
-      return Status::InvalidArgument("field \"schemaVersion\" must be 1");
-    }
-    FieldReader r(*obj);
-    std::string type = r.Required("type");
-    if (type == "token.created") {
-      e.type = EventType::kCreated;
-    } else if (type == "token.revoked") {
-      e.type = EventType::kRevoked;
-    } else if (type == "token.used") {
-      e.type = EventType::kUsed;
-    } else if (r.status().ok()) {
-      return Status::InvalidArgument("unknown event type \"" + type + "\"");
-    }
-    e.event_id = r.Required("eventId");
-    e.token_id = r.Required("tokenId");
-    e.user_id = r.Required("userId");
-    auto occurred = r.OptionalTime("occurredAt");
-    if (!occurred) r.Fail("missing field \"occurredAt\"");
-    e.occurred_at = occurred.value_or(0);
-    e.reason = r.Optional("reason");
-    if (e.type == EventType::kCreated) DecodeCreated(*obj, r, &e);
-    if (e.type == EventType::kRevoked) e.revoked_by = r.Required("revokedBy");
-    if (e.type == EventType::kUsed) DecodeUsed(r, &e);
-    if (!r.status().ok()) return r.status();
-  } catch (const Poco::Exception&) {
-    return Status::InvalidArgument("event has a field of the wrong type");
+  const FlatValue* version = obj.Find("schemaVersion");
+  if (!version || !version->is_integer || version->integer != Event::kSchemaVersion) {
+    return Status::InvalidArgument("field \"schemaVersion\" must be 1");
   }
+  Event e;
+  FieldReader r(obj);
+  std::string type = r.Required("type");
+  if (type == "token.created") {
+    e.type = EventType::kCreated;
+  } else if (type == "token.revoked") {
+    e.type = EventType::kRevoked;
+  } else if (type == "token.used") {
+    e.type = EventType::kUsed;
+  } else if (r.status().ok()) {
+    return Status::InvalidArgument("unknown event type \"" + type + "\"");
+  }
+  e.event_id = r.Required("eventId");
+  e.token_id = r.Required("tokenId");
+  e.user_id = r.Required("userId");
+  auto occurred = r.OptionalTime("occurredAt");
+  if (!occurred) r.Fail("missing field \"occurredAt\"");
+  e.occurred_at = occurred.value_or(0);
+  e.reason = r.Optional("reason");
+  if (e.type == EventType::kCreated) DecodeCreated(obj, r, &e);
+  if (e.type == EventType::kRevoked) e.revoked_by = r.Required("revokedBy");
+  if (e.type == EventType::kUsed) DecodeUsed(r, &e);
+  if (!r.status().ok()) return r.status();
   if (!IsUuid(e.event_id) || !IsUuid(e.token_id)) {
     return Status::InvalidArgument("eventId and tokenId must be UUIDs");
   }

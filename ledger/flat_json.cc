@@ -1,0 +1,299 @@
+#include "ledger/flat_json.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace wit {
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+class Parser {
+ public:
+  explicit Parser(std::string_view s) : s_(s) {}
+
+  StatusOr<FlatObject> ParseDocument() {
+    FlatObject obj;
+    SkipSpace();
+    if (!Consume('{')) return Fail("a JSON object");
+    SkipSpace();
+    if (!Consume('}')) {
+      while (true) {
+        SkipSpace();
+        std::string key;
+        if (!ParseString(&key)) return Fail("a member name");
+        for (const auto& m : obj.members()) {
+          if (m.first == key) return Status::InvalidArgument("duplicate key \"" + key + "\"");
+        }
+        SkipSpace();
+        if (!Consume(':')) return Fail("':'");
+        SkipSpace();
+        FlatValue value;
+        if (!ParseValue(&value)) return Fail("a value");
+        obj.members().emplace_back(std::move(key), std::move(value));
+        SkipSpace();
+        if (Consume(',')) continue;
+        if (Consume('}')) break;
+        return Fail("',' or '}'");
+      }
+    }
+    SkipSpace();
+    if (pos_ != s_.size()) return Fail("the end of the document");
+    return obj;
+  }
+
+ private:
+  Status Fail(const char* expected) const {
+    return Status::InvalidArgument("invalid JSON at byte " + std::to_string(pos_) +
+                                   ": expected " + expected);
+  }
+
+  bool Consume(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  void SkipSpace() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+
+  bool Literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  bool ParseValue(FlatValue* v) {
+    if (pos_ >= s_.size()) return false;
+    switch (s_[pos_]) {
+      case '"': v->type = FlatValue::Type::kString; return ParseString(&v->string);
+      case 't': v->type = FlatValue::Type::kBool; v->boolean = true; return Literal("true");
+      case 'f': v->type = FlatValue::Type::kBool; return Literal("false");
+      case 'n': v->type = FlatValue::Type::kNull; return Literal("null");
+      case '[': return ParseArray(v);
+      case '{': v->type = FlatValue::Type::kOther; return SkipNested(0);
+      default: v->type = FlatValue::Type::kNumber; return ParseNumber(v);
+    }
+  }
+
+  bool ParseArray(FlatValue* v) {
+    size_t start = pos_;
+    ++pos_;
+    v->type = FlatValue::Type::kStringArray;
+    SkipSpace();
+    if (Consume(']')) return true;
+    while (true) {
+      SkipSpace();
+      if (pos_ >= s_.size() || s_[pos_] != '"') {
+        pos_ = start;
+        v->type = FlatValue::Type::kOther;
+        v->strings.clear();
+        return SkipNested(0);
+      }
+      std::string item;
+      if (!ParseString(&item)) return false;
+      v->strings.push_back(std::move(item));
+      SkipSpace();
+      if (Consume(',')) continue;
+      return Consume(']');
+    }
+  }
+
+  // SkipNested validates and skips one value of any kind.
+  bool SkipNested(int depth) {
+    if (depth > kMaxDepth) return false;
+    SkipSpace();
+    if (pos_ >= s_.size()) return false;
+    char open = s_[pos_];
+    if (open != '{' && open != '[') {
+      FlatValue ignored;
+      return ParseValue(&ignored);
+    }
+    char close = open == '{' ? '}' : ']';
+    ++pos_;
+    SkipSpace();
+    if (Consume(close)) return true;
+    while (true) {
+      SkipSpace();
+      if (open == '{') {
+        std::string key;
+        if (!ParseString(&key)) return false;
+        SkipSpace();
+        if (!Consume(':')) return false;
+      }
+      if (!SkipNested(depth + 1)) return false;
+      SkipSpace();
+      if (Consume(',')) continue;
+      return Consume(close);
+    }
+  }
+
+  bool ParseNumber(FlatValue* v) {
+    size_t start = pos_;
+    bool integer = true;
+    Consume('-');
+    if (Consume('0')) {
+    } else if (!Digits()) {
+      return false;
+    }
+    if (Consume('.')) {
+      integer = false;
+      if (!Digits()) return false;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      integer = false;
+      ++pos_;
+      if (!Consume('+')) Consume('-');
+      if (!Digits()) return false;
+    }
+    std::string text(s_.substr(start, pos_ - start));
+    v->number = std::strtod(text.c_str(), nullptr);
+    if (integer) {
+      errno = 0;
+      long long n = std::strtoll(text.c_str(), nullptr, 10);
+      v->is_integer = errno != ERANGE;
+      v->integer = n;
+    }
+    return true;
+  }
+
+  bool Digits() {
+    size_t start = pos_;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    return pos_ > start;
+  }
+
+  bool Hex4(uint32_t* out) {
+    if (pos_ + 4 > s_.size()) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<uint32_t>(c - 'A' + 10);
+      } else {
+        return false;
+      }
+    }
+    *out = v;
+    return true;
+  }
+
+  static void AppendUtf8(std::string* out, uint32_t cp) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  bool Escape(std::string* out) {
+    if (pos_ >= s_.size()) return false;
+    char c = s_[pos_++];
+    switch (c) {
+      case '"': out->push_back('"'); return true;
+      case '\\': out->push_back('\\'); return true;
+      case '/': out->push_back('/'); return true;
+      case 'b': out->push_back('\b'); return true;
+      case 'f': out->push_back('\f'); return true;
+      case 'n': out->push_back('\n'); return true;
+      case 'r': out->push_back('\r'); return true;
+      case 't': out->push_back('\t'); return true;
+      case 'u': break;
+      default: return false;
+    }
+    uint32_t cp;
+    if (!Hex4(&cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate alone
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      uint32_t low;
+      if (!Literal("\\u") || !Hex4(&low) || low < 0xDC00 || low > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    AppendUtf8(out, cp);
+    return true;
+  }
+
+  // Utf8 copies one valid multi-byte UTF-8 sequence starting at pos_.
+  bool Utf8(std::string* out) {
+    auto c = static_cast<unsigned char>(s_[pos_]);
+    size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || pos_ + n > s_.size()) return false;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      auto cc = static_cast<unsigned char>(s_[pos_ + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    out->append(s_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+
+  bool ParseString(std::string* out) {
+    if (!Consume('"')) return false;
+    while (pos_ < s_.size()) {
+      // Copy the plain run in one go.
+      size_t run = pos_;
+      while (run < s_.size()) {
+        auto c = static_cast<unsigned char>(s_[run]);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++run;
+      }
+      out->append(s_.substr(pos_, run - pos_));
+      pos_ = run;
+      if (pos_ >= s_.size()) return false;
+      auto c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        ++pos_;
+        if (!Escape(out)) return false;
+      } else if (!Utf8(out)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+const FlatValue* FlatObject::Find(std::string_view key) const {
+  for (const auto& m : members_) {
+    if (m.first == key) return &m.second;
+  }
+  return nullptr;
+}
+
+StatusOr<FlatObject> ParseFlatObject(std::string_view json) { return Parser(json).ParseDocument(); }
+
+}  // namespace wit

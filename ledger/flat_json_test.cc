@@ -1,0 +1,62 @@
+#include "ledger/flat_json.h"
+
+#include <gtest/gtest.h>
+
+namespace wit {
+namespace {
+
+using Type = FlatValue::Type;
+
+TEST(FlatJsonTest, ParsesEveryFlatKind) {
+  auto o = ParseFlatObject(
+      " { \"s\" : \"a\\\"b\\\\c\\n\\u00e4\\ud83d\\ude00/\", \"i\": -42, \"d\": 1.5e3, \"t\": true,"
+      " \"f\": false, \"n\": null, \"a\": [\"x\", \"y\"], \"e\": [], \"o\": {\"k\": [1, {\"z\": 2}]},"
+      " \"m\": [1, \"x\"] } ");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->Find("s")->string, "a\"b\\c\n\xc3\xa4\xf0\x9f\x98\x80/");
+  EXPECT_TRUE(o->Find("i")->is_integer);
+  EXPECT_EQ(o->Find("i")->integer, -42);
+  EXPECT_FALSE(o->Find("d")->is_integer);
+  EXPECT_EQ(o->Find("d")->number, 1500);
+  EXPECT_TRUE(o->Find("t")->boolean);
+  EXPECT_EQ(o->Find("f")->type, Type::kBool);
+  EXPECT_EQ(o->Find("n")->type, Type::kNull);
+  EXPECT_EQ(o->Find("a")->strings, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(o->Find("e")->type, Type::kStringArray);
+  EXPECT_EQ(o->Find("o")->type, Type::kOther);
+  EXPECT_EQ(o->Find("m")->type, Type::kOther);
+  EXPECT_EQ(o->Find("missing"), nullptr);
+}
+
+TEST(FlatJsonTest, KeepsUtf8AsIs) {
+  auto o = ParseFlatObject("{\"k\":\"na\xc3\xafve \xe2\x82\xac\"}");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->Find("k")->string, "na\xc3\xafve \xe2\x82\xac");
+}
+
+TEST(FlatJsonTest, IntegersBeyondInt64AreNotIntegers) {
+  auto o = ParseFlatObject("{\"big\":123456789012345678901234567890,\"max\":9223372036854775807}");
+  ASSERT_TRUE(o.ok());
+  EXPECT_FALSE(o->Find("big")->is_integer);
+  EXPECT_TRUE(o->Find("max")->is_integer);
+}
+
+TEST(FlatJsonTest, RejectsWhatIsNotOneValidObject) {
+  for (const char* bad :
+       {"", " ", "[]", "\"s\"", "1", "null", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
+        "{\"a\":1}x", "{\"a\":1}{}", "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
+        "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"\\udc00\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"line\nbreak\"}", "{\"a\":\"open",
+        "{\"a\":1,\"a\":2}", "{\"a\":[\"x\",]}", "{\"a\":[\"x\" \"y\"]}"}) {
+    EXPECT_FALSE(ParseFlatObject(bad).ok()) << bad;
+  }
+  EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xff\"}").ok());
+  EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xc0\xaf\"}").ok());  // overlong
+  EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xed\xa0\x80\"}").ok());  // UTF-8 surrogate
+  std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_FALSE(ParseFlatObject(deep).ok());
+  EXPECT_FALSE(ParseFlatObject(std::string("{\"a\":\"\0\"}", 8)).ok());
+}
+
+}  // namespace
+}  // namespace wit
