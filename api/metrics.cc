@@ -25,7 +25,7 @@ std::string Metrics::RenderLabels(const Labels& labels) {
 
 void Metrics::Describe(const std::string& name, const std::string& type,
                        const std::string& help) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::shared_mutex> lock(mu_);
   Family& f = families_[name];
   f.type = type;
   f.help = help;
@@ -33,13 +33,24 @@ void Metrics::Describe(const std::string& name, const std::string& type,
 
 void Metrics::Increment(const std::string& name, const Labels& labels, uint64_t by) {
   std::string key = RenderLabels(labels);
-  std::lock_guard<std::mutex> lock(mu_);
-  families_[name].series[key] += by;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto f = families_.find(name);
+    if (f != families_.end()) {
+      auto s = f->second.series.find(key);
+      if (s != f->second.series.end()) {
+        s->second.fetch_add(by, std::memory_order_relaxed);
+        return;
+      }
+    }
+  }
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  families_[name].series[key].fetch_add(by, std::memory_order_relaxed);
 }
 
 void Metrics::AddGauge(const std::string& name, const std::string& help,
                        std::function<double()> read, const std::string& type) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::shared_mutex> lock(mu_);
   Family& f = families_[name];
   f.type = type;
   f.help = help;
@@ -47,16 +58,16 @@ void Metrics::AddGauge(const std::string& name, const std::string& help,
 }
 
 uint64_t Metrics::Value(const std::string& name, const Labels& labels) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   auto f = families_.find(name);
   if (f == families_.end()) return 0;
   auto s = f->second.series.find(RenderLabels(labels));
-  return s == f->second.series.end() ? 0 : s->second;
+  return s == f->second.series.end() ? 0 : s->second.load();
 }
 
 std::string Metrics::Render() const {
   std::ostringstream out;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   for (const auto& [name, f] : families_) {
     if (!f.help.empty()) out << "# HELP " << name << " " << f.help << "\n";
     out << "# TYPE " << name << " " << f.type << "\n";
@@ -65,7 +76,9 @@ std::string Metrics::Render() const {
       continue;
     }
     if (f.series.empty()) out << name << " 0\n";
-    for (const auto& [labels, value] : f.series) out << name << labels << " " << value << "\n";
+    for (const auto& [labels, value] : f.series) {
+      out << name << labels << " " << value.load() << "\n";
+    }
   }
   return out.str();
 }

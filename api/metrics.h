@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,12 +40,16 @@ class Metrics {
   struct Family {
     std::string type = "counter";
     std::string help;
-    std::map<std::string, uint64_t> series;  // rendered label set → count
+    // Rendered label set → count. Nodes never move, so a counter found under the shared lock
+    // is incremented without holding it.
+    std::map<std::string, std::atomic<uint64_t>> series;
     std::function<double()> gauge;
   };
   static std::string RenderLabels(const Labels& labels);
 
-  mutable std::mutex mu_;
+  // Shared for the common case (the series exists), exclusive to add families and series:
+  // every request increments two counters, and a plain mutex made them queue.
+  mutable std::shared_mutex mu_;
   std::map<std::string, Family> families_;
 };
 

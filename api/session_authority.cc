@@ -91,6 +91,26 @@ StatusOr<Principal> SessionAuthority::Authenticate(std::string_view authorizatio
     return Status::Unauthenticated("Authorization must be \"Bearer <session-token>\"");
   }
   std::string jwt(authorization.substr(kBearer.size()));
+  int64_t now = Poco::Timestamp().epochTime();
+  {
+    std::shared_lock<std::shared_mutex> lock(cache_mu_);
+    auto it = cache_.find(jwt);
+    if (it != cache_.end() && it->second.expires_at + kClockSkewSeconds > now) {
+      return it->second.who;
+    }
+  }
+  int64_t expires_at = 0;
+  StatusOr<Principal> who = Verify(jwt, &expires_at);
+  std::unique_lock<std::shared_mutex> lock(cache_mu_);
+  cache_.erase(jwt);  // an expired entry, if any
+  if (who.ok()) {
+    if (cache_.size() >= kCacheLimit) cache_.clear();
+    cache_[jwt] = {*who, expires_at};
+  }
+  return who;
+}
+
+StatusOr<Principal> SessionAuthority::Verify(const std::string& jwt, int64_t* expires_at) const {
   Principal who;
   try {
     Poco::JWT::Signer signer(key_);  // allows HS256 only, so "alg: none" fails here
@@ -103,7 +123,8 @@ StatusOr<Principal> SessionAuthority::Authenticate(std::string_view authorizatio
       return Status::Unauthenticated("session token lacks exp or iat");
     }
     int64_t now = Poco::Timestamp().epochTime();
-    if (token.getExpiration().epochTime() + kClockSkewSeconds <= now) {
+    *expires_at = token.getExpiration().epochTime();
+    if (*expires_at + kClockSkewSeconds <= now) {
       return Status::Unauthenticated("session token has expired");
     }
     if (token.getIssuedAt().epochTime() - kClockSkewSeconds > now) {

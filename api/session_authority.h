@@ -1,7 +1,10 @@
 #ifndef WIT_API_SESSION_AUTHORITY_H_
 #define WIT_API_SESSION_AUTHORITY_H_
 
+#include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 
 #include "ledger/status.h"
@@ -34,11 +37,22 @@ class SessionAuthority {
 
   // Authenticate checks an Authorization header value ("Bearer <jwt>") and returns the
   // principal, or Unauthenticated saying what is wrong (missing, malformed, bad signature,
-  // expired). Never throws.
+  // expired). Never throws. Sessions that passed are remembered until they expire, so a
+  // service presenting the same credential on every call pays for one signature check.
   StatusOr<Principal> Authenticate(std::string_view authorization) const;
 
  private:
+  static constexpr size_t kCacheLimit = 10'000;
+  struct Verified {
+    Principal who;
+    int64_t expires_at;  // epoch seconds, from the token's exp
+  };
+
+  StatusOr<Principal> Verify(const std::string& jwt, int64_t* expires_at) const;
+
   std::string key_;
+  mutable std::shared_mutex cache_mu_;
+  mutable std::unordered_map<std::string, Verified> cache_;
 };
 
 }  // namespace wit

@@ -29,12 +29,25 @@ uint64_t KeyOffset(const rocksdb::Slice& key) {
 
 }  // namespace
 
+// A writer waiting in the queue. It sleeps on its own mutex, not the log's, so waking a whole
+// group does not make every woken writer queue again for the log's mutex.
 struct EmbeddedEventLog::PendingWrite {
   std::vector<std::string> payloads;
-  bool done = false;
-  Status status;
   uint64_t offset = 0;
+  Status status;
+
+  std::mutex mu;
   std::condition_variable cv;
+  bool done = false;  // under mu: status and offset are final
+  bool lead = false;  // under mu: this writer is now at the head and writes the next group
+
+  // Wake sets `done` or `lead` and signals. The owner may destroy *this as soon as mu is
+  // released, so nothing touches it after.
+  void Wake(bool finished) {
+    std::lock_guard<std::mutex> lock(mu);
+    (finished ? done : lead) = true;
+    cv.notify_one();
+  }
 };
 
 class EmbeddedEventLog::Reader : public LogReader {
@@ -111,46 +124,59 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> pay
   if (payloads.empty()) return Status::InvalidArgument("nothing to append");
   PendingWrite w;
   w.payloads = std::move(payloads);
-  std::unique_lock<std::mutex> lock(mu_);
-  writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
-  if (w.done) {
-    if (!w.status.ok()) return w.status;
-    return w.offset;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writers_.push_back(&w);
+    w.lead = writers_.front() == &w;
+  }
+  {
+    std::unique_lock<std::mutex> own(w.mu);
+    w.cv.wait(own, [&] { return w.done || w.lead; });
+    if (w.done) {
+      if (!w.status.ok()) return w.status;
+      return w.offset;
+    }
   }
 
   // This writer leads: take a group, write it without holding the lock.
   std::vector<PendingWrite*> group;
   rocksdb::WriteBatch batch;
-  uint64_t next = next_offset_;
-  for (PendingWrite* p : writers_) {
-    if (!group.empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
-    p->offset = next;
-    for (const std::string& payload : p->payloads) batch.Put(OffsetKey(next++), payload);
-    group.push_back(p);
+  uint64_t next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    next = next_offset_;
+    for (PendingWrite* p : writers_) {
+      if (!group.empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
+      p->offset = next;
+      for (const std::string& payload : p->payloads) batch.Put(OffsetKey(next++), payload);
+      group.push_back(p);
+    }
   }
-  lock.unlock();
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status s = db_->Write(options, &batch);
-  lock.lock();
-
   Status result = s.ok() ? Status::OK()
                          : Status::Unavailable("event log write failed: " + s.ToString());
-  if (s.ok()) {
-    next_offset_ = next;
-    durable_end_ = next_offset_;
-    durable_cv_.notify_all();
+
+  PendingWrite* next_leader = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (s.ok()) {
+      next_offset_ = next;
+      durable_end_ = next_offset_;
+    }
+    for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+    if (!writers_.empty()) next_leader = writers_.front();
   }
+  if (s.ok()) durable_cv_.notify_all();
+  uint64_t my_offset = w.offset;
   for (PendingWrite* p : group) {
-    writers_.pop_front();
     p->status = result;
-    p->done = true;
-    if (p != &w) p->cv.notify_one();
+    if (p != &w) p->Wake(true);
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  if (next_leader) next_leader->Wake(false);
   if (!result.ok()) return result;
-  return w.offset;
+  return my_offset;
 }
 
 StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPositions& start) {
