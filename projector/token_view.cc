@@ -107,7 +107,12 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   for (const auto& [stream, offset] : next) {
     batch.Put(kPositionPrefix + stream, EncodeOffset(offset));
   }
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  // No WAL: the view is derived data. A crash loses only the writes still in the memtable, and
+  // since each batch holds its data and its positions together, what survives is an older
+  // consistent view that the projector brings up to date from its stored positions.
+  rocksdb::WriteOptions options;
+  options.disableWAL = true;
+  rocksdb::Status s = db_->Write(options, &batch);
   if (!s.ok()) return Status::Unavailable("view write failed: " + s.ToString());
   applied_total_ += stats->applied;
   skipped_total_ += stats->skipped;
