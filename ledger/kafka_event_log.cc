@@ -11,7 +11,12 @@ namespace wit {
 namespace {
 
 KafkaConfig CommonConfig(const KafkaEventLogOptions& o) {
-  KafkaConfig c = {{"bootstrap.servers", o.brokers}, {"client.id", "witd"}};
+  // Reconnect quickly after an outage (librdkafka's default backs off up to 10 s); writes wait
+  // on it, and a revocation must reach every node soon after the brokers return.
+  KafkaConfig c = {{"bootstrap.servers", o.brokers},
+                   {"client.id", "witd"},
+                   {"reconnect.backoff.ms", "50"},
+                   {"reconnect.backoff.max.ms", "1000"}};
   c.insert(c.end(), o.extra.begin(), o.extra.end());
   return c;
 }
@@ -249,6 +254,11 @@ StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPosition
                                      {"enable.auto.offset.store", "false"},
                                      {"auto.offset.reset", "earliest"},
                                      {"fetch.wait.max.ms", "10"},
+                                     // A fetch the broker never answers (it went away with
+                                     // the request in flight) is given up after this, not
+                                     // librdkafka's default minute: the view must resume
+                                     // soon after the brokers return.
+                                     {"socket.timeout.ms", "5000"},
                                      {"fetch.error.backoff.ms", "50"},
                                      {"isolation.level", "read_uncommitted"}});
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);

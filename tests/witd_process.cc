@@ -173,14 +173,24 @@ void WitdProcess::Kill() {
   port_ = 0;
 }
 
+std::string WitdProcess::SecretFlag() const {
+  for (size_t i = 0; i + 1 < extra_args_.size(); ++i) {
+    if (extra_args_[i] == "--session-secret-file") {
+      return " --session-secret-file '" + extra_args_[i + 1] + "'";
+    }
+  }
+  return " --data-dir '" + data_dir_ + "'";
+}
+
 std::string WitdProcess::UserSession(const std::string& user) const {
-  return Trim(RunCommand(BinDir() + "/witd session issue --user '" + user + "' --data-dir '" +
-                         data_dir_ + "'").out);
+  return Trim(
+      RunCommand(BinDir() + "/witd session issue --user '" + user + "'" + SecretFlag()).out);
 }
 
 std::string WitdProcess::ServiceSession(const std::string& service) const {
-  return Trim(RunCommand(BinDir() + "/witd session issue --service '" + service +
-                         "' --data-dir '" + data_dir_ + "'").out);
+  return Trim(
+      RunCommand(BinDir() + "/witd session issue --service '" + service + "'" + SecretFlag())
+          .out);
 }
 
 }  // namespace wit::testing

@@ -70,6 +70,9 @@ class WitdProcess {
   std::string ServiceSession(const std::string& service) const;
 
  private:
+  // SecretFlag is how `witd session issue` finds the same secret as this server.
+  std::string SecretFlag() const;
+
   std::string data_dir_;
   std::vector<std::string> extra_args_;
   std::string log_path_;

@@ -1,0 +1,326 @@
+// The ledger on Kafka: real Kafka clients (kcat) reading and writing the topics, several witd
+// nodes on one cluster, broker faults, start-up errors and wit-devkafka itself.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ledger/event_codec.h"
+#include "ledger/random.h"
+#include "ledger/time_util.h"
+#include "tests/log_backend.h"
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Eventually polls `check` every 10 ms until it holds or `limit` passes.
+template <typename F>
+bool Eventually(F check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return check();
+}
+
+class KafkaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("kafka");
+    ASSERT_TRUE(backend_.is_kafka());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<WitdProcess> StartNode(const std::string& name,
+                                         std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = backend_.WitdArgs();
+    args.insert(args.end(), {"--session-secret-file", dir_ + "/session.key"});
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto node = std::make_unique<WitdProcess>(dir_ + "/" + name, args);
+    EXPECT_TRUE(node->Start()) << "node " << name << " did not start; log " << node->log_path();
+    return node;
+  }
+
+  // Kcat consumes one topic from the start to its end, one "key<TAB>payload" a line.
+  std::vector<std::pair<std::string, std::string>> Kcat(const std::string& topic) {
+    CommandResult r = RunCommand("kcat -C -b " + backend_.brokers() + " -t " + topic +
+                                 " -e -q -f '%k\\t%s\\n'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::pair<std::string, std::string>> out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      size_t tab = line.find('\t');
+      if (tab != std::string::npos) out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    }
+    return out;
+  }
+
+  void KcatProduce(const std::string& topic, const std::string& key, const std::string& value) {
+    std::string file = dir_ + "/produce.txt";
+    std::ofstream(file) << value << "\n";
+    CommandResult r = RunCommand("kcat -P -b " + backend_.brokers() + " -t " + topic + " -k '" +
+                                 key + "' " + file);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  static Json CreateToken(WitdProcess& node, const std::string& session, const std::string& name) {
+    HttpResponse r =
+        Http(node.port(), "POST", "/api/tokens", "{\"name\":\"" + name + "\"}", session);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json::Parse(r.body);
+  }
+
+  static Json Verify(WitdProcess& node, const std::string& service, const std::string& token) {
+    HttpResponse r = Http(node.port(), "POST", "/api/tokens/verify",
+                          "{\"token\":\"" + token + "\"}", service);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json::Parse(r.body);
+  }
+
+  LogBackend backend_{"kafka"};
+  std::string dir_;
+};
+
+TEST_F(KafkaTest, KcatReadsEveryRecordAndEachMatchesItsSchema) {
+  auto node = StartNode("a");
+  std::string alice = node->UserSession("alice"), git = node->ServiceSession("git");
+  Json t = CreateToken(*node, alice, "interop");
+  EXPECT_TRUE(Verify(*node, git, t.Str("token")).Bool("active"));
+  ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
+  EXPECT_EQ(Verify(*node, git, t.Str("token")).Str("reason"), "revoked");
+
+  auto lifecycle = Kcat("wit.tokens.lifecycle");
+  auto usage = Kcat("wit.tokens.usage");
+  ASSERT_EQ(lifecycle.size(), 2u);  // created, revoked: uses never go to this topic
+  ASSERT_EQ(usage.size(), 2u);      // allowed, denied
+  std::string jsonl = dir_ + "/records.jsonl";
+  std::ofstream out(jsonl);
+  for (const auto& records : {lifecycle, usage}) {
+    for (const auto& [key, payload] : records) {
+      EXPECT_EQ(key, t.Str("id")) << "record key is the tokenId";
+      out << payload << "\n";
+    }
+  }
+  out.close();
+  CommandResult r = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR "/tests/validate_events.py " +
+                               std::string(WIT_SOURCE_DIR) + "/schemas/events " + jsonl +
+                               " --require token.created,token.revoked,token.used");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
+  auto node = StartNode("a");
+  std::string alice = node->UserSession("alice");
+  Json t = CreateToken(*node, alice, "service-published");
+  Event used;
+  used.type = EventType::kUsed;
+  used.event_id = NewUuid();
+  used.occurred_at = 1795817820123;
+  used.token_id = t.Str("id");
+  used.user_id = "alice";
+  used.outcome = "allowed";
+  used.service = "ci-runner";
+  KcatProduce("wit.tokens.usage", used.token_id, EncodeEvent(used));
+  Json item;
+  EXPECT_TRUE(Eventually([&] {
+    item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
+    return item.Str("lastUsedAt") == "2026-11-27T22:17:00.123Z";
+  })) << "lastUsedAt is " << item.Str("lastUsedAt");
+  EXPECT_EQ(node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
+  auto node = StartNode("a");
+  KcatProduce("wit.tokens.usage", "junk", "{\"this is\": not json");
+  KcatProduce("wit.tokens.lifecycle", NewUuid(),
+              "{\"schemaVersion\":1,\"type\":\"token.transferred\",\"eventId\":\"" + NewUuid() +
+                  "\",\"occurredAt\":\"2026-11-27T22:17:00.000Z\",\"tokenId\":\"" + NewUuid() +
+                  "\",\"userId\":\"alice\"}");
+  EXPECT_TRUE(Eventually([&] {
+    return Http(node->port(), "GET", "/metrics").body.find("wit_events_skipped_total 2\n") !=
+           std::string::npos;
+  })) << Http(node->port(), "GET", "/metrics").body;
+  std::string alice = node->UserSession("alice");
+  Json t = CreateToken(*node, alice, "still-serving");
+  EXPECT_TRUE(Verify(*node, node->ServiceSession("git"), t.Str("token")).Bool("active"));
+  EXPECT_EQ(node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, TwoNodesShareOneLedger) {
+  auto a = StartNode("a");
+  auto b = StartNode("b");
+  std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
+  Json t = CreateToken(*a, alice, "shared");
+  EXPECT_TRUE(Eventually([&] { return Verify(*b, git, t.Str("token")).Bool("active"); }))
+      << "a token created on A verifies on B";
+
+  // A use on B shows as lastUsedAt on A.
+  Json on_a;
+  EXPECT_TRUE(Eventually([&] {
+    on_a = Json::Parse(Http(a->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
+    return !on_a.IsNull("lastUsedAt");
+  }));
+
+  // A revocation on A is refused on B within a second.
+  ASSERT_EQ(Http(a->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
+  auto revoked_at = Clock::now();
+  EXPECT_TRUE(Eventually([&] { return Verify(*b, git, t.Str("token")).Str("reason") == "revoked"; },
+                         std::chrono::seconds(5)));
+  auto lag = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - revoked_at);
+  EXPECT_LT(lag.count(), 1000) << "revocation took " << lag.count() << " ms to reach B";
+
+  // A node started late catches up and answers the same.
+  Json second = CreateToken(*b, alice, "made-on-b");
+  auto c = StartNode("c");  // Start waits for /readyz: caught up with the log at start
+  std::string all_a = Http(a->port(), "GET", "/api/tokens?status=all", "", alice).body;
+  std::string all_c;
+  EXPECT_TRUE(Eventually([&] {
+    all_c = Http(c->port(), "GET", "/api/tokens?status=all", "", alice).body;
+    return all_c == all_a;
+  })) << "A: " << all_a << "\nC: " << all_c;
+  EXPECT_EQ(Verify(*c, git, second.Str("token")).Bool("active"), true);
+
+  // B restarted with an empty view rebuilds it from the topics.
+  ASSERT_EQ(b->Stop(), 0);
+  std::filesystem::remove_all(dir_ + "/b/view");
+  b = StartNode("b");
+  EXPECT_TRUE(Eventually([&] {
+    return Http(b->port(), "GET", "/api/tokens?status=all", "", alice).body ==
+           Http(a->port(), "GET", "/api/tokens?status=all", "", alice).body;
+  }));
+  EXPECT_EQ(Verify(*b, git, t.Str("token")).Str("reason"), "revoked");
+  for (auto* node : {a.get(), b.get(), c.get()}) EXPECT_EQ(node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
+  auto sync_node = StartNode("sync", {"--kafka-config", "message.timeout.ms=2000"});
+  auto async_node =
+      StartNode("async", {"--use-audit", "async", "--kafka-config", "message.timeout.ms=2000"});
+  std::string alice = sync_node->UserSession("alice"), git = sync_node->ServiceSession("git");
+  Json before = CreateToken(*sync_node, alice, "before-outage");
+  ASSERT_TRUE(Eventually([&] {
+    return Verify(*async_node, git, before.Str("token")).Bool("active");
+  }));
+  size_t uses_before = Kcat("wit.tokens.usage").size();
+
+  backend_.cluster()->SetBrokersDown();
+  auto started = Clock::now();
+  HttpResponse create =
+      Http(sync_node->port(), "POST", "/api/tokens", "{\"name\":\"during-outage\"}", alice);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  EXPECT_EQ(create.status, 503) << create.body;
+  EXPECT_NE(Json::Parse(create.body).Object("error").Str("message").find("event log"),
+            std::string::npos)
+      << create.body;
+  EXPECT_FALSE(create.retry_after.empty());
+  EXPECT_LT(took.count(), 10000) << "a write must fail within a bounded time";
+  EXPECT_EQ(Http(sync_node->port(), "DELETE", "/api/tokens/" + before.Str("id"), "", alice).status,
+            503);
+  HttpResponse sync_verify = Http(sync_node->port(), "POST", "/api/tokens/verify",
+                                  "{\"token\":\"" + before.Str("token") + "\"}", git);
+  EXPECT_EQ(sync_verify.status, 503) << "sync audit never answers an unaudited active:true";
+
+  constexpr int kAsyncUses = 25;
+  for (int i = 0; i < kAsyncUses; ++i) {
+    EXPECT_TRUE(Verify(*async_node, git, before.Str("token")).Bool("active"));
+  }
+
+  backend_.cluster()->SetBrokersUp();
+  Json after;
+  std::string last_error;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        HttpResponse r = Http(sync_node->port(), "POST", "/api/tokens",
+                              "{\"name\":\"after-outage\"}", alice);
+        if (r.status == 201) after = Json::Parse(r.body);
+        last_error = std::to_string(r.status) + " " + r.body;
+        return r.status == 201;
+      },
+      std::chrono::seconds(30)))
+      << "writes work again without restarting witd; last answer " << last_error << "\n"
+      << RunCommand("tail -c 1500 " + sync_node->log_path()).out
+      << Http(sync_node->port(), "GET", "/metrics").body;
+  EXPECT_TRUE(Verify(*sync_node, git, after.Str("token")).Bool("active"));
+  ASSERT_EQ(Http(sync_node->port(), "DELETE", "/api/tokens/" + before.Str("id"), "", alice).status,
+            200);
+
+  // Every buffered async use arrives once the brokers are back.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        size_t n = 0;
+        for (const auto& [key, payload] : Kcat("wit.tokens.usage")) n += key == before.Str("id");
+        return n >= uses_before + kAsyncUses;
+      },
+      std::chrono::seconds(30)));
+
+  // Nothing half-done: the refused create never appears; acknowledged ones appear once.
+  Json list = Json::Parse(
+      Http(sync_node->port(), "GET", "/api/tokens?status=all", "", alice).body);
+  std::vector<std::string> names;
+  for (const Json& t : list.Array("tokens")) names.push_back(t.Str("name"));
+  EXPECT_EQ(names, (std::vector<std::string>{"after-outage", "before-outage"}));
+  EXPECT_EQ(sync_node->Stop(), 0);
+  EXPECT_EQ(async_node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
+  CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
+                                  dir_ + "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
+                                  "socket.connection.setup.timeout.ms=1000");
+  EXPECT_NE(down.exit_code, 0);
+  EXPECT_NE(down.err.find("cannot reach the Kafka brokers at 127.0.0.1:1"), std::string::npos)
+      << down.err;
+  CommandResult missing = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
+                                     dir_ + "/y --kafka-brokers " + backend_.brokers() +
+                                     " --topic-prefix nope.");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("nope.tokens.lifecycle does not exist"), std::string::npos)
+      << missing.err;
+  CommandResult bad = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
+                                 dir_ + "/z --kafka-brokers " + backend_.brokers() +
+                                 " --kafka-config no.such.setting=1");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("no.such.setting"), std::string::npos) << bad.err;
+}
+
+TEST(DevKafkaTest, PrintsBootstrapsFirstAndStopsOnSigterm) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  std::string bin = BinDir() + "/wit-devkafka";
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    execl(bin.c_str(), bin.c_str(), "--partitions", "2", "--topic-prefix", "dev.",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  EXPECT_NE(line.find("127.0.0.1:"), std::string::npos) << line;
+  CommandResult meta = RunCommand("kcat -L -b " + line + " -t dev.tokens.lifecycle");
+  EXPECT_NE(meta.out.find("2 partitions"), std::string::npos) << meta.out << meta.err;
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace wit::testing
