@@ -11,12 +11,13 @@ set -uo pipefail
 BIN_DIR=${1:?usage: bench/run-all.sh BIN_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-write_args=() rebuild_args=() memory_args=()
+write_args=() rebuild_args=() memory_args=() kafka_args=()
 if [[ ${QUICK:-0} == 1 ]]; then
   export DURATION=3 TOKENS=20
   write_args=(--per-client 20)
   rebuild_args=(--events 20000)
   memory_args=(--tokens 2000)
+  kafka_args=(--revocations 50 --events 5000)
 fi
 
 out=$(mktemp "${TMPDIR:-/tmp}/wit-bench-all.XXXXXX")
@@ -43,6 +44,7 @@ run verify_bench "$HERE/verify_bench.sh" "$BIN_DIR"
 run bench_write_latency "$BIN_DIR/bench_write_latency" "${write_args[@]}"
 run bench_rebuild "$BIN_DIR/bench_rebuild" "${rebuild_args[@]}"
 run bench_memory "$BIN_DIR/bench_memory" "${memory_args[@]}"
+run bench_kafka "$BIN_DIR/bench_kafka" "${kafka_args[@]}"
 
 printf '\n######## summary ########\n'
 printf '%s\n' "${results[@]}"

@@ -6,6 +6,8 @@
 # Baseline, same run and same wrk settings: bench_hello_server (a Poco HTTPServer configured
 # like witd that answers 200 "hello"), i.e. what HTTP alone costs on this machine.
 # Goals: verify requests/s >= 0.5 x hello's; verify p99 <= 10 ms.
+# With KAFKA=1 (the default) the same run also drives witd on wit-devkafka (librdkafka's mock
+# cluster, real Kafka protocol over loopback) and reports it beside the embedded log.
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
 # appended per request wrk completed.
 #
@@ -73,10 +75,12 @@ settled_used_events() {
   echo "$after"
 }
 
+# start_witd [EXTRA_ARGS...]: witd on a fresh data dir ($work/data), with the given flags.
 start_witd() {
   witd_port=$(free_port)
+  rm -rf "$work/data"
   "$BIN_DIR/witd" serve --listen "127.0.0.1:$witd_port" --data-dir "$work/data" \
-    --use-audit sync 2>"$work/witd.log" &
+    --use-audit sync "$@" 2>"$work/witd.log" &
   witd_pid=$!
   pids+=("$witd_pid")
   wait_ready "http://127.0.0.1:$witd_port/readyz" || {
@@ -97,6 +101,19 @@ check_witd_alive() {
 stop_witd() {
   kill -TERM "$witd_pid"
   wait "$witd_pid" || die "witd exited with status $? on SIGTERM"
+}
+
+# start_devkafka: wit-devkafka in the background; its bootstrap list in $devkafka_brokers.
+start_devkafka() {
+  "$BIN_DIR/wit-devkafka" --partitions 8 >"$work/devkafka.out" 2>"$work/devkafka.log" &
+  pids+=("$!")
+  local _
+  for _ in $(seq 1 100); do
+    devkafka_brokers=$(head -n 1 "$work/devkafka.out")
+    [[ -n $devkafka_brokers ]] && return 0
+    sleep 0.1
+  done
+  die "wit-devkafka did not start: $(cat "$work/devkafka.log")"
 }
 
 start_hello() {
@@ -200,8 +217,17 @@ report() {
   printf '  %-28s %12s %12s %12s\n' "" "requests/s" "p50" "p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd, audit sync)" "$v_rps" "$v_p50" "$v_p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "hello (baseline)" "$h_rps" "$h_p50" "$h_p99"
+  local k_rps=""
+  if [[ -f $work/kafka.fig ]]; then
+    k_rps=$(calc "$(fig kafka requests) / ($(fig kafka duration_us) / 1e6)")
+    printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd on Kafka)" "$k_rps" \
+      "$(calc "$(fig kafka p50_us) / 1000" 2)" "$(calc "$(fig kafka p99_us) / 1000" 2)"
+  fi
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
+  if [[ -n $k_rps ]]; then
+    printf '  %-40s %s x\n' "verify on Kafka / on the embedded log" "$(calc "$k_rps / $v_rps" 3)"
+  fi
 
   local requests appended extra
   requests=$(fig verify requests)
@@ -221,6 +247,11 @@ report() {
   fi
   check "verify answered active:true" "$((active_after - active_before)) / $appended" \
     "$((active_after - active_before == appended))"
+  if [[ -f $work/kafka.fig ]]; then
+    check "Kafka: answers >= 400 / socket errors" \
+      "$(fig kafka status_errors) / $(fig kafka socket_errors)" \
+      "$(($(fig kafka status_errors) + $(fig kafka socket_errors) == 0))"
+  fi
 
   echo "goals"
   goal "verify/hello >= $GOAL_RATIO" "$ratio x" "$(awk "BEGIN { print ($ratio >= $GOAL_RATIO) }")"
@@ -233,8 +264,8 @@ verify_active() {
 }
 
 main() {
-  [[ -x $BIN_DIR/witd && -x $BIN_DIR/bench_hello_server ]] ||
-    die "$BIN_DIR must hold witd and bench_hello_server (build first)"
+  [[ -x $BIN_DIR/witd && -x $BIN_DIR/bench_hello_server && -x $BIN_DIR/wit-devkafka ]] ||
+    die "$BIN_DIR must hold witd, wit-devkafka and bench_hello_server (build first)"
   command -v wrk >/dev/null || die "wrk is missing: scripts/install-deps.sh --bench"
   command -v jq >/dev/null || die "jq is missing: scripts/install-deps.sh"
 
@@ -254,6 +285,19 @@ main() {
   used_after=$(settled_used_events "$witd_port")
   active_after=$(verify_active "$witd_port")
   stop_witd
+
+  if [[ ${KAFKA:-1} == 1 ]]; then
+    start_devkafka
+    start_witd --kafka-brokers "$devkafka_brokers"
+    user=$("$BIN_DIR/witd" session issue --user bench --data-dir "$work/data")
+    service=$("$BIN_DIR/witd" session issue --service bench --data-dir "$work/data")
+    create_tokens "$user"
+    write_verify_lua "$service"
+    echo "witd on 127.0.0.1:$witd_port, event log on wit-devkafka at $devkafka_brokers"
+    run_wrk kafka "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+    check_witd_alive
+    stop_witd
+  fi
 
   start_hello
   echo "bench_hello_server on 127.0.0.1:$hello_port"
