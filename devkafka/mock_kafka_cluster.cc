@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafka_mock.h>
 
+#include <vector>
+
 namespace wit {
 
 StatusOr<std::unique_ptr<MockKafkaCluster>> MockKafkaCluster::Start(
@@ -41,5 +43,11 @@ Status MockKafkaCluster::CreateTopic(const std::string& topic, int partitions) {
 void MockKafkaCluster::SetBrokersDown() { rd_kafka_mock_broker_set_down(cluster_, -1); }
 
 void MockKafkaCluster::SetBrokersUp() { rd_kafka_mock_broker_set_up(cluster_, -1); }
+
+void MockKafkaCluster::FailNextProduces(size_t count, rd_kafka_resp_err_t error) {
+  constexpr int16_t kProduceApiKey = 0;
+  std::vector<rd_kafka_resp_err_t> errors(count, error);
+  rd_kafka_mock_push_request_errors_array(cluster_, kProduceApiKey, errors.size(), errors.data());
+}
 
 }  // namespace wit

@@ -37,6 +37,10 @@ class MockKafkaCluster {
   void SetBrokersDown();
   void SetBrokersUp();
 
+  // FailNextProduces makes the next `count` Produce requests fail with `error` (a retriable
+  // error exercises the producer's retries; RD_KAFKA_RESP_ERR__TRANSPORT drops the connection).
+  void FailNextProduces(size_t count, rd_kafka_resp_err_t error);
+
  private:
   MockKafkaCluster(RdKafkaPtr handle, rd_kafka_mock_cluster_t* cluster);
 

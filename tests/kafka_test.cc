@@ -275,6 +275,29 @@ TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   EXPECT_EQ(async_node->Stop(), 0);
 }
 
+TEST_F(KafkaTest, TransientProduceErrorsAreRetriedWithoutDuplicates) {
+  auto node = StartNode("a");
+  std::string alice = node->UserSession("alice"), git = node->ServiceSession("git");
+  // Retriable broker errors, then a dropped connection: the idempotent producer retries and
+  // the write is acknowledged once.
+  backend_.cluster()->FailNextProduces(3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  Json t = CreateToken(*node, alice, "retried");
+  backend_.cluster()->FailNextProduces(1, RD_KAFKA_RESP_ERR__TRANSPORT);
+  EXPECT_TRUE(Verify(*node, git, t.Str("token")).Bool("active"));
+  ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
+  Json list = Json::Parse(Http(node->port(), "GET", "/api/tokens?status=all", "", alice).body);
+  ASSERT_EQ(list.Array("tokens").size(), 1u);
+  EXPECT_EQ(list.Array("tokens")[0].Str("status"), "revoked");
+  // The mock does not deduplicate retried produces, so the topic may hold a record twice; the
+  // view folds duplicates away (ApplyEvent is idempotent), which is what this checks.
+  size_t created = 0;
+  for (const auto& [key, payload] : Kcat("wit.tokens.lifecycle")) {
+    created += payload.find("\"token.created\"") != std::string::npos;
+  }
+  EXPECT_GE(created, 1u);
+  EXPECT_EQ(node->Stop(), 0);
+}
+
 TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
   CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
                                   dir_ + "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
