@@ -63,9 +63,8 @@ TokenView::~TokenView() {
 
 Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats) {
   LogPositions next = Positions();
-  // States touched by this batch, so several events for one token fold in memory first.
-  std::unordered_map<std::string, std::optional<TokenState>> touched;
-  rocksdb::WriteBatch batch;
+  std::vector<Event> events;
+  events.reserve(records.size());
   for (const LogRecord& rec : records) {
     uint64_t& pos = next[rec.stream];
     if (rec.offset < pos) {
@@ -80,24 +79,22 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
               ": " + event.status().message());
       continue;
     }
-    auto found = touched.find(event->token_id);
-    if (found == touched.end()) {
-      StatusOr<TokenState> current = LoadState(event->token_id);
-      std::optional<TokenState> before;
-      if (current.ok()) {
-        before = std::move(*current);
-      } else if (current.status().code() != Status::Code::kNotFound) {
-        return current.status();
-      }
-      found = touched.emplace(event->token_id, std::move(before)).first;
-    }
-    bool existed = found->second && found->second->created;
-    found->second = ApplyEvent(std::move(found->second), *event);
-    if (!existed && found->second && found->second->created) {
-      const TokenState& t = *found->second;
-      batch.Put("h/" + t.token_hash, t.id);
-      batch.Put("p/" + t.prefix, t.id);
-      batch.Put(UserKey(t.user_id, t.id), "");
+    events.push_back(std::move(*event));
+  }
+
+  // States touched by this batch, read in one MultiGet, so several events for one token fold
+  // in memory first.
+  std::unordered_map<std::string, std::optional<TokenState>> touched;
+  if (Status s = LoadStates(events, &touched); !s.ok()) return s;
+  rocksdb::WriteBatch batch;
+  for (const Event& event : events) {
+    std::optional<TokenState>& state = touched[event.token_id];
+    bool existed = state && state->created;
+    state = ApplyEvent(std::move(state), event);
+    if (!existed && state && state->created) {
+      batch.Put("h/" + state->token_hash, state->id);
+      batch.Put("p/" + state->prefix, state->id);
+      batch.Put(UserKey(state->user_id, state->id), "");
     }
     ++stats->applied;
   }
@@ -121,6 +118,27 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
     positions_ = std::move(next);
   }
   applied_cv_.notify_all();
+  return Status::OK();
+}
+
+Status TokenView::LoadStates(
+    const std::vector<Event>& events,
+    std::unordered_map<std::string, std::optional<TokenState>>* states) const {
+  std::vector<std::string> keys;
+  for (const Event& e : events) {
+    if (states->emplace(e.token_id, std::nullopt).second) keys.push_back("t/" + e.token_id);
+  }
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<std::string> values(keys.size());
+  std::vector<rocksdb::Status> found =
+      db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (found[i].IsNotFound()) continue;
+    if (!found[i].ok()) return Status::Unavailable("view read failed: " + found[i].ToString());
+    StatusOr<TokenState> state = DecodeTokenState(values[i]);
+    if (!state.ok()) return state.status();
+    (*states)[keys[i].substr(2)] = std::move(*state);
+  }
   return Status::OK();
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/event_log.h"
@@ -72,6 +73,9 @@ class TokenView {
  private:
   explicit TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions);
   StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
+  // LoadStates reads the state of every token `events` name (nullopt for unknown ones).
+  Status LoadStates(const std::vector<Event>& events,
+                    std::unordered_map<std::string, std::optional<TokenState>>* states) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   mutable std::mutex mu_;
