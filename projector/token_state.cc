@@ -107,7 +107,14 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
     if (state && state->user_id == e.user_id) t.last_used_at = state->last_used_at;
     return t;
   }
-  if (!state || !state->created || state->user_id != e.user_id) return state;
+  if (!state || state->user_id != e.user_id) return state;
+  if (!state->created) {
+    // A placeholder only collects uses until its creation arrives.
+    if (allowed_use && (!state->last_used_at || *state->last_used_at < e.occurred_at)) {
+      state->last_used_at = e.occurred_at;
+    }
+    return state;
+  }
   if (e.type == EventType::kRevoked) {
     if (!state->revoked_at) {
       state->revoked_at = e.occurred_at;

@@ -57,9 +57,11 @@ TEST(TokenStateTest, ApplyingTwiceChangesNothing) {
 
 TEST(TokenStateTest, UseBeforeCreationLeavesAPlaceholderTheCreationCompletes) {
   std::string id = NewUuid();
-  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kUsed, id, 50));
+  auto s = ApplyEvent(std::nullopt, MakeEvent(EventType::kUsed, id, 40));
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->created);
+  s = ApplyEvent(s, MakeEvent(EventType::kUsed, id, 50));  // later uses move it forward
+  s = ApplyEvent(s, MakeEvent(EventType::kUsed, id, 45));
   EXPECT_EQ(s->last_used_at, 50);
   s = ApplyEvent(s, MakeEvent(EventType::kRevoked, id, 60));  // nothing to revoke yet
   EXPECT_FALSE(s->revoked_at);
@@ -69,6 +71,29 @@ TEST(TokenStateTest, UseBeforeCreationLeavesAPlaceholderTheCreationCompletes) {
   EXPECT_EQ(s->last_used_at, 50);
   auto again = ApplyEvent(s, MakeEvent(EventType::kCreated, id, 10));
   EXPECT_TRUE(*again == *s);
+}
+
+TEST(TokenStateTest, TheOrderOfUsesAndLifecycleEventsDoesNotMatter) {
+  // On Kafka, uses and lifecycle events travel on different topics: any interleaving that keeps
+  // each topic's order must fold to the same state.
+  std::string id = NewUuid();
+  std::vector<Event> lifecycle = {MakeEvent(EventType::kCreated, id, 10),
+                                  MakeEvent(EventType::kRevoked, id, 30)};
+  std::vector<Event> uses = {MakeEvent(EventType::kUsed, id, 20), MakeEvent(EventType::kUsed, id, 25),
+                             MakeEvent(EventType::kUsed, id, 35)};
+  std::optional<TokenState> reference;
+  for (int mask = 0; mask < 32; ++mask) {  // every merge of the two sequences
+    std::optional<TokenState> s;
+    size_t l = 0, u = 0;
+    for (int step = 0; step < 5; ++step) {
+      bool take_use = l == lifecycle.size() || (u < uses.size() && (mask >> step) & 1);
+      s = ApplyEvent(s, take_use ? uses[u++] : lifecycle[l++]);
+    }
+    ASSERT_TRUE(s && s->created);
+    EXPECT_EQ(s->last_used_at, 35) << mask;
+    if (!reference) reference = s;
+    EXPECT_TRUE(*s == *reference) << mask;
+  }
 }
 
 TEST(TokenStateTest, IgnoresOrphansForeignUsersAndDeniedUses) {

@@ -196,10 +196,16 @@ TEST_F(KafkaTest, TwoNodesShareOneLedger) {
   ASSERT_EQ(b->Stop(), 0);
   std::filesystem::remove_all(dir_ + "/b/view");
   b = StartNode("b");
-  EXPECT_TRUE(Eventually([&] {
-    return Http(b->port(), "GET", "/api/tokens?status=all", "", alice).body ==
-           Http(a->port(), "GET", "/api/tokens?status=all", "", alice).body;
-  }));
+  std::string all_b;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        all_a = Http(a->port(), "GET", "/api/tokens?status=all", "", alice).body;
+        all_b = Http(b->port(), "GET", "/api/tokens?status=all", "", alice).body;
+        return all_b == all_a;
+      },
+      std::chrono::seconds(20)))
+      << "A: " << all_a << "\nB: " << all_b << "\n"
+      << Http(b->port(), "GET", "/metrics").body;
   EXPECT_EQ(Verify(*b, git, t.Str("token")).Str("reason"), "revoked");
   for (auto* node : {a.get(), b.get(), c.get()}) EXPECT_EQ(node->Stop(), 0);
 }
