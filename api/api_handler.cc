@@ -95,8 +95,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     Reply reply;
     try {
       reply = Route(request, &route);
+    } catch (const Poco::SyntaxException&) {
+      // A URI that does not decode (bad percent-encoding): the client's fault, and its text
+      // may hold anything, so it is neither echoed nor logged.
+      reply = Error(400, "the request URI is not valid");
     } catch (const Poco::Exception& ex) {
-      LogError("http: " + ex.displayText());
+      LogError(std::string("http: ") + ex.className());
       reply = Error(500, "internal error");
     } catch (const std::exception& ex) {
       LogError(std::string("http: ") + ex.what());
@@ -124,6 +128,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   Reply Route(HTTPServerRequest& request, std::string* route) {
     Poco::URI uri(request.getURI());
     const std::string path = uri.getPath();
+    Poco::URI::QueryParameters query = uri.getQueryParameters();  // throws now if malformed
     const std::string& method = request.getMethod();
 
     if (path == "/healthz") return Only(method, "GET", route, "/healthz", [] {
@@ -145,7 +150,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (path == "/api/tokens" || path == "/api/tokens/") {
       *route = "/api/tokens";
       allow_ = "GET, POST";
-      if (method == "GET") return List(request, uri);
+      if (method == "GET") return List(request, query);
       if (method == "POST") return Create(request);
       return Error(405, "use GET or POST on /api/tokens");
     }
@@ -229,11 +234,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return TokenReply(201, created->token, &created->plaintext);
   }
 
-  Reply List(HTTPServerRequest& request, const Poco::URI& uri) {
+  Reply List(HTTPServerRequest& request, const Poco::URI::QueryParameters& query) {
     StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
     if (!who.ok()) return FromStatus(who.status());
     std::string status = "active";
-    for (const auto& [key, value] : uri.getQueryParameters()) {
+    for (const auto& [key, value] : query) {
       if (key == "status") status = value;
     }
     StatusOr<std::vector<TokenState>> tokens = ctx_.service->List(who->name, status);

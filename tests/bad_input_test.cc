@@ -145,6 +145,8 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
        "{\"token\":\"" + token + "\",\"scope\":\"repo:all\"}", "git", 400},
       {"verify malformed JSON", "POST", "/api/tokens/verify", "{\"token\":", "git", 400},
       {"list with bad status", "GET", "/api/tokens?status=deleted", "", "alice", 400},
+      {"bad percent-encoding in the path", "GET", "/api/tokens/%zz", "", "alice", 400},
+      {"bad percent-encoding in the query", "GET", "/api/tokens?status=%", "", "alice", 400},
   };
   const std::map<int, std::string> codes = {{400, "invalid_argument"}, {401, "unauthenticated"},
                                             {403, "permission_denied"}, {404, "not_found"},
