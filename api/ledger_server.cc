@@ -157,6 +157,9 @@ void LedgerServer::Shutdown() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     http_->stopAll(true);
+    // Handlers still running (a write waits up to its visibility or delivery timeout) use the
+    // service, the view and the log: wait for every one before those go.
+    HttpThreadPool(options_.max_threads).joinAll();
     http_.reset();
   }
   if (uses_) uses_->Stop();
