@@ -22,10 +22,14 @@ namespace {
 
 constexpr size_t kKeyBytes = 32;
 
+// WriteNewKey creates `path` holding a fresh key, atomically: the key is written and synced
+// under a temporary name and then linked into place, so a process that finds the file (a
+// second node, `witd session issue`) never reads it half-written. If another process linked
+// its key first, that one is kept.
 Status WriteNewKey(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  std::string temp = path + ".tmp-" + NewUuid();
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Status::OK();  // another process made it first; use theirs
     return Status::FailedPrecondition("cannot create session secret " + path + ": " +
                                       std::strerror(errno));
   }
@@ -33,7 +37,14 @@ Status WriteNewKey(const std::string& path) {
   bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
             ::fsync(fd) == 0;
   ::close(fd);
+  int linked = ok ? ::link(temp.c_str(), path.c_str()) : -1;
+  int link_errno = errno;
+  ::unlink(temp.c_str());
   if (!ok) return Status::FailedPrecondition("cannot write session secret " + path);
+  if (linked != 0 && link_errno != EEXIST) {
+    return Status::FailedPrecondition("cannot create session secret " + path + ": " +
+                                      std::strerror(link_errno));
+  }
   return Status::OK();
 }
 
