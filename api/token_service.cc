@@ -5,6 +5,7 @@
 #include "ledger/random.h"
 #include "ledger/scopes.h"
 #include "ledger/token.h"
+#include "ledger/utf8.h"
 
 namespace wit {
 namespace {
@@ -23,19 +24,11 @@ Event NewEvent(EventType type, const std::string& token_id, const std::string& u
 
 Status ValidateTokenName(const std::string& name) {
   size_t chars = 0;
-  for (size_t i = 0; i < name.size();) {
+  for (size_t i = 0, n = 0; i < name.size(); i += n, ++chars) {
+    n = Utf8SequenceLength(name, i);
+    if (n == 0) return Status::InvalidArgument("name is not valid UTF-8");
     auto c = static_cast<unsigned char>(name[i]);
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-             : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 0 || i + n > name.size()) return Status::InvalidArgument("name is not valid UTF-8");
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) {
-        return Status::InvalidArgument("name is not valid UTF-8");
-      }
-    }
     if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("name holds a control character");
-    i += n;
-    ++chars;
   }
   if (chars == 0) return Status::InvalidArgument("name must not be empty");
   if (chars > TokenService::kMaxNameLength) {

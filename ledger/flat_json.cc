@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "ledger/utf8.h"
+
 namespace wit {
 namespace {
 
@@ -236,17 +238,8 @@ class Parser {
 
   // Utf8 copies one valid multi-byte UTF-8 sequence starting at pos_.
   bool Utf8(std::string* out) {
-    auto c = static_cast<unsigned char>(s_[pos_]);
-    size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 0 || pos_ + n > s_.size()) return false;
-    uint32_t cp = c & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) {
-      auto cc = static_cast<unsigned char>(s_[pos_ + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    size_t n = Utf8SequenceLength(s_, pos_);
+    if (n == 0) return false;
     out->append(s_.substr(pos_, n));
     pos_ += n;
     return true;
