@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/bench_http.h"
+#include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 
 namespace wit::bench {
@@ -118,32 +119,20 @@ int Run(const Options& opt) {
   return 0;
 }
 
-// Main parses the flags and runs the benchmark.
-int Main(int argc, char** argv) {
-  CLI::App app{"bench_memory: witd's RSS with many active tokens"};
-  Options opt;
-  app.add_option("--tokens", opt.tokens, "Active tokens to create")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return Run(opt);
-}
-
 }  // namespace
 }  // namespace wit::bench
 
 int main(int argc, char** argv) {
-  try {
-    return wit::bench::Main(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_memory: %s\n", e.what());
-    return 1;
-  }
+  wit::bench::Options opt;
+  return wit::bench::BenchMain(
+      "bench_memory", "witd's RSS with many active tokens", argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--tokens", opt.tokens, "Active tokens to create")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+        app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+      },
+      [&] { return wit::bench::Run(opt); });
 }

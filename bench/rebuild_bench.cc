@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 #include "bench/event_mix.h"
 #include "ledger/embedded_event_log.h"
@@ -238,32 +239,20 @@ int Run(const Options& opt) {
   return 0;
 }
 
-// Main parses the flags and runs the benchmark.
-int Main(int argc, char** argv) {
-  CLI::App app{"bench_rebuild: projector rebuild rate against a plain RocksDB load"};
-  Options opt;
-  app.add_option("--events", opt.events, "Events in the log")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--threads", opt.threads, "Threads appending the log concurrently")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return Run(opt);
-}
-
 }  // namespace
 }  // namespace wit::bench
 
 int main(int argc, char** argv) {
-  try {
-    return wit::bench::Main(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_rebuild: %s\n", e.what());
-    return 1;
-  }
+  wit::bench::Options opt;
+  return wit::bench::BenchMain(
+      "bench_rebuild", "projector rebuild rate against a plain RocksDB load", argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--events", opt.events, "Events in the log")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+        app.add_option("--threads", opt.threads, "Threads appending the log concurrently")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+      },
+      [&] { return wit::bench::Run(opt); });
 }

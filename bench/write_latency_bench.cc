@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench/bench_http.h"
+#include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/random.h"
@@ -139,32 +140,20 @@ int Run(const Options& opt) {
   return 0;
 }
 
-// Main parses the flags and runs the benchmark.
-int Main(int argc, char** argv) {
-  CLI::App app{"bench_write_latency: create/revoke latency through witd"};
-  Options opt;
-  app.add_option("--per-client", opt.per_client, "Creates (and revokes) per client")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return Run(opt);
-}
-
 }  // namespace
 }  // namespace wit::bench
 
 int main(int argc, char** argv) {
-  try {
-    return wit::bench::Main(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_write_latency: %s\n", e.what());
-    return 1;
-  }
+  wit::bench::Options opt;
+  return wit::bench::BenchMain(
+      "bench_write_latency", "create/revoke latency through witd", argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--per-client", opt.per_client, "Creates (and revokes) per client")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+        app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+      },
+      [&] { return wit::bench::Run(opt); });
 }
