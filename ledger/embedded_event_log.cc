@@ -4,6 +4,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "ledger/event_codec.h"
+#include "ledger/offset_key.h"
 
 namespace wit {
 namespace {
@@ -11,21 +12,6 @@ namespace {
 // A group commit takes further writers only while it holds fewer records than this, so one
 // leader does not hold its followers' answers back behind an unbounded batch.
 constexpr size_t kMaxGroup = 1024;
-
-std::string OffsetKey(uint64_t offset) {
-  std::string key(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    key[i] = static_cast<char>(offset & 0xff);
-    offset >>= 8;
-  }
-  return key;
-}
-
-uint64_t KeyOffset(const rocksdb::Slice& key) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
-  return v;
-}
 
 }  // namespace
 
@@ -83,7 +69,7 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
   uint64_t next = 0;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekToLast();
-  if (it->Valid()) next = KeyOffset(it->key()) + 1;
+  if (it->Valid()) next = KeyOffset(it->key().ToStringView()) + 1;
   if (!it->status().ok()) {
     return Status::FailedPrecondition("cannot read event log " + dir + ": " +
                                       it->status().ToString());
@@ -206,7 +192,7 @@ Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::millis
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   size_t n = 0;
   for (it->Seek(OffsetKey(from)); it->Valid() && n < max; it->Next(), ++n) {
-    out->push_back(LogRecord{kStream, KeyOffset(it->key()), it->value().ToString()});
+    out->push_back(LogRecord{kStream, KeyOffset(it->key().ToStringView()), it->value().ToString()});
   }
   if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
   return Status::OK();
