@@ -14,7 +14,7 @@ KafkaConfig CommonConfig(const KafkaEventLogOptions& o) {
   // Reconnect quickly after an outage (librdkafka's default backs off up to 10 s); writes wait
   // on it, and a revocation must reach every node soon after the brokers return.
   KafkaConfig c = {{"bootstrap.servers", o.brokers},
-                   {"client.id", "witd"},
+                   {"client.id", o.read_only ? "wit-audit" : "witd"},
                    {"reconnect.backoff.ms", "50"},
                    {"reconnect.backoff.max.ms", "1000"}};
   c.insert(c.end(), o.extra.begin(), o.extra.end());
@@ -65,14 +65,18 @@ void KafkaEventLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) 
 
 StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& o) {
   KafkaConfig settings = CommonConfig(o);
-  settings.insert(settings.begin(),
-                  {{"enable.idempotence", "true"},
-                   {"linger.ms", "1"},
-                   {"message.timeout.ms", std::to_string(o.append_timeout.count())}});
+  if (!o.read_only) {
+    settings.insert(settings.begin(),
+                    {{"enable.idempotence", "true"},
+                     {"linger.ms", "1"},
+                     {"message.timeout.ms", std::to_string(o.append_timeout.count())}});
+  }
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
   if (!conf.ok()) return conf.status();
-  rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaEventLog::OnDelivery);
-  StatusOr<RdKafkaPtr> producer = NewKafkaHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+  if (!o.read_only) rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaEventLog::OnDelivery);
+  // A read-only log's handle is a consumer used only for metadata and watermarks.
+  StatusOr<RdKafkaPtr> producer =
+      NewKafkaHandle(o.read_only ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, std::move(*conf));
   if (!producer.ok()) return producer.status();
 
   // Ask for all topics: asking for one by name may make a broker create it.
@@ -109,6 +113,7 @@ KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
       usage_topic_(options_.topic_prefix + "tokens.usage"),
       producer_(std::move(producer)),
       partitions_(std::move(partitions)) {
+  if (options_.read_only) return;
   poller_ = std::thread([this] {
     while (!stop_) rd_kafka_poll(producer_.get(), 100);
   });
@@ -117,6 +122,7 @@ KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
 KafkaEventLog::~KafkaEventLog() {
   stop_ = true;
   if (poller_.joinable()) poller_.join();
+  if (options_.read_only) return;
   rd_kafka_flush(producer_.get(), static_cast<int>(options_.append_timeout.count()));
   if (int left = rd_kafka_outq_len(producer_.get()); left > 0) {
     LogError("kafka: " + std::to_string(left) + " messages were still undelivered at close");
@@ -129,6 +135,7 @@ KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
 }
 
 StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records) {
+  if (options_.read_only) return Status::FailedPrecondition("this Kafka event log is read-only");
   auto batch = std::make_shared<Batch>();
   batch->positions.resize(records.size());
   batch->remaining = records.size();
@@ -180,7 +187,11 @@ StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
   return positions->front();
 }
 
-StatusOr<LogPositions> KafkaEventLog::EndPositions() {
+StatusOr<LogPositions> KafkaEventLog::EndPositions() { return Watermarks(/*high=*/true); }
+
+StatusOr<LogPositions> KafkaEventLog::StartPositions() { return Watermarks(/*high=*/false); }
+
+StatusOr<LogPositions> KafkaEventLog::Watermarks(bool high_marks) {
   LogPositions end;
   for (const auto& [topic, count] : partitions_) {
     for (int32_t p = 0; p < count; ++p) {
@@ -189,7 +200,7 @@ StatusOr<LogPositions> KafkaEventLog::EndPositions() {
           producer_.get(), topic.c_str(), p, &low, &high,
           static_cast<int>(options_.append_timeout.count()));
       if (err) return Status::Unavailable("cannot read Kafka watermarks: " + ErrorText(err));
-      end[KafkaStream(topic, p)] = static_cast<uint64_t>(high);
+      end[KafkaStream(topic, p)] = static_cast<uint64_t>(high_marks ? high : low);
     }
   }
   return end;

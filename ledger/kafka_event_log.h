@@ -21,6 +21,9 @@ struct KafkaEventLogOptions {
   std::chrono::milliseconds append_timeout{5000};
   // How long Open waits for the cluster's metadata.
   std::chrono::milliseconds connect_timeout{10000};
+  // A read-only log (for wit-audit) makes no producer, so it needs no write or idempotent-write
+  // rights on the cluster; its appends fail with FailedPrecondition.
+  bool read_only = false;
 };
 
 // KafkaEventLog keeps the ledger on Apache Kafka: token.created and token.revoked go to
@@ -45,6 +48,9 @@ class KafkaEventLog : public EventLog {
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
 
+  // StartPositions returns, per stream, the offset of the oldest record Kafka still keeps.
+  StatusOr<LogPositions> StartPositions();
+
   // AppendPayload produces raw bytes to `topic` with `key`: the seam tests use to put records a
   // service could publish (including malformed ones) on the log.
   StatusOr<LogPosition> AppendPayload(const std::string& topic, const std::string& key,
@@ -68,6 +74,8 @@ class KafkaEventLog : public EventLog {
   // Produce sends `records` and waits for all their delivery reports.
   StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records);
   Record ToRecord(const Event& event) const;
+  // Watermarks returns each partition's high (next offset) or low (oldest kept) watermark.
+  StatusOr<LogPositions> Watermarks(bool high_marks);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 
   KafkaEventLogOptions options_;
