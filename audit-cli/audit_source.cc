@@ -1,0 +1,200 @@
+#include "audit-cli/audit_source.h"
+
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "ledger/embedded_event_log.h"
+#include "ledger/embedded_log_follower.h"
+#include "ledger/kafka_event_log.h"
+
+namespace wit {
+namespace {
+
+// Kafka may deliver nothing for a while (a rebalance of leaders, a slow fetch); a scan that
+// sees no record for this long before reaching the end it was promised gives up.
+constexpr auto kKafkaStallLimit = std::chrono::seconds(30);
+
+class EmbeddedSource : public AuditSource {
+ public:
+  explicit EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log) : log_(std::move(log)) {}
+
+  bool Ordered() const override { return true; }
+
+  StatusOr<uint64_t> Remaining() override {
+    StatusOr<uint64_t> end = log_->EndOffset();
+    if (!end.ok()) return end.status();
+    return *end > next_ ? *end - next_ : 0;
+  }
+
+  Status Scan(const RecordFn& fn) override {
+    StatusOr<uint64_t> end = log_->EndOffset();
+    if (!end.ok()) return end.status();
+    return ScanTo(*end, fn);
+  }
+
+  Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) override {
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (true) {
+      if (Status s = log_->CatchUp(); !s.ok()) return s;
+      StatusOr<uint64_t> end = log_->EndOffset();
+      if (!end.ok()) return end.status();
+      if (*end > next_) return ScanTo(*end, fn);
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return Status::OK();
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          deadline - now, std::chrono::milliseconds(100)));
+    }
+  }
+
+  void Rewind() override { next_ = 0; }
+
+ private:
+  Status ScanTo(uint64_t end, const RecordFn& fn) {
+    static const std::string kStream = EmbeddedEventLog::kStream;
+    uint64_t next = next_;
+    Status s = log_->Scan(next_, end, [&](uint64_t offset, std::string_view payload) {
+      next = offset + 1;
+      return fn(kStream, offset, payload);
+    });
+    next_ = next;
+    return s;
+  }
+
+  std::unique_ptr<EmbeddedLogFollower> log_;
+  uint64_t next_ = 0;
+};
+
+class KafkaSource : public AuditSource {
+ public:
+  explicit KafkaSource(std::unique_ptr<KafkaEventLog> log) : log_(std::move(log)) {}
+
+  bool Ordered() const override { return false; }
+
+  StatusOr<uint64_t> Remaining() override {
+    StatusOr<LogPositions> start = log_->StartPositions();
+    if (!start.ok()) return start.status();
+    StatusOr<LogPositions> end = log_->EndPositions();
+    if (!end.ok()) return end.status();
+    uint64_t n = 0;
+    for (const auto& [stream, high] : *end) {
+      uint64_t from = std::max((*start)[stream], next_.count(stream) ? next_[stream] : 0);
+      if (high > from) n += high - from;
+    }
+    return n;
+  }
+
+  Status Scan(const RecordFn& fn) override {
+    StatusOr<LogPositions> start = log_->StartPositions();
+    if (!start.ok()) return start.status();
+    StatusOr<LogPositions> end = log_->EndPositions();
+    if (!end.ok()) return end.status();
+    auto behind = [&] {
+      for (const auto& [stream, high] : *end) {
+        uint64_t at = std::max((*start)[stream], next_.count(stream) ? next_[stream] : 0);
+        if (at < high) return true;
+      }
+      return false;
+    };
+    auto last_record = std::chrono::steady_clock::now();
+    while (behind()) {
+      size_t before = delivered_;
+      if (Status s = ReadSome(std::chrono::milliseconds(500), fn); !s.ok()) return s;
+      if (stopped_) return Status::OK();
+      auto now = std::chrono::steady_clock::now();
+      if (delivered_ > before) {
+        last_record = now;
+      } else if (now - last_record > kKafkaStallLimit) {
+        return Status::Unavailable("Kafka delivered no record for 30 s before the end of the log");
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) override {
+    return ReadSome(wait, fn);
+  }
+
+  void Rewind() override {
+    reader_.reset();
+    next_.clear();
+  }
+
+ private:
+  Status ReadSome(std::chrono::milliseconds wait, const RecordFn& fn) {
+    stopped_ = false;
+    if (!reader_) {
+      StatusOr<std::unique_ptr<LogReader>> reader = log_->OpenReader(next_);
+      if (!reader.ok()) return reader.status();
+      reader_ = std::move(*reader);
+    }
+    batch_.clear();
+    if (Status s = reader_->Read(4096, wait, &batch_); !s.ok()) return s;
+    for (const LogRecord& r : batch_) {
+      next_[r.stream] = r.offset + 1;
+      ++delivered_;
+      if (!fn(r.stream, r.offset, r.payload)) {
+        // The rest of the batch was read but not delivered: read it again next time.
+        reader_.reset();
+        stopped_ = true;
+        break;
+      }
+    }
+    return Status::OK();
+  }
+
+  std::unique_ptr<KafkaEventLog> log_;
+  std::unique_ptr<LogReader> reader_;
+  LogPositions next_;
+  std::vector<LogRecord> batch_;
+  size_t delivered_ = 0;
+  bool stopped_ = false;
+};
+
+StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(data_dir, ec)) {
+    return Status::NotFound("data dir " + data_dir + " does not exist");
+  }
+  fs::path log_dir = fs::path(data_dir) / "log";
+  if (!fs::exists(log_dir / "CURRENT", ec)) {
+    return Status::NotFound(data_dir +
+                            " is not a wit ledger data dir: it has no event log (log/)");
+  }
+  StatusOr<std::unique_ptr<EmbeddedLogFollower>> log = EmbeddedLogFollower::Open(log_dir.string());
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<AuditSource>(new EmbeddedSource(std::move(*log)));
+}
+
+StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
+  KafkaEventLogOptions options;
+  options.brokers = o.kafka_brokers;
+  options.topic_prefix = o.topic_prefix;
+  options.read_only = true;
+  for (const std::string& kv : o.kafka_config) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--kafka-config wants KEY=VALUE, not \"" + kv + "\"");
+    }
+    options.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  StatusOr<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Open(options);
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<AuditSource>(new KafkaSource(std::move(*log)));
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<AuditSource>> OpenAuditSource(const SourceOptions& options) {
+  bool embedded = !options.data_dir.empty();
+  bool kafka = !options.kafka_brokers.empty();
+  if (embedded == kafka) {
+    return Status::InvalidArgument(
+        embedded ? "give one source, --data-dir or --kafka-brokers, not both"
+                 : "no source: give --data-dir DIR (the embedded log) or --kafka-brokers LIST");
+  }
+  return embedded ? OpenEmbedded(options.data_dir) : OpenKafka(options);
+}
+
+}  // namespace wit

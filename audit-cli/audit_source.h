@@ -1,0 +1,59 @@
+#ifndef WIT_AUDIT_CLI_AUDIT_SOURCE_H_
+#define WIT_AUDIT_CLI_AUDIT_SOURCE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// SourceOptions says where wit-audit reads the ledger: exactly one of data_dir (witd's data
+// dir; the log is its log/ subdirectory) and kafka_brokers.
+struct SourceOptions {
+  std::string data_dir;
+  std::string kafka_brokers;
+  std::string topic_prefix = "wit.";
+  std::vector<std::string> kafka_config;  // KEY=VALUE, as witd's --kafka-config
+};
+
+// AuditSource reads the ledger's records for wit-audit without ever writing to it. It keeps a
+// position: Scan and Poll deliver each record once, Rewind starts over. Not thread-safe.
+class AuditSource {
+ public:
+  // RecordFn receives one record as stored; returning false stops the scan.
+  using RecordFn =
+      std::function<bool(const std::string& stream, uint64_t offset, std::string_view payload)>;
+
+  virtual ~AuditSource() = default;
+
+  // Ordered is true when the log is one stream in the order witd wrote it (the embedded log),
+  // false when it is several streams whose records interleave (Kafka's partitions).
+  virtual bool Ordered() const = 0;
+
+  // Remaining estimates how many records Scan will deliver, for a progress display.
+  virtual StatusOr<uint64_t> Remaining() = 0;
+
+  // Scan delivers every record from the position up to the log's end as of the call.
+  virtual Status Scan(const RecordFn& fn) = 0;
+
+  // Poll waits up to `wait` for records after the position and delivers those that came.
+  virtual Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) = 0;
+
+  // Rewind moves the position back to the start of the log.
+  virtual void Rewind() = 0;
+};
+
+// OpenAuditSource opens the source `options` names. InvalidArgument when none or both are
+// given; NotFound when the data dir does not exist or holds no ledger; Unavailable or
+// FailedPrecondition (with the reason) when Kafka cannot be read.
+StatusOr<std::unique_ptr<AuditSource>> OpenAuditSource(const SourceOptions& options);
+
+}  // namespace wit
+
+#endif  // WIT_AUDIT_CLI_AUDIT_SOURCE_H_

@@ -1,0 +1,62 @@
+#include "audit-cli/event_scan.h"
+
+#include "ledger/event_codec.h"
+
+namespace wit {
+
+void ScanCounts::Report(std::ostream& err) const {
+  if (undecodable == 0) return;
+  err << "wit-audit: warning: skipped " << undecodable << " of " << records
+      << " records that are not valid events (first: " << first_problem << ")\n";
+}
+
+AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
+  return [this, &fn](const std::string& stream, uint64_t offset, std::string_view payload) {
+    ++counts_.records;
+    if (progress_) progress_->Add(1);
+    if (!filter_->MayMatch(payload)) return true;
+    StatusOr<Event> event = DecodeEvent(payload);
+    if (!event.ok()) {
+      if (counts_.undecodable++ == 0) {
+        counts_.first_problem = stream + "/" + std::to_string(offset) + ": " + event.status().message();
+      }
+      return true;
+    }
+    if (!filter_->Matches(*event)) return true;
+    return fn(*event, payload, stream);
+  };
+}
+
+Status EventScanner::Scan(const EventFn& fn) {
+  if (progress_) {
+    StatusOr<uint64_t> remaining = source_->Remaining();
+    progress_->Start(remaining.ok() ? *remaining : 0);
+  }
+  Status s = source_->Scan(Wrap(fn));
+  if (progress_) progress_->Finish();
+  return s;
+}
+
+Status EventScanner::Poll(std::chrono::milliseconds wait, const EventFn& fn) {
+  return source_->Poll(wait, Wrap(fn));
+}
+
+Status EventScanner::Resolve() {
+  // Only created events carry a hash or prefix; MayMatch on them alone keeps the pass cheap.
+  EventFilter names;
+  names.token_hash = filter_->token_hash;
+  names.prefix = filter_->prefix;
+  names.types = {EventType::kCreated};
+  EventFilter* matching = filter_;
+  filter_ = &names;
+  Status s = Scan([&](const Event& e, std::string_view, const std::string&) {
+    matching->Learn(e);
+    return true;
+  });
+  filter_ = matching;
+  counts_ = ScanCounts();
+  source_->Rewind();
+  return s;
+}
+
+}  // namespace wit

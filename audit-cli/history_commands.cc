@@ -1,0 +1,152 @@
+#include "audit-cli/history_commands.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "audit-cli/event_scan.h"
+#include "audit-cli/event_writer.h"
+#include "audit-cli/token_history.h"
+#include "cli/text_table.h"
+#include "ledger/json_writer.h"
+#include "ledger/scopes.h"
+
+namespace wit {
+
+Status FoldHistory(AuditSource& source, const EventFilter& criteria, TimeMs as_of, AuditIo& io,
+                   TokenHistory* history) {
+  EventFilter filter;
+  filter.token_ids = criteria.token_ids;
+  filter.user = criteria.user;
+  filter.until = as_of;
+  Progress progress(io.progress, io.err);
+  EventScanner scanner(&source, &filter, &progress);
+  Status s = scanner.Scan([&](const Event& e, std::string_view, const std::string&) {
+    history->Add(e);
+    return !(io.stop && io.stop->load());
+  });
+  scanner.counts().Report(io.err);
+  return s;
+}
+
+namespace {
+
+std::string Join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string TimeOr(const std::optional<TimeMs>& t, const char* none) {
+  return t ? FormatRfc3339(*t) : none;
+}
+
+void OptTime(JsonWriter& w, const char* key, const std::optional<TimeMs>& t) {
+  w.Key(key);
+  if (t) {
+    w.String(FormatRfc3339(*t));
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
+void WriteTokenJson(JsonWriter& w, const TokenState& t, TimeMs as_of) {
+  w.BeginObject();
+  w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
+  w.Key("prefix").String(t.prefix).Key("tokenHash").String(t.token_hash);
+  w.Key("scopes").StringArray(t.scopes);
+  w.Key("createdAt").String(FormatRfc3339(t.created_at));
+  OptTime(w, "expiresAt", t.expires_at);
+  OptTime(w, "lastUsedAt", t.last_used_at);
+  OptTime(w, "revokedAt", t.revoked_at);
+  w.Key("revokedBy");
+  if (t.revoked_at) {
+    w.String(t.revoked_by);
+  } else {
+    w.Null();
+  }
+  w.Key("status").String(StatusName(StatusAt(t, as_of)));
+  w.EndObject();
+}
+
+namespace {
+
+void TokensTable(const std::vector<const TokenState*>& tokens, TimeMs as_of, std::ostream& out) {
+  TextTable table({"ID", "USER", "NAME", "PREFIX", "SCOPES", "CREATED", "EXPIRES", "LAST USED",
+                   "STATUS"});
+  for (const TokenState* t : tokens) {
+    table.AddRow({t->id, ForTerminal(t->user_id), ForTerminal(t->name), t->prefix,
+                  Join(t->scopes, ","), FormatRfc3339(t->created_at),
+                  TimeOr(t->expires_at, "never"), TimeOr(t->last_used_at, "never"),
+                  StatusName(StatusAt(*t, as_of))});
+  }
+  out << table.Render();
+}
+
+void TokensCsv(const std::vector<const TokenState*>& tokens, TimeMs as_of, std::ostream& out) {
+  out << "id,userId,name,prefix,tokenHash,scopes,createdAt,expiresAt,lastUsedAt,revokedAt,"
+         "revokedBy,status\r\n";
+  for (const TokenState* t : tokens) {
+    const std::string cells[] = {t->id,
+                                 t->user_id,
+                                 t->name,
+                                 t->prefix,
+                                 t->token_hash,
+                                 Join(t->scopes, " "),
+                                 FormatRfc3339(t->created_at),
+                                 TimeOr(t->expires_at, ""),
+                                 TimeOr(t->last_used_at, ""),
+                                 TimeOr(t->revoked_at, ""),
+                                 t->revoked_at ? t->revoked_by : "",
+                                 StatusName(StatusAt(*t, as_of))};
+    std::string line;
+    for (size_t i = 0; i < std::size(cells); ++i) {
+      if (i > 0) line += ',';
+      AppendCsvCell(&line, cells[i]);
+    }
+    out << line << "\r\n";
+  }
+}
+
+}  // namespace
+
+StatusOr<ReportFormat> ParseReportFormat(std::string_view name, bool csv_ok) {
+  if (name == "table") return ReportFormat::kTable;
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "csv" && csv_ok) return ReportFormat::kCsv;
+  return Status::InvalidArgument("unknown format \"" + std::string(name) + "\"; use table, json" +
+                                 (csv_ok ? " or csv" : ""));
+}
+
+Status RunTokens(AuditSource& source, TokensOptions& o, AuditIo& io) {
+  TokenHistory history;
+  if (Status s = FoldHistory(source, o.filter, o.as_of, io, &history); !s.ok()) return s;
+  std::vector<const TokenState*> tokens;
+  for (const TokenState* t : history.Tokens()) {
+    if (!o.filter.MatchesToken(t->id, t->user_id, t->prefix, t->token_hash)) continue;
+    if (o.status && *o.status != StatusName(StatusAt(*t, o.as_of))) continue;
+    if (o.scope && !ScopesGrant(t->scopes, *o.scope)) continue;
+    tokens.push_back(t);
+  }
+  switch (o.format) {
+    case ReportFormat::kTable:
+      TokensTable(tokens, o.as_of, io.out);
+      break;
+    case ReportFormat::kCsv:
+      TokensCsv(tokens, o.as_of, io.out);
+      break;
+    case ReportFormat::kJson: {
+      JsonWriter w;
+      w.BeginObject().Key("asOf").String(FormatRfc3339(o.as_of)).Key("tokens").BeginArray();
+      for (const TokenState* t : tokens) WriteTokenJson(w, *t, o.as_of);
+      w.EndArray().EndObject();
+      io.out << w.str() << "\n";
+      break;
+    }
+  }
+  io.out.flush();
+  return Status::OK();
+}
+
+}  // namespace wit
