@@ -34,6 +34,11 @@ class Json {
     if (!Has(k) || obj_->isNull(k) || !obj_->get(k).isString()) return "";
     return obj_->getValue<std::string>(k);
   }
+  // Int reads an integer member; a missing or non-integer one reads as -1.
+  int64_t Int(const std::string& k) const {
+    if (!Has(k) || !obj_->get(k).isInteger()) return -1;
+    return obj_->getValue<int64_t>(k);
+  }
   bool Bool(const std::string& k) const {
     return Has(k) && obj_->get(k).isBoolean() && obj_->getValue<bool>(k);
   }
