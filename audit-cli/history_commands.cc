@@ -115,8 +115,8 @@ StatusOr<ReportFormat> ParseReportFormat(std::string_view name, bool csv_ok) {
   if (name == "table") return ReportFormat::kTable;
   if (name == "json") return ReportFormat::kJson;
   if (name == "csv" && csv_ok) return ReportFormat::kCsv;
-  return Status::InvalidArgument("unknown format \"" + std::string(name) + "\"; use table, json" +
-                                 (csv_ok ? " or csv" : ""));
+  return Status::InvalidArgument("unknown format \"" + std::string(name) + "\"; use " +
+                                 (csv_ok ? "table, json or csv" : "table or json"));
 }
 
 Status RunTokens(AuditSource& source, TokensOptions& o, AuditIo& io) {
