@@ -4,6 +4,8 @@
 #include <rocksdb/write_batch.h>
 
 #include "ledger/event_codec.h"
+#include "ledger/log_index.h"
+#include "ledger/logging.h"
 #include "ledger/offset_key.h"
 
 namespace wit {
@@ -19,6 +21,7 @@ constexpr size_t kMaxGroup = 1024;
 // group does not make every woken writer queue again for the log's mutex.
 struct EmbeddedEventLog::PendingWrite {
   std::vector<std::string> payloads;
+  std::vector<std::vector<std::string>> terms;  // index terms of each payload
   uint64_t offset = 0;
   Status status;
 
@@ -52,12 +55,48 @@ class EmbeddedEventLog::Reader : public LogReader {
   uint64_t next_;
 };
 
+namespace {
+
+// IndexOldRecords indexes the records in [from, end) that were written before the log had an
+// index, in batches, each also moving kIndexedEndKey on.
+rocksdb::Status IndexOldRecords(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index, uint64_t from,
+                                uint64_t end) {
+  LogInfo("event log: indexing " + std::to_string(end - from) +
+          " records written before the log had an index");
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  rocksdb::WriteBatch batch;
+  uint64_t offset = from;
+  for (it->Seek(OffsetKey(from)); it->Valid() && offset < end; it->Next()) {
+    offset = KeyOffset(it->key().ToStringView());
+    for (const std::string& term : IndexTermsOfPayload(it->value().ToStringView())) {
+      batch.Put(index, term + OffsetKey(offset), "");
+    }
+    if (batch.Count() >= 10'000) {
+      batch.Put(index, kIndexedEndKey, OffsetKey(offset + 1));
+      if (rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return s;
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return it->status();
+  batch.Put(index, kIndexedEndKey, OffsetKey(end));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return db->Write(sync, &batch);
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::string& dir) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.create_missing_column_families = true;
   options.compression = rocksdb::kNoCompression;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)},
+      {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return Status::Unavailable("event log " + dir + " is in use by another process: " +
@@ -66,27 +105,41 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
     return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString());
   }
   std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* index = handles[1];
+  db->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  auto fail = [&](const std::string& what, const rocksdb::Status& st) {
+    db->DestroyColumnFamilyHandle(index).PermitUncheckedError();
+    return Status::FailedPrecondition(what + " " + dir + ": " + st.ToString());
+  };
   uint64_t next = 0;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekToLast();
   if (it->Valid()) next = KeyOffset(it->key().ToStringView()) + 1;
-  if (!it->status().ok()) {
-    return Status::FailedPrecondition("cannot read event log " + dir + ": " +
-                                      it->status().ToString());
-  }
+  if (!it->status().ok()) return fail("cannot read event log", it->status());
   it.reset();
-  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), next));
+  std::string indexed;
+  s = db->Get(rocksdb::ReadOptions(), index, kIndexedEndKey, &indexed);
+  if (!s.ok() && !s.IsNotFound()) return fail("cannot read the index of event log", s);
+  uint64_t indexed_end = s.ok() ? KeyOffset(indexed) : 0;
+  if (indexed_end < next) {
+    s = IndexOldRecords(db.get(), index, indexed_end, next);
+    if (!s.ok()) return fail("cannot index event log", s);
+  }
+  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), index, next));
 }
 
-EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, uint64_t next_offset)
-    : db_(std::move(db)), next_offset_(next_offset), durable_end_(next_offset) {}
+EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db,
+                                   rocksdb::ColumnFamilyHandle* index, uint64_t next_offset)
+    : db_(std::move(db)), index_(index), next_offset_(next_offset), durable_end_(next_offset) {}
 
 EmbeddedEventLog::~EmbeddedEventLog() {
-  if (db_) db_->Close().PermitUncheckedError();
+  if (!db_) return;
+  db_->DestroyColumnFamilyHandle(index_).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
 }
 
 StatusOr<LogPosition> EmbeddedEventLog::Append(const Event& event) {
-  StatusOr<uint64_t> offset = AppendPayload(EncodeEvent(event));
+  StatusOr<uint64_t> offset = AppendRecords({EncodeEvent(event)}, {IndexTerms(event)});
   if (!offset.ok()) return offset.status();
   return LogPosition{kStream, *offset};
 }
@@ -101,15 +154,29 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
 
 Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events) {
   std::vector<std::string> payloads;
+  std::vector<std::vector<std::string>> terms;
   payloads.reserve(events.size());
-  for (const Event& e : events) payloads.push_back(EncodeEvent(e));
-  return AppendPayloads(std::move(payloads)).status();
+  terms.reserve(events.size());
+  for (const Event& e : events) {
+    payloads.push_back(EncodeEvent(e));
+    terms.push_back(IndexTerms(e));
+  }
+  return AppendRecords(std::move(payloads), std::move(terms)).status();
 }
 
 StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> payloads) {
+  std::vector<std::vector<std::string>> terms;
+  terms.reserve(payloads.size());
+  for (const std::string& p : payloads) terms.push_back(IndexTermsOfPayload(p));
+  return AppendRecords(std::move(payloads), std::move(terms));
+}
+
+StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payloads,
+                                                   std::vector<std::vector<std::string>> terms) {
   if (payloads.empty()) return Status::InvalidArgument("nothing to append");
   PendingWrite w;
   w.payloads = std::move(payloads);
+  w.terms = std::move(terms);
   {
     std::lock_guard<std::mutex> lock(mu_);
     writers_.push_back(&w);
@@ -134,10 +201,15 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> pay
     for (PendingWrite* p : writers_) {
       if (!group.empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
       p->offset = next;
-      for (const std::string& payload : p->payloads) batch.Put(OffsetKey(next++), payload);
+      for (size_t i = 0; i < p->payloads.size(); ++i, ++next) {
+        std::string key = OffsetKey(next);
+        batch.Put(key, p->payloads[i]);
+        for (const std::string& term : p->terms[i]) batch.Put(index_, term + key, "");
+      }
       group.push_back(p);
     }
   }
+  batch.Put(index_, kIndexedEndKey, OffsetKey(next));
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status s = db_->Write(options, &batch);

@@ -10,6 +10,7 @@
 #include "ledger/event_log.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 }
 
@@ -18,13 +19,15 @@ namespace wit {
 // EmbeddedEventLog keeps the whole log in one RocksDB database (key: big-endian offset, value:
 // the encoded event) with a single stream named kStream. Appends are synced writes; appends
 // that arrive together are written as one batch with one fsync (group commit), so durability
-// does not cost an fsync per event. Thread-safe.
+// does not cost an fsync per event. Each batch also writes the records' index entries (by
+// token, user, hash and prefix; see log_index.h) for wit-audit. Thread-safe.
 class EmbeddedEventLog : public EventLog {
  public:
   static constexpr const char* kStream = "log";
 
   // Open opens or creates the log in directory `dir`. Only one process may hold it open for
-  // writing; a second Open fails with Unavailable naming the lock.
+  // writing; a second Open fails with Unavailable naming the lock. Records written before the
+  // log had an index are indexed first.
   static StatusOr<std::unique_ptr<EmbeddedEventLog>> Open(const std::string& dir);
 
   ~EmbeddedEventLog() override;
@@ -48,13 +51,19 @@ class EmbeddedEventLog : public EventLog {
   class Reader;
   struct PendingWrite;
 
-  explicit EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, uint64_t next_offset);
+  EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* index,
+                   uint64_t next_offset);
+
+  // AppendRecords appends `payloads` with their index terms (terms[i] for payloads[i]).
+  StatusOr<uint64_t> AppendRecords(std::vector<std::string> payloads,
+                                   std::vector<std::vector<std::string>> terms);
 
   // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
   Status ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
                   std::vector<LogRecord>* out);
 
   std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* index_;  // owned; destroyed before db_ closes
 
   std::mutex mu_;
   std::condition_variable durable_cv_;  // signalled when durable_end_ grows

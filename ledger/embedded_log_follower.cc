@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "ledger/log_index.h"
 #include "ledger/offset_key.h"
 
 namespace wit {
@@ -24,20 +25,36 @@ StatusOr<std::unique_ptr<EmbeddedLogFollower>> EmbeddedLogFollower::Open(const s
   rocksdb::Options options;
   options.max_open_files = -1;  // required of a secondary instance
   options.create_if_missing = false;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &names);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(options, dir, pattern, &raw);
+  if (s.ok()) s = rocksdb::DB::OpenAsSecondary(options, dir, pattern, families, &handles, &raw);
   if (!s.ok()) {
     fs::remove_all(pattern, ec);
     return Status::FailedPrecondition("cannot read event log " + dir + ": " + s.ToString());
   }
-  return std::unique_ptr<EmbeddedLogFollower>(
-      new EmbeddedLogFollower(std::unique_ptr<rocksdb::DB>(raw), pattern));
+  rocksdb::ColumnFamilyHandle* index = nullptr;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == kLogIndexFamily) index = handles[i];
+  }
+  return std::unique_ptr<EmbeddedLogFollower>(new EmbeddedLogFollower(
+      std::unique_ptr<rocksdb::DB>(raw), std::move(handles), index, pattern));
 }
 
-EmbeddedLogFollower::EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db, std::string secondary_dir)
-    : db_(std::move(db)), secondary_dir_(std::move(secondary_dir)) {}
+EmbeddedLogFollower::EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db,
+                                         std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                                         rocksdb::ColumnFamilyHandle* index,
+                                         std::string secondary_dir)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      index_(index),
+      secondary_dir_(std::move(secondary_dir)) {}
 
 EmbeddedLogFollower::~EmbeddedLogFollower() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
   db_.reset();
   std::error_code ec;
@@ -70,6 +87,38 @@ Status EmbeddedLogFollower::Scan(uint64_t from, uint64_t end, const ScanFn& fn) 
     if (!fn(KeyOffset(it->key().ToStringView()), it->value().ToStringView())) break;
   }
   if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
+  return Status::OK();
+}
+
+StatusOr<uint64_t> EmbeddedLogFollower::IndexedEnd() {
+  if (!index_) return 0;
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), index_, kIndexedEndKey, &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return Status::Unavailable("event log index read failed: " + s.ToString());
+  return KeyOffset(value);
+}
+
+Status EmbeddedLogFollower::Lookup(const std::string& term, std::vector<uint64_t>* offsets) {
+  if (!index_) return Status::OK();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), index_));
+  for (it->Seek(term); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.size() != term.size() + 8 || key.substr(0, term.size()) != term) break;
+    offsets->push_back(KeyOffset(key.substr(term.size())));
+  }
+  if (!it->status().ok()) return Status::Unavailable("event log index read failed: " + it->status().ToString());
+  return Status::OK();
+}
+
+Status EmbeddedLogFollower::Fetch(const std::vector<uint64_t>& offsets, const ScanFn& fn) {
+  std::string value;
+  for (uint64_t offset : offsets) {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), OffsetKey(offset), &value);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return Status::Unavailable("event log read failed: " + s.ToString());
+    if (!fn(offset, value)) break;
+  }
   return Status::OK();
 }
 

@@ -6,10 +6,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/status.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 }
 
@@ -47,10 +49,24 @@ class EmbeddedLogFollower {
   // is valid only during the call.
   Status Scan(uint64_t from, uint64_t end, const ScanFn& fn);
 
+  // IndexedEnd is the first offset the log's index (log_index.h) does not cover: 0 for a log
+  // without one. Records below it are found by Lookup; those from it on only by Scan.
+  StatusOr<uint64_t> IndexedEnd();
+
+  // Lookup appends to *offsets, in order, the offsets of the records indexed under `term`.
+  Status Lookup(const std::string& term, std::vector<uint64_t>* offsets);
+
+  // Fetch calls `fn` for the record at each of `offsets` (ascending), skipping any that is gone.
+  Status Fetch(const std::vector<uint64_t>& offsets, const ScanFn& fn);
+
  private:
-  EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db, std::string secondary_dir);
+  EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db,
+                      std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                      rocksdb::ColumnFamilyHandle* index, std::string secondary_dir);
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed before db_ closes
+  rocksdb::ColumnFamilyHandle* index_;                 // one of handles_, or null
   std::string secondary_dir_;  // the secondary's own info-log directory, removed on close
 };
 
