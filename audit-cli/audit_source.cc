@@ -1,11 +1,15 @@
 #include "audit-cli/audit_source.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <thread>
 
 #include "ledger/embedded_event_log.h"
 #include "ledger/embedded_log_follower.h"
+#include "ledger/event_codec.h"
+#include "ledger/log_index.h"
 #include "ledger/kafka_event_log.h"
 
 namespace wit {
@@ -30,8 +34,36 @@ class EmbeddedSource : public AuditSource {
   Status Scan(const RecordFn& fn) override {
     StatusOr<uint64_t> end = log_->EndOffset();
     if (!end.ok()) return end.status();
+    std::optional<EventFilter> narrow = std::move(narrow_);
+    narrow_.reset();
+    StatusOr<uint64_t> indexed_end = log_->IndexedEnd();
+    if (!indexed_end.ok()) return indexed_end.status();
+    std::optional<std::vector<uint64_t>> candidates;
+    if (narrow && *indexed_end > next_) {
+      StatusOr<std::optional<std::vector<uint64_t>>> found = Candidates(*narrow);
+      if (!found.ok()) return found.status();
+      candidates = std::move(*found);
+    }
+    if (!candidates) return ScanTo(*end, fn);
+    // The index finds the records below indexed_end; the rest are scanned.
+    uint64_t covered = std::min(*indexed_end, *end);
+    std::vector<uint64_t> offsets;
+    for (uint64_t o : *candidates) {
+      if (o >= next_ && o < covered) offsets.push_back(o);
+    }
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+    bool stopped = false;
+    Status s = log_->Fetch(offsets, [&](uint64_t offset, std::string_view payload) {
+      stopped = !fn(EmbeddedEventLog::kStream, offset, payload);
+      return !stopped;
+    });
+    if (!s.ok() || stopped) return s;
+    next_ = std::max(next_, covered);
     return ScanTo(*end, fn);
   }
+
+  void Narrow(const EventFilter& filter) override { narrow_ = filter; }
 
   Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
@@ -61,7 +93,40 @@ class EmbeddedSource : public AuditSource {
     return s;
   }
 
+  // Candidates looks up the offsets of every record `f` could select by its most selective
+  // indexed criterion: token ids, else hash or prefix (through the token's creation), else
+  // user. nullopt when it has none of them.
+  StatusOr<std::optional<std::vector<uint64_t>>> Candidates(const EventFilter& f) {
+    std::vector<uint64_t> offsets;
+    std::vector<std::string> token_ids = f.token_ids;
+    if (token_ids.empty() && (f.token_hash || f.prefix)) {
+      std::vector<uint64_t> created;
+      Status s = f.token_hash ? log_->Lookup(IndexTerm(IndexTermKind::kHash, *f.token_hash), &created)
+                              : log_->Lookup(IndexTerm(IndexTermKind::kPrefix, *f.prefix), &created);
+      if (!s.ok()) return s;
+      s = log_->Fetch(created, [&](uint64_t, std::string_view payload) {
+        if (StatusOr<Event> e = DecodeEvent(payload); e.ok()) token_ids.push_back(e->token_id);
+        return true;
+      });
+      if (!s.ok()) return s;
+      offsets = created;
+    }
+    if (!token_ids.empty()) {
+      for (const std::string& id : token_ids) {
+        if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kToken, id), &offsets); !s.ok()) return s;
+      }
+      return std::optional<std::vector<uint64_t>>(std::move(offsets));
+    }
+    if (f.token_hash || f.prefix) return std::optional<std::vector<uint64_t>>(std::move(offsets));
+    if (f.user) {
+      if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kUser, *f.user), &offsets); !s.ok()) return s;
+      return std::optional<std::vector<uint64_t>>(std::move(offsets));
+    }
+    return std::optional<std::vector<uint64_t>>();
+  }
+
   std::unique_ptr<EmbeddedLogFollower> log_;
+  std::optional<EventFilter> narrow_;
   uint64_t next_ = 0;
 };
 

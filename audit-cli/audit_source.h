@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit-cli/event_filter.h"
 #include "ledger/status.h"
 
 namespace wit {
@@ -39,8 +40,13 @@ class AuditSource {
   // Remaining estimates how many records Scan will deliver, for a progress display.
   virtual StatusOr<uint64_t> Remaining() = 0;
 
-  // Scan delivers every record from the position up to the log's end as of the call.
+  // Scan delivers every record from the position up to the log's end as of the call. After
+  // Narrow(filter) it may deliver only a subset that still holds every record `filter` can
+  // select (the embedded log looks its token, hash, prefix or user up in the log's index).
   virtual Status Scan(const RecordFn& fn) = 0;
+
+  // Narrow tells the next Scan which records the caller needs: a hint, never a filter.
+  virtual void Narrow(const EventFilter& filter) { (void)filter; }
 
   // Poll waits up to `wait` for records after the position and delivers those that came.
   virtual Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) = 0;

@@ -28,6 +28,7 @@ AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
 }
 
 Status EventScanner::Scan(const EventFn& fn) {
+  source_->Narrow(*filter_);
   if (progress_) {
     StatusOr<uint64_t> remaining = source_->Remaining();
     progress_->Start(remaining.ok() ? *remaining : 0);
