@@ -60,6 +60,7 @@ struct Flags {
   std::string format;
   bool follow = false;
   bool token_on_stdin = false;
+  bool no_index = false;
 };
 
 void AddSourceFlags(CLI::App* cmd, Flags* f) {
@@ -67,6 +68,8 @@ void AddSourceFlags(CLI::App* cmd, Flags* f) {
   cmd->add_option("--kafka-brokers", f->source.kafka_brokers, "Kafka bootstrap servers, host:port[,...]");
   cmd->add_option("--topic-prefix", f->source.topic_prefix, "Kafka topic prefix (default wit.)");
   cmd->add_option("--kafka-config", f->source.kafka_config, "librdkafka setting KEY=VALUE (repeatable)");
+  cmd->add_flag("--no-index", f->no_index,
+                "scan the whole embedded log even where its index could answer (to cross-check)");
   cmd->add_option("--progress", f->progress, "progress line on stderr: auto (when a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
@@ -272,6 +275,7 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
                                     : BuildStats(f, io, &stats_options);
   if (!built.ok()) return Fail(err, built, kAuditUsage);
 
+  f.source.use_index = !f.no_index;
   StatusOr<std::unique_ptr<AuditSource>> source = OpenAuditSource(f.source);
   if (!source.ok()) {
     bool usage = source.status().code() == Status::Code::kInvalidArgument;

@@ -21,7 +21,8 @@ constexpr auto kKafkaStallLimit = std::chrono::seconds(30);
 
 class EmbeddedSource : public AuditSource {
  public:
-  explicit EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log) : log_(std::move(log)) {}
+  EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log, bool use_index)
+      : log_(std::move(log)), use_index_(use_index) {}
 
   bool Ordered() const override { return true; }
 
@@ -63,7 +64,9 @@ class EmbeddedSource : public AuditSource {
     return ScanTo(*end, fn);
   }
 
-  void Narrow(const EventFilter& filter) override { narrow_ = filter; }
+  void Narrow(const EventFilter& filter) override {
+    if (use_index_) narrow_ = filter;
+  }
 
   Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
@@ -126,6 +129,7 @@ class EmbeddedSource : public AuditSource {
   }
 
   std::unique_ptr<EmbeddedLogFollower> log_;
+  bool use_index_;
   std::optional<EventFilter> narrow_;
   uint64_t next_ = 0;
 };
@@ -216,7 +220,7 @@ class KafkaSource : public AuditSource {
   bool stopped_ = false;
 };
 
-StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir) {
+StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir, bool use_index) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(data_dir, ec)) {
@@ -229,7 +233,7 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir)
   }
   StatusOr<std::unique_ptr<EmbeddedLogFollower>> log = EmbeddedLogFollower::Open(log_dir.string());
   if (!log.ok()) return log.status();
-  return std::unique_ptr<AuditSource>(new EmbeddedSource(std::move(*log)));
+  return std::unique_ptr<AuditSource>(new EmbeddedSource(std::move(*log), use_index));
 }
 
 StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
@@ -262,7 +266,7 @@ StatusOr<std::unique_ptr<AuditSource>> OpenAuditSource(const SourceOptions& opti
   if (embedded && (!options.kafka_config.empty() || options.topic_prefix != "wit.")) {
     return Status::InvalidArgument("--kafka-config and --topic-prefix need --kafka-brokers");
   }
-  return embedded ? OpenEmbedded(options.data_dir) : OpenKafka(options);
+  return embedded ? OpenEmbedded(options.data_dir, options.use_index) : OpenKafka(options);
 }
 
 }  // namespace wit

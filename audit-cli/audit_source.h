@@ -21,6 +21,7 @@ struct SourceOptions {
   std::string kafka_brokers;
   std::string topic_prefix = "wit.";
   std::vector<std::string> kafka_config;  // KEY=VALUE, as witd's --kafka-config
+  bool use_index = true;  // false: scan the whole log even where its index could answer
 };
 
 // AuditSource reads the ledger's records for wit-audit without ever writing to it. It keeps a

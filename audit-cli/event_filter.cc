@@ -51,7 +51,8 @@ bool EventFilter::MayMatch(std::string_view payload) const {
     return v && Literal(*v) && !Contains(payload, *v);
   };
   if (lacks(user) || lacks(service) || lacks(ip) || lacks(outcome)) return false;
-  if (!token_ids.empty() && std::all_of(token_ids.begin(), token_ids.end(), Literal) &&
+  if (!ids_literal_) ids_literal_ = std::all_of(token_ids.begin(), token_ids.end(), Literal);
+  if (!token_ids.empty() && *ids_literal_ &&
       std::none_of(token_ids.begin(), token_ids.end(),
                    [&](const std::string& id) { return Contains(payload, id); })) {
     return false;

@@ -55,6 +55,7 @@ class EventFilter {
  private:
   bool TokenCriteriaHold(const std::string& token_id) const;
 
+  mutable std::optional<bool> ids_literal_;  // MayMatch's cache: every token id is Literal
   std::set<std::string> hash_ids_;    // ids learned for token_hash
   std::set<std::string> prefix_ids_;  // ids learned for prefix
 };
