@@ -1,5 +1,6 @@
 #include "audit-cli/progress.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace wit {
@@ -38,7 +39,14 @@ void Progress::Start(uint64_t total) {
 std::string Progress::Render(uint64_t done, uint64_t total, std::chrono::milliseconds elapsed) {
   double seconds = static_cast<double>(elapsed.count()) / 1000.0;
   double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-  std::string line = "  " + Grouped(done);
+  std::string line = "  ";
+  if (total > 0) {
+    constexpr int kWidth = 20;
+    uint64_t filled = std::min<uint64_t>(kWidth, done * kWidth / total);
+    line += "[" + std::string(filled, '#') + std::string(kWidth - filled, ' ') + "] " +
+            std::to_string(std::min<uint64_t>(100, done * 100 / total)) + "%  ";
+  }
+  line += Grouped(done);
   if (total > 0) line += " / " + Grouped(total);
   line += " events  " + Rate(rate);
   if (total > done && rate > 0) {

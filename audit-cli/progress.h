@@ -8,8 +8,9 @@
 
 namespace wit {
 
-// Progress draws one self-overwriting status line on a terminal while a scan runs: records
-// read, rate and time left, e.g. "  4,194,304 / 10,000,000 events  2.1M/s  ETA 3s". It stays
+// Progress draws one self-overwriting status line on a terminal while a scan runs: a bar,
+// records read, rate and time left, e.g.
+// "  [########            ] 41%  4,194,304 / 10,000,000 events  2.1M/s  ETA 3s". It stays
 // silent when disabled (stderr is not a terminal) and for scans that end within kQuietFor.
 //
 //   Progress p(isatty(2), std::cerr);

@@ -9,7 +9,7 @@ namespace {
 
 TEST(ProgressTest, RendersCountRateAndEta) {
   EXPECT_EQ(Progress::Render(4'000'000, 10'000'000, std::chrono::milliseconds(2000)),
-            "  4,000,000 / 10,000,000 events  2.0M/s  ETA 4s");
+            "  [########            ] 40%  4,000,000 / 10,000,000 events  2.0M/s  ETA 4s");
   EXPECT_EQ(Progress::Render(1500, 0, std::chrono::milliseconds(1000)), "  1,500 events  2k/s");
 }
 
