@@ -17,5 +17,9 @@ A service checks tokens with a service credential:
   SVC=\$($bin/witd session issue --service git --data-dir $data_dir)
   curl -s -H "Authorization: Bearer \$SVC" -d '{"token":"wit_..."}' http://$listen/api/tokens/verify
 
+The history, while witd runs:
+  $bin/wit-audit replay --data-dir $data_dir
+  $bin/wit-audit stats --data-dir $data_dir
+
 MSG
 exec "$bin/witd" serve --listen "$listen" --data-dir "$data_dir"
