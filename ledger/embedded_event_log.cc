@@ -1,6 +1,7 @@
 #include "ledger/embedded_event_log.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include "ledger/event_codec.h"
@@ -96,8 +97,14 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
   // fraction of a second; the index's small entries would otherwise pin old WAL files.
   options.write_buffer_size = 8 << 20;
   options.max_total_wal_size = 16 << 20;
+  // The log is read front to back (the projector, wit-audit's scans): large blocks make that
+  // cheaper per record than RocksDB's 4 KiB default.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 64 << 10;
+  rocksdb::ColumnFamilyOptions log_family(options);
+  log_family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)},
+      {rocksdb::kDefaultColumnFamilyName, log_family},
       {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
