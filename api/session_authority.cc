@@ -4,18 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <Poco/Crypto/Crypto.h>
-#include <Poco/Exception.h>
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
-#include <Poco/Timestamp.h>
-
 #include <cerrno>
+#include <cmath>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "api/hs256_jwt.h"
+#include "ledger/flat_json.h"
+#include "ledger/json_writer.h"
 #include "ledger/random.h"
+#include "ledger/time_util.h"
+#include "ledger/token.h"
 
 namespace wit {
 namespace {
@@ -48,6 +49,15 @@ Status WriteNewKey(const std::string& path) {
   return Status::OK();
 }
 
+// NumericDate reads a JWT time claim: seconds since the epoch, a JSON number that may have a
+// fraction (RFC 7519 §2; Poco JWT writes one). Out of range or not a number: nullopt.
+std::optional<int64_t> NumericDate(const FlatValue* v) {
+  if (!v || v->type != FlatValue::Type::kNumber) return std::nullopt;
+  if (v->is_integer) return v->integer;
+  if (!(v->number > -1e15 && v->number < 1e15)) return std::nullopt;
+  return static_cast<int64_t>(std::floor(v->number));
+}
+
 }  // namespace
 
 StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path) {
@@ -69,30 +79,15 @@ StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path) {
   return key;
 }
 
-SessionAuthority::SessionAuthority(std::string key) : key_(std::move(key)) {
-  // Poco's JWT signer initialises and tears down Poco::Crypto for every HMAC it computes; two
-  // requests doing that at once race inside OpenSSLInitializer and crash the process. Holding
-  // one initialisation for the life of the process keeps the count above zero.
-  static const bool initialized = [] {
-    Poco::Crypto::initializeCrypto();
-    return true;
-  }();
-  (void)initialized;
-}
+SessionAuthority::SessionAuthority(std::string key) : key_(std::move(key)) {}
 
 std::string SessionAuthority::Issue(const Principal& who, int64_t ttl_seconds) const {
-  Poco::JWT::Token token;
-  token.setType("JWT");
-  if (who.kind == Principal::Kind::kUser) {
-    token.setSubject(who.name);
-  } else {
-    token.payload().set("svc", who.name);
-  }
-  Poco::Timestamp now;
-  token.setIssuedAt(now);
-  token.setExpiration(now + ttl_seconds * Poco::Timestamp::resolution());
-  Poco::JWT::Signer signer(key_);
-  return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
+  int64_t now = NowMs() / 1000;
+  JsonWriter claims;
+  claims.BeginObject();
+  claims.Key(who.kind == Principal::Kind::kUser ? "sub" : "svc").String(who.name);
+  claims.Key("iat").Int(now).Key("exp").Int(now + ttl_seconds).EndObject();
+  return SignHs256Jwt(key_, claims.str());
 }
 
 StatusOr<Principal> SessionAuthority::Authenticate(std::string_view authorization) const {
@@ -101,58 +96,55 @@ StatusOr<Principal> SessionAuthority::Authenticate(std::string_view authorizatio
   if (authorization.substr(0, kBearer.size()) != kBearer) {
     return Status::Unauthenticated("Authorization must be \"Bearer <session-token>\"");
   }
-  std::string jwt(authorization.substr(kBearer.size()));
-  int64_t now = Poco::Timestamp().epochTime();
+  std::string_view jwt = authorization.substr(kBearer.size());
+  // The cache is keyed by the session's SHA-256, so looking a presented session up compares
+  // digests, never the session itself, byte by byte against a valid one.
+  std::string digest = HashToken(jwt);
+  int64_t now = NowMs() / 1000;
   {
     std::shared_lock<std::shared_mutex> lock(cache_mu_);
-    auto it = cache_.find(jwt);
+    auto it = cache_.find(digest);
     if (it != cache_.end() && it->second.expires_at + kClockSkewSeconds > now) {
       return it->second.who;
     }
   }
   int64_t expires_at = 0;
-  StatusOr<Principal> who = Verify(jwt, &expires_at);
+  StatusOr<Principal> who = Verify(jwt, now, &expires_at);
   std::unique_lock<std::shared_mutex> lock(cache_mu_);
-  cache_.erase(jwt);  // an expired entry, if any
+  cache_.erase(digest);  // an expired entry, if any
   if (who.ok()) {
     if (cache_.size() >= kCacheLimit) cache_.clear();
-    cache_[jwt] = {*who, expires_at};
+    cache_[digest] = {*who, expires_at};
   }
   return who;
 }
 
-StatusOr<Principal> SessionAuthority::Verify(const std::string& jwt, int64_t* expires_at) const {
-  Principal who;
-  try {
-    Poco::JWT::Signer signer(key_);  // allows HS256 only, so "alg: none" fails here
-    Poco::JWT::Token token;
-    if (!signer.tryVerify(jwt, token)) {
-      return Status::Unauthenticated("session token is malformed or its signature is wrong");
-    }
-    const auto& claims = token.payload();
-    if (!claims.has("exp") || !claims.has("iat")) {
-      return Status::Unauthenticated("session token lacks exp or iat");
-    }
-    int64_t now = Poco::Timestamp().epochTime();
-    *expires_at = token.getExpiration().epochTime();
-    if (*expires_at + kClockSkewSeconds <= now) {
-      return Status::Unauthenticated("session token has expired");
-    }
-    if (token.getIssuedAt().epochTime() - kClockSkewSeconds > now) {
-      return Status::Unauthenticated("session token is issued in the future");
-    }
-    bool has_sub = claims.has("sub") && claims.get("sub").isString();
-    bool has_svc = claims.has("svc") && claims.get("svc").isString();
-    if (has_sub == has_svc) {
-      return Status::Unauthenticated("session token must name exactly one of sub or svc");
-    }
-    who.kind = has_sub ? Principal::Kind::kUser : Principal::Kind::kService;
-    who.name = claims.getValue<std::string>(has_sub ? "sub" : "svc");
-  } catch (const Poco::Exception&) {
-    return Status::Unauthenticated("session token is malformed");
-  } catch (const std::exception&) {
-    return Status::Unauthenticated("session token is malformed");
+StatusOr<Principal> SessionAuthority::Verify(std::string_view jwt, int64_t now,
+                                             int64_t* expires_at) const {
+  StatusOr<std::string> payload = VerifyHs256Jwt(key_, jwt);
+  if (!payload.ok()) return payload.status();
+  StatusOr<FlatObject> claims = ParseFlatObject(*payload);
+  if (!claims.ok()) return Status::Unauthenticated("session token claims are not a JSON object");
+  std::optional<int64_t> exp = NumericDate(claims->Find("exp"));
+  std::optional<int64_t> iat = NumericDate(claims->Find("iat"));
+  if (!exp || !iat) return Status::Unauthenticated("session token lacks exp or iat");
+  *expires_at = *exp;
+  if (*exp + kClockSkewSeconds <= now) {
+    return Status::Unauthenticated("session token has expired");
   }
+  if (*iat - kClockSkewSeconds > now) {
+    return Status::Unauthenticated("session token is issued in the future");
+  }
+  const FlatValue* sub = claims->Find("sub");
+  const FlatValue* svc = claims->Find("svc");
+  bool has_sub = sub && sub->type == FlatValue::Type::kString;
+  bool has_svc = svc && svc->type == FlatValue::Type::kString;
+  if (has_sub == has_svc || (sub && !has_sub) || (svc && !has_svc)) {
+    return Status::Unauthenticated("session token must name exactly one of sub or svc");
+  }
+  Principal who;
+  who.kind = has_sub ? Principal::Kind::kUser : Principal::Kind::kService;
+  who.name = has_sub ? sub->string : svc->string;
   if (who.name.empty()) return Status::Unauthenticated("session token names nobody");
   return who;
 }

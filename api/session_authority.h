@@ -23,8 +23,9 @@ struct Principal {
 // file shorter than 32 bytes is FailedPrecondition.
 StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path);
 
-// SessionAuthority issues and checks session tokens: HS256 JWTs (Poco JWT) signed with the
-// session secret, claims sub|svc, iat, exp. Thread-safe.
+// SessionAuthority issues and checks session tokens: HS256 JWTs (hs256_jwt.h) signed with the
+// session secret, claims sub|svc, iat, exp. The signature is compared in constant time.
+// Thread-safe.
 class SessionAuthority {
  public:
   // How far `exp` may lie in the past and `iat` in the future, for clocks that disagree.
@@ -48,11 +49,11 @@ class SessionAuthority {
     int64_t expires_at;  // epoch seconds, from the token's exp
   };
 
-  StatusOr<Principal> Verify(const std::string& jwt, int64_t* expires_at) const;
+  StatusOr<Principal> Verify(std::string_view jwt, int64_t now, int64_t* expires_at) const;
 
   std::string key_;
   mutable std::shared_mutex cache_mu_;
-  mutable std::unordered_map<std::string, Verified> cache_;
+  mutable std::unordered_map<std::string, Verified> cache_;  // by the session's SHA-256
 };
 
 }  // namespace wit
