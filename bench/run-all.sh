@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-all.sh: runs the four benchmarks one after the other with their default sizes, each under
+# run-all.sh: runs the benchmarks one after the other with their default sizes, each under
 # its own heading, then sums up which ran and which goals were met. Exits non-zero if a
 # benchmark failed to run (or one of its correctness checks failed); a missed goal is reported
 # as "goal missed" but does not fail the run.
@@ -45,6 +45,7 @@ run bench_write_latency "$BIN_DIR/bench_write_latency" "${write_args[@]}"
 run bench_rebuild "$BIN_DIR/bench_rebuild" "${rebuild_args[@]}"
 run bench_memory "$BIN_DIR/bench_memory" "${memory_args[@]}"
 run bench_kafka "$BIN_DIR/bench_kafka" "${kafka_args[@]}"
+run audit_bench "$HERE/audit_bench.sh" "$BIN_DIR"
 
 printf '\n######## summary ########\n'
 printf '%s\n' "${results[@]}"
