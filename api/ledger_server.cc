@@ -3,6 +3,9 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
@@ -14,8 +17,40 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
 #include "ledger/logging.h"
+#include "ledger/time_util.h"
 
 namespace wit {
+
+namespace {
+
+// TlsContext makes the server's TLS context when a certificate and key are configured (null
+// otherwise): TLS 1.2 or later, no client certificates, Mozilla's "intermediate" ciphers.
+StatusOr<Poco::Net::Context::Ptr> TlsContext(const LedgerServerOptions& o) {
+  if (o.tls_cert.empty() && o.tls_key.empty()) return Poco::Net::Context::Ptr();
+  if (o.tls_cert.empty() || o.tls_key.empty()) {
+    return Status::InvalidArgument("--tls-cert and --tls-key go together");
+  }
+  static const bool initialized = [] {
+    Poco::Net::initializeSSL();
+    return true;
+  }();
+  (void)initialized;
+  try {
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(
+        Poco::Net::Context::TLS_SERVER_USE, o.tls_key, o.tls_cert, "",
+        Poco::Net::Context::VERIFY_NONE, 9, false,
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+        "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    context->enableSessionCache(false);
+    return context;
+  } catch (const Poco::Exception& ex) {
+    return Status::FailedPrecondition("cannot use TLS certificate " + o.tls_cert + " and key " +
+                                      o.tls_key + ": " + ex.displayText());
+  }
+}
+
+}  // namespace
 namespace {
 
 // Poco's default pool holds 16 threads; the server needs one per busy keep-alive connection.
@@ -60,8 +95,22 @@ Status LedgerServer::Start() {
   sessions_ = std::make_unique<SessionAuthority>(std::move(*key));
 
   if (Status s = OpenLog(); !s.ok()) return s;
-  bool rebuilding = !fs::exists(fs::path(options_.data_dir) / "view");
-  auto view = TokenView::Open((fs::path(options_.data_dir) / "view").string());
+  const fs::path view_dir = fs::path(options_.data_dir) / "view";
+  bool rebuilding = !fs::exists(view_dir);
+  auto view = TokenView::Open(view_dir.string());
+  if (!view.ok() && !rebuilding) {
+    // The view is derived from the log: a damaged one is set aside and rebuilt, not fatal.
+    fs::path aside = view_dir;
+    aside += ".damaged-" + std::to_string(NowMs());
+    LogError(view.status().message() + "; moving it to " + aside.string() +
+             " and rebuilding the view from the event log");
+    fs::rename(view_dir, aside, ec);
+    if (ec) {
+      return Status::FailedPrecondition("cannot move the damaged view aside: " + ec.message());
+    }
+    rebuilding = true;
+    view = TokenView::Open(view_dir.string());
+  }
   if (!view.ok()) return view.status();
   view_ = std::move(*view);
   StatusOr<LogPositions> end = log_->EndPositions();
@@ -80,15 +129,20 @@ Status LedgerServer::Start() {
   context.sessions = sessions_.get();
   context.metrics = &metrics_;
   context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
+  StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
+  if (!tls.ok()) return tls.status();
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(listen->first, listen->second), 256);
+    Poco::Net::SocketAddress address(listen->first, listen->second);
+    Poco::Net::ServerSocket socket =
+        tls->isNull() ? Poco::Net::ServerSocket(address, 256)
+                      : Poco::Net::SecureServerSocket(address, 256, *tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(0);  // unlimited
-    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-    params->setTimeout(Poco::Timespan(10, 0));
+    params->setKeepAliveTimeout(Poco::Timespan(options_.idle_timeout_seconds, 0));
+    params->setTimeout(Poco::Timespan(options_.idle_timeout_seconds, 0));
     http_ = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(std::move(context)),
                                                     HttpThreadPool(options_.max_threads), socket,
                                                     params);
@@ -97,8 +151,8 @@ Status LedgerServer::Start() {
     return Status::FailedPrecondition("cannot listen on " + options_.listen + ": " +
                                       ex.displayText());
   }
-  LogInfo("witd listening on " + listen->first + ":" + std::to_string(Port()) + ", data dir " +
-          options_.data_dir);
+  LogInfo(std::string("witd listening on ") + (tls->isNull() ? "" : "https://") + listen->first +
+          ":" + std::to_string(Port()) + ", data dir " + options_.data_dir);
   return Status::OK();
 }
 
@@ -125,6 +179,9 @@ Status LedgerServer::OpenLog() {
 void LedgerServer::RegisterMetrics() {
   metrics_.Describe("wit_http_requests_total", "counter", "HTTP requests by route and status.");
   metrics_.Describe("wit_verify_total", "counter", "Token verifications by result.");
+  metrics_.Describe("wit_verify_failures_total", "counter",
+                    "Verifications answered active:false, by calling address (at most 1000).");
+  metrics_.LimitSeries("wit_verify_failures_total", 1000);
   metrics_.Describe("wit_events_appended_total", "counter", "Events appended to the log.");
   metrics_.AddGauge("wit_events_applied_total", "Events applied to the view by this process.",
                     [this] { return static_cast<double>(projector_->applied()); }, "counter");

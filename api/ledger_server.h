@@ -29,6 +29,12 @@ struct LedgerServerOptions {
   std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
   int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
+  // HTTPS when both are set: PEM certificate (chain) and private key; TLS 1.2 and later only.
+  std::string tls_cert;
+  std::string tls_key;
+  // How long a connection may sit idle, between requests or within one, before it is closed:
+  // a slow or silent client cannot hold a worker thread for longer.
+  int idle_timeout_seconds = 10;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the

@@ -76,6 +76,13 @@ int main(int argc, char** argv) {
   serve->add_option("--kafka-config", kafka_config,
                     "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
       ->take_all();
+  serve->add_option("--tls-cert", options.tls_cert, "PEM certificate: serve HTTPS (TLS 1.2+)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--idle-timeout", options.idle_timeout_seconds,
+                    "Seconds a connection may stay idle before it is closed (default 10)")
+      ->check(CLI::Range(1, 3600));
   serve->add_option("--session-secret-file", options.session_secret_file,
                     "Session secret (default <data-dir>/session.key)");
   serve->add_option("--use-audit", use_audit, "Record uses before answering (sync) or after")

@@ -1,13 +1,19 @@
 #include "cli/api_client.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <memory>
 #include <utility>
 
 #include "cli/token_json.h"
@@ -48,6 +54,28 @@ StatusOr<std::string> ApiClient::RevokeToken(const std::string& id) {
 
 StatusOr<std::string> ApiClient::ListScopes() { return Send("GET", "/api/tokens/scopes", ""); }
 
+namespace {
+
+// ClientTlsContext trusts `ca_file` (or the system's CAs when empty), checks the server's
+// certificate chain and host name, and speaks TLS 1.2 or later. An untrusted certificate ends
+// the handshake with an SSLException rather than a prompt.
+Poco::Net::Context::Ptr ClientTlsContext(const std::string& ca_file) {
+  static const bool initialized = [] {
+    Poco::Net::initializeSSL();
+    Poco::Net::SSLManager::instance().initializeClient(
+        nullptr, new Poco::Net::RejectCertificateHandler(false), nullptr);
+    return true;
+  }();
+  (void)initialized;
+  Poco::Net::Context::Ptr context =
+      new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file,
+                             Poco::Net::Context::VERIFY_RELAXED, 9, ca_file.empty());
+  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  return context;
+}
+
+}  // namespace
+
 StatusOr<std::string> ApiClient::Send(const std::string& method, const std::string& path,
                                       const std::string& body) {
   using Poco::Net::HTTPMessage;
@@ -62,11 +90,21 @@ StatusOr<std::string> ApiClient::Send(const std::string& method, const std::stri
   Poco::Net::HTTPResponse response;
   std::string answer;
   try {
-    Poco::Net::HTTPClientSession session(server_.host, server_.port);
-    session.setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
-    session.sendRequest(request) << body;
-    std::istream& in = session.receiveResponse(response);
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (server_.https) {
+      session = std::make_unique<Poco::Net::HTTPSClientSession>(server_.host, server_.port,
+                                                                ClientTlsContext(server_.ca_file));
+    } else {
+      session = std::make_unique<Poco::Net::HTTPClientSession>(server_.host, server_.port);
+    }
+    session->setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
+    session->sendRequest(request) << body;
+    std::istream& in = session->receiveResponse(response);
     Poco::StreamCopier::copyToString(in, answer);
+  } catch (const Poco::Net::SSLException& ex) {
+    return Status::Unavailable("TLS with the wit server at " + server_.url + " failed: " +
+                               ex.displayText() +
+                               "; if it uses its own CA, give its certificate with --ca-file");
   } catch (const Poco::Exception& ex) {
     // These exceptions carry the address as their message; the URL already says it.
     bool name_says_it = dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&ex) ||

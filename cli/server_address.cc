@@ -13,10 +13,11 @@ StatusOr<ServerAddress> ParseServerUrl(const std::string& url) {
   address.url = url;
   try {
     Poco::URI uri(url);
-    if (uri.getScheme() != "http") {
-      return bad(uri.getScheme().empty() ? "it must start with http://"
-                                         : "only http:// is supported");
+    if (uri.getScheme() != "http" && uri.getScheme() != "https") {
+      return bad(uri.getScheme().empty() ? "it must start with http:// or https://"
+                                         : "only http:// and https:// are supported");
     }
+    address.https = uri.getScheme() == "https";
     if (uri.getHost().empty()) return bad("it names no host");
     address.host = uri.getHost();
     address.port = uri.getPort();

@@ -20,8 +20,15 @@ TEST(ParseServerUrlTest, HostPortAndPrefix) {
   EXPECT_EQ(a->base_path, "/base");
 }
 
+TEST(ParseServerUrlTest, HttpsDefaultsToPort443) {
+  StatusOr<ServerAddress> a = ParseServerUrl("https://wit.example.com");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->https);
+  EXPECT_EQ(a->port, 443);
+}
+
 TEST(ParseServerUrlTest, RejectsWhatItCannotUse) {
-  for (const char* url : {"", "127.0.0.1:8080", "https://wit.example.com", "http://", "ftp://x",
+  for (const char* url : {"", "127.0.0.1:8080", "http://", "https://", "ftp://x",
                           "http://host:99999"}) {
     StatusOr<ServerAddress> a = ParseServerUrl(url);
     EXPECT_FALSE(a.ok()) << url;

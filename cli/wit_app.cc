@@ -23,6 +23,7 @@ struct Flags {
   std::string scopes;
   bool all = false;
   bool json = false;
+  std::string ca_file;
 };
 
 struct Commands {
@@ -40,6 +41,8 @@ Commands Define(CLI::App& app, Flags& f) {
       ->capture_default_str();
   app.add_option("--session", f.session, "Session token (witd session issue --user NAME)")
       ->envname("WIT_SESSION");
+  app.add_option("--ca-file", f.ca_file, "PEM CA certificates to trust for an https:// server")
+      ->envname("WIT_CA_FILE");
 
   CLI::App* token = app.add_subcommand("token", "Manage your personal access tokens");
   token->require_subcommand(1);
@@ -77,6 +80,7 @@ int Fail(std::ostream& err, const Status& s, int code) {
 int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err) {
   StatusOr<ServerAddress> server = ParseServerUrl(f.server);
   if (!server.ok()) return Fail(err, server.status(), kExitUsage);
+  server->ca_file = f.ca_file;
 
   CreateArgs create;
   if (c.create->parsed()) {

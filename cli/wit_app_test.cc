@@ -49,7 +49,7 @@ TEST(WitAppTest, UsageErrorsExitTwoWithOneLine) {
   ExpectOneErrorLine(Wit({"token", "create"}), 2, "NAME");
   ExpectOneErrorLine(Wit({}), 2, "wit --help");
   ExpectOneErrorLine(Wit({"token", "revoke", "not-an-id", "--session", "s"}), 2, "not-an-id");
-  ExpectOneErrorLine(Wit({"--server", "https://x", "token", "scopes"}), 2, "http://");
+  ExpectOneErrorLine(Wit({"--server", "ftp://x", "token", "scopes"}), 2, "https://");
 }
 
 TEST(WitAppTest, NoSessionIsReportedBeforeAnyRequest) {

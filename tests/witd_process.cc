@@ -10,6 +10,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -125,7 +126,8 @@ bool WitdProcess::Start() {
   }
   if (log_fd >= 0) ::close(log_fd);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  const std::string marker = "listening on 127.0.0.1:";
+  const bool tls = std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
+  const std::string marker = tls ? "listening on https://127.0.0.1:" : "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -138,9 +140,16 @@ bool WitdProcess::Start() {
       port_ = static_cast<uint16_t>(std::stoi(log.substr(at + marker.size())));
     }
     if (port_ != 0) {
-      try {
-        if (Http(port_, "GET", "/readyz").status == 200) return true;
-      } catch (...) {
+      if (tls) {
+        // The harness's Http speaks plain HTTP only; curl checks an HTTPS witd (any certificate).
+        CommandResult r = RunCommand("curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:" +
+                                     std::to_string(port_) + "/readyz");
+        if (r.out == "200") return true;
+      } else {
+        try {
+          if (Http(port_, "GET", "/readyz").status == 200) return true;
+        } catch (...) {
+        }
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
