@@ -275,6 +275,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     ctx_.metrics->Increment("wit_verify_total",
                             {{"result", result->active ? "active" : result->reason}});
+    if (!result->active) {
+      // Per calling address, so a service (or whoever holds its credential) probing for
+      // tokens shows up; the family is capped (LedgerServer) against address churn.
+      ctx_.metrics->Increment("wit_verify_failures_total",
+                              {{"client", request.clientAddress().host().toString()}});
+    }
     JsonWriter w;
     w.BeginObject().Key("active").Bool(result->active);
     if (result->active) {

@@ -45,7 +45,20 @@ void Metrics::Increment(const std::string& name, const Labels& labels, uint64_t 
     }
   }
   std::unique_lock<std::shared_mutex> lock(mu_);
-  families_[name].series[key].fetch_add(by, std::memory_order_relaxed);
+  Family& family = families_[name];
+  if (family.series.size() >= family.max_series && !family.series.count(key)) {
+    // Past its limit, a family folds new label sets into one series labelled "other", so
+    // label values a client chooses (its address) cannot grow memory without bound.
+    Labels other = labels;
+    for (auto& [label, value] : other) value = "other";
+    key = RenderLabels(other);
+  }
+  family.series[key].fetch_add(by, std::memory_order_relaxed);
+}
+
+void Metrics::LimitSeries(const std::string& name, size_t max_series) {
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  families_[name].max_series = max_series;
 }
 
 void Metrics::AddGauge(const std::string& name, const std::string& help,

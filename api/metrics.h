@@ -25,6 +25,9 @@ class Metrics {
   void Describe(const std::string& name, const std::string& type, const std::string& help);
 
   void Increment(const std::string& name, const Labels& labels = {}, uint64_t by = 1);
+  // LimitSeries caps the number of label sets of `name`; once reached, counts for new label
+  // sets go to one series whose label values are all "other".
+  void LimitSeries(const std::string& name, size_t max_series);
 
   // AddGauge registers a value read at render time. `type` is "gauge", or "counter" for a
   // count kept elsewhere that only grows.
@@ -44,6 +47,7 @@ class Metrics {
     // is incremented without holding it.
     std::map<std::string, std::atomic<uint64_t>> series;
     std::function<double()> gauge;
+    size_t max_series = SIZE_MAX;
   };
   static std::string RenderLabels(const Labels& labels);
 

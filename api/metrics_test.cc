@@ -31,5 +31,16 @@ TEST(MetricsTest, GaugesAreReadAtRenderTime) {
   EXPECT_NE(m.Render().find("# TYPE wit_lag gauge\n"), std::string::npos);
 }
 
+TEST(MetricsTest, ALimitedFamilyFoldsNewLabelSetsIntoOther) {
+  Metrics m;
+  m.LimitSeries("wit_verify_failures_total", 2);
+  for (const char* client : {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.1"}) {
+    m.Increment("wit_verify_failures_total", {{"client", client}});
+  }
+  EXPECT_EQ(m.Value("wit_verify_failures_total", {{"client", "10.0.0.1"}}), 2u);
+  EXPECT_EQ(m.Value("wit_verify_failures_total", {{"client", "10.0.0.2"}}), 1u);
+  EXPECT_EQ(m.Value("wit_verify_failures_total", {{"client", "other"}}), 2u);
+}
+
 }  // namespace
 }  // namespace wit

@@ -1,0 +1,127 @@
+// Abuse of the HTTP layer: oversized request lines and headers, too many headers, slow and
+// silent clients, many idle connections, and failed verifications counted per address.
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+class AbuseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("abuse");
+    witd_ = std::make_unique<WitdProcess>(dir_, std::vector<std::string>{"--idle-timeout", "1"});
+    ASSERT_TRUE(witd_->Start());
+  }
+  void TearDown() override {
+    witd_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Poco::Net::StreamSocket Connect() {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", witd_->port()));
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    return s;
+  }
+
+  // Exchange sends raw bytes and returns what the server answers until it closes or stops.
+  std::string Exchange(const std::string& bytes) {
+    Poco::Net::StreamSocket s = Connect();
+    s.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    std::string answer;
+    char buf[4096];
+    try {
+      for (int n; (n = s.receiveBytes(buf, sizeof buf)) > 0;) {
+        answer.append(buf, static_cast<size_t>(n));
+        if (answer.find("\r\n\r\n") != std::string::npos) break;
+      }
+    } catch (const Poco::Exception&) {
+      // reset or timeout: whatever arrived is the answer
+    }
+    return answer;
+  }
+
+  // StillServes checks witd answers a normal request afterwards.
+  void StillServes() { EXPECT_EQ(Http(witd_->port(), "GET", "/healthz").status, 200); }
+
+  std::string dir_;
+  std::unique_ptr<WitdProcess> witd_;
+};
+
+TEST_F(AbuseTest, AnOverlongRequestLineIsRefused) {
+  std::string answer = Exchange("GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer.substr(0, 100);
+  StillServes();
+}
+
+TEST_F(AbuseTest, AnOversizedHeaderIsRefused) {
+  std::string answer =
+      Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer.substr(0, 100);
+  StillServes();
+}
+
+TEST_F(AbuseTest, TooManyHeadersAreRefused) {
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 200; ++i) request += "X-H" + std::to_string(i) + ": v\r\n";
+  std::string answer = Exchange(request + "\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer.substr(0, 100);
+  StillServes();
+}
+
+TEST_F(AbuseTest, ASlowClientIsDroppedAfterTheIdleTimeout) {
+  Poco::Net::StreamSocket s = Connect();
+  std::string partial = "GET /heal";
+  s.sendBytes(partial.data(), static_cast<int>(partial.size()));
+  char buf[256];
+  int n = -1;
+  try {
+    n = s.receiveBytes(buf, sizeof buf);  // the server gives up first (1 s < our 10 s)
+  } catch (const Poco::Net::ConnectionResetException&) {
+    n = 0;
+  }
+  EXPECT_LE(n, 0) << "the server answered a request it never fully received";
+  StillServes();
+}
+
+TEST_F(AbuseTest, IdleConnectionsBeyondTheThreadPoolDoNotLockOthersOut) {
+  // More silent connections than witd has worker threads (128): each is dropped after the
+  // idle timeout, so a real request still gets its answer.
+  std::vector<Poco::Net::StreamSocket> idle;
+  for (int i = 0; i < 200; ++i) idle.push_back(Connect());
+  HttpResponse r = Http(witd_->port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(AbuseTest, FailedVerificationsAreCountedPerClientAddress) {
+  std::string git = witd_->ServiceSession("git");
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse r = Http(witd_->port(), "POST", "/api/tokens/verify",
+                          "{\"token\":\"wit_AAAAAAAA_" + std::string(38, 'A') + "\"}", git);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_FALSE(Json::Parse(r.body).Bool("active"));
+  }
+  std::string metrics = Http(witd_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("wit_verify_failures_total{client=\"127.0.0.1\"} 3"), std::string::npos)
+      << metrics;
+}
+
+TEST_F(AbuseTest, IdsThatAreNotUuidsAreNeverLookedUp) {
+  std::string alice = witd_->UserSession("alice");
+  for (const char* id : {"..%2F..%2Fetc%2Fpasswd", "%00", "not-a-uuid", "6f1c2a3e-1111-4aaa-8bbb-123456789abc%20"}) {
+    HttpResponse r = Http(witd_->port(), "GET", std::string("/api/tokens/") + id, "", alice);
+    EXPECT_TRUE(r.status == 404 || r.status == 400) << id << ": " << r.status;
+  }
+}
+
+}  // namespace
+}  // namespace wit::testing
