@@ -1,5 +1,7 @@
 #include "ledger/embedded_event_log.h"
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -114,7 +116,8 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
       return Status::Unavailable("event log " + dir + " is in use by another process: " +
                                  s.ToString());
     }
-    return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString());
+    std::string hint = s.IsCorruption() ? " (the log is damaged: restore it from a backup)" : "";
+    return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString() + hint);
   }
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::ColumnFamilyHandle* index = handles[1];
@@ -127,8 +130,16 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekToLast();
   if (it->Valid()) next = KeyOffset(it->key().ToStringView()) + 1;
+  // Every key of a wit log is an 8-byte offset; anything else is some other program's database.
+  bool foreign = it->Valid() && it->key().size() != 8;
+  it->SeekToFirst();
+  foreign |= it->Valid() && it->key().size() != 8;
   if (!it->status().ok()) return fail("cannot read event log", it->status());
   it.reset();
+  if (foreign) {
+    db->DestroyColumnFamilyHandle(index).PermitUncheckedError();
+    return Status::FailedPrecondition(dir + " holds a RocksDB database that is not a wit event log");
+  }
   std::string indexed;
   s = db->Get(rocksdb::ReadOptions(), index, kIndexedEndKey, &indexed);
   if (!s.ok() && !s.IsNotFound()) return fail("cannot read the index of event log", s);
@@ -137,12 +148,17 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
     s = IndexOldRecords(db.get(), index, indexed_end, next);
     if (!s.ok()) return fail("cannot index event log", s);
   }
-  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), index, next));
+  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), index, next, dir));
 }
 
 EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db,
-                                   rocksdb::ColumnFamilyHandle* index, uint64_t next_offset)
-    : db_(std::move(db)), index_(index), next_offset_(next_offset), durable_end_(next_offset) {}
+                                   rocksdb::ColumnFamilyHandle* index, uint64_t next_offset,
+                                   std::string dir)
+    : db_(std::move(db)),
+      index_(index),
+      dir_(std::move(dir)),
+      next_offset_(next_offset),
+      durable_end_(next_offset) {}
 
 EmbeddedEventLog::~EmbeddedEventLog() {
   if (!db_) return;
@@ -224,11 +240,20 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payl
     }
   }
   batch.Put(index_, kIndexedEndKey, OffsetKey(next));
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  rocksdb::Status s = db_->Write(options, &batch);
-  Status result = s.ok() ? Status::OK()
-                         : Status::Unavailable("event log write failed: " + s.ToString());
+  Status result = CheckFreeSpace();
+  rocksdb::Status s = rocksdb::Status::Aborted("not written");
+  if (result.ok()) {
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    s = db_->Write(options, &batch);
+    if (!s.ok() && (s.IsNoSpace() || s.IsIOError())) {
+      // After a failed write RocksDB refuses every write until resumed. Try once now, so the
+      // log serves again as soon as the cause is gone; nothing of this batch was written.
+      LogError("event log write failed: " + s.ToString());
+      if (db_->Resume().ok()) s = db_->Write(options, &batch);
+    }
+    if (!s.ok()) result = Status::Unavailable("event log write failed: " + s.ToString());
+  }
 
   PendingWrite* next_leader = nullptr;
   {
@@ -249,6 +274,16 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payl
   if (next_leader) next_leader->Wake(false);
   if (!result.ok()) return result;
   return my_offset;
+}
+
+Status EmbeddedEventLog::CheckFreeSpace() const {
+  struct statvfs fs {};
+  if (::statvfs(dir_.c_str(), &fs) != 0) return Status::OK();  // cannot tell: let RocksDB try
+  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= kReservedBytes) return Status::OK();
+  return Status::Unavailable("the disk holding the event log is full: " +
+                             std::to_string(free_bytes >> 20) + " MiB free, " +
+                             std::to_string(kReservedBytes >> 20) + " MiB are kept in reserve");
 }
 
 StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPositions& start) {

@@ -52,7 +52,15 @@ class EmbeddedEventLog : public EventLog {
   struct PendingWrite;
 
   EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* index,
-                   uint64_t next_offset);
+                   uint64_t next_offset, std::string dir);
+
+  // Appends are refused (Unavailable) while the log's filesystem has less than this free.
+  // RocksDB must never meet a full disk mid-write: Debian's build asserts (and aborts) when a
+  // synced WAL write fails, and the reserve also leaves room for a memtable flush.
+  static constexpr uint64_t kReservedBytes = 32ull << 20;
+
+  // CheckFreeSpace is Unavailable, saying how much is free, when below kReservedBytes.
+  Status CheckFreeSpace() const;
 
   // AppendRecords appends `payloads` with their index terms (terms[i] for payloads[i]).
   StatusOr<uint64_t> AppendRecords(std::vector<std::string> payloads,
@@ -64,6 +72,7 @@ class EmbeddedEventLog : public EventLog {
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* index_;  // owned; destroyed before db_ closes
+  std::string dir_;
 
   std::mutex mu_;
   std::condition_variable durable_cv_;  // signalled when durable_end_ grows

@@ -110,6 +110,11 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   rocksdb::WriteOptions options;
   options.disableWAL = true;
   rocksdb::Status s = db_->Write(options, &batch);
+  if (!s.ok() && db_->Resume().ok()) {
+    // A flush that failed for want of space stops every write until resumed; the projector
+    // retries this batch, so resume once space may have returned.
+    s = db_->Write(options, &batch);
+  }
   if (!s.ok()) return Status::Unavailable("view write failed: " + s.ToString());
   applied_total_ += stats->applied;
   skipped_total_ += stats->skipped;
