@@ -5,7 +5,16 @@ JOBS ?= 2
 DATA_DIR ?= ./wit-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test bench clean
+# `make test` also runs the sanitizer builds and a short fuzz run first; SANITIZE=0 skips them.
+SANITIZE ?= 1
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = event_decoder token request_bodies session audit_args
+# The threaded suites TSan runs: the embedded log, projector and API units, the HTTP server
+# end to end (ApiTest) and the Kafka log (KafkaTest).
+TSAN_TESTS = EmbeddedEventLog|EmbeddedLogFollower|Projector|TokenService|SessionAuthority|Metrics|ApiTest|KafkaTest
+TSAN_TARGETS = wit_ledger_test wit_projector_test wit_api_test wit_integration_test witd wit-devkafka wit-audit
+
+.PHONY: all deps build run test test-asan test-tsan test-fuzz fuzz-build fuzz bench clean
 
 all: build
 
@@ -21,8 +30,46 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	@scripts/run.sh $(BUILD_DIR)/bin "$(DATA_DIR)" "$(LISTEN)"
 
+# The main suite runs last, so the output ends with its ctest summary.
 test: build
+ifeq ($(SANITIZE),1)
+	@$(MAKE) --no-print-directory test-asan test-tsan test-fuzz
+endif
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure --timeout 900 -j$(JOBS)
+
+# The threaded suites, built with ThreadSanitizer. RocksDB is a prebuilt static library whose
+# atomics TSan cannot see; tests/tsan.supp names those reports.
+test-tsan: deps
+	cmake --preset tsan >/dev/null
+	cmake --build build-tsan -j$(JOBS) --target $(TSAN_TARGETS)
+	cd build-tsan && TSAN_OPTIONS=suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure --timeout 900 -j$(JOBS) -R '$(TSAN_TESTS)'
+
+fuzz-build: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build build-fuzz -j$(JOBS) --target $(FUZZ_TARGETS:%=%_fuzz)
+
+# A short run of every fuzz target over its corpus (part of `make test`).
+test-fuzz: fuzz-build
+	cd build-fuzz && ctest --output-on-failure -j$(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS; new inputs go to build-fuzz/fuzz/corpus-<target>.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t ($(FUZZ_SECONDS) s) =="; \
+	  ASAN_OPTIONS=detect_leaks=0 build-fuzz/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -print_final_stats=1 build-fuzz/fuzz/corpus-$$t fuzz/corpus/$$t 2>&1 | \
+	    grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Test unit written' || exit 1; \
+	done
 
 bench: build
 	@scripts/install-deps.sh --bench

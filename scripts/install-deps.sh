@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev
-  python3 python3-jsonschema curl kcat jq
+  python3 python3-jsonschema curl kcat jq openssl
+  clang libclang-rt-14-dev
 )
 
 # `--bench` adds what only the benchmarks use.

@@ -1,0 +1,16 @@
+// The JSON bodies of every route that takes one (POST /api/tokens, POST /api/tokens/verify)
+// and the flat JSON parser under them: any bytes give a value or an error, never a crash.
+#include <cstdint>
+#include <string>
+
+#include "api/request_parsing.h"
+#include "ledger/flat_json.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string body(reinterpret_cast<const char*>(data), size);
+  (void)wit::ParseFlatObject(body);
+  wit::StatusOr<wit::CreateRequest> create = wit::ParseCreateRequest(body);
+  if (create.ok() && (create->name.empty() || create->scopes.empty())) __builtin_trap();
+  (void)wit::ParseVerifyRequest(body);
+  return 0;
+}
