@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -108,6 +109,20 @@ bool PrintGoal(const std::string& goal, const std::string& measured, bool met) {
   std::printf("  goal %-40s %-14s %s\n", (goal + ":").c_str(), measured.c_str(),
               met ? "goal met" : "goal missed");
   return met;
+}
+
+long ProcStatusKb(int pid, const std::string& name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  long kb = -1;
+  while (in >> key) {
+    if (key == name + ":") {
+      in >> kb;
+      return kb;
+    }
+    in.ignore(1 << 16, '\n');
+  }
+  return -1;
 }
 
 }  // namespace wit::bench

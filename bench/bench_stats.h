@@ -71,6 +71,10 @@ using TimedOp = std::function<std::string(int thread, int i)>;
 //   PhaseResult r = RunTimedPhase(std::vector<int>(16, 200), [&](int t, int i) { ... });
 PhaseResult RunTimedPhase(const std::vector<int>& per_thread, const TimedOp& op);
 
+// ProcStatusKb reads field `name` ("VmRSS", "VmHWM") of /proc/<pid>/status, in KiB; -1 if it
+// cannot be read.
+long ProcStatusKb(int pid, const std::string& name);
+
 // PrintHeader prints a section title: "== title ==".
 void PrintHeader(const std::string& title);
 

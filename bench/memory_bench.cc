@@ -32,22 +32,6 @@ struct Options {
   int clients = 16;
 };
 
-// ProcStatusKb reads field `name` ("VmRSS", "VmHWM") of /proc/<pid>/status, in KiB; -1 if it
-// cannot be read.
-long ProcStatusKb(pid_t pid, const std::string& name) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  long kb = -1;
-  while (in >> key) {
-    if (key == name + ":") {
-      in >> kb;
-      return kb;
-    }
-    in.ignore(1 << 16, '\n');
-  }
-  return -1;
-}
-
 double DirSizeMb(const std::string& dir) {
   std::error_code ec;
   uintmax_t bytes = 0;

@@ -1,0 +1,149 @@
+// bench_soak: a long run of mixed load at a steady rate on one witd (embedded log, sync use
+// audit). Clients create, verify, revoke and list at --rate operations per second in all, paced
+// so the rate holds whatever the latency. After a warm-up (RocksDB's memtables and caches
+// filling) witd's VmRSS is taken, then --seconds of load are measured.
+// Reports: throughput, p50/p99 per kind, VmRSS after warm-up and at the end (goal: growth under
+// 5%), and acknowledged operations against events in the log, counted by wit-audit from the
+// log itself (goal: equal).
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "bench/bench_http.h"
+#include "bench/bench_main.h"
+#include "bench/bench_stats.h"
+
+namespace wit::bench {
+namespace {
+
+struct Options {
+  int seconds = 600;
+  int warmup = 60;
+  int rate = 200;
+  int clients = 4;
+};
+
+// Tally is what the clients were told: every acknowledged operation writes exactly one event
+// (create, first revoke, verify of a token that exists), lists write none.
+struct Tally {
+  std::mutex mu;
+  std::vector<double> create_ms, verify_ms, revoke_ms, list_ms;
+  uint64_t acknowledged_writes = 0;
+  uint64_t operations = 0;
+  uint64_t failures = 0;
+  std::string first_error;
+};
+
+void Client(uint16_t port, const std::string& alice, const std::string& git, int id,
+            double per_second, const std::atomic<bool>& stop, const std::atomic<bool>& measuring,
+            Tally* tally) {
+  KeepAliveClient user(port, alice), service(port, git);
+  std::vector<std::pair<std::string, std::string>> live;  // id, plaintext
+  std::mt19937 rng(static_cast<uint32_t>(id));
+  auto interval = std::chrono::duration<double>(1.0 / per_second);
+  auto next = std::chrono::steady_clock::now();
+  for (int n = 0; !stop; ++n) {
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
+    std::this_thread::sleep_until(next);
+    int op = static_cast<int>(rng() % 10);
+    Stopwatch w;
+    HttpResult r;
+    std::vector<double>* latencies = nullptr;
+    bool writes = true;
+    if (live.empty() || op < 2) {
+      r = user.Send("POST", "/api/tokens", "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) + "\"}");
+      latencies = &tally->create_ms;
+      if (r.status == 201) live.emplace_back(JsonStringField(r.body, "id"), JsonStringField(r.body, "token"));
+    } else if (op < 8) {
+      r = service.Send("POST", "/api/tokens/verify", "{\"token\":\"" + live[rng() % live.size()].second + "\"}");
+      latencies = &tally->verify_ms;
+    } else if (op < 9) {
+      // Revoke the oldest live token, so each revocation is a first one (one event).
+      r = user.Send("DELETE", "/api/tokens/" + live.front().first);
+      live.erase(live.begin());
+      latencies = &tally->revoke_ms;
+    } else {
+      r = user.Send("GET", "/api/tokens");
+      latencies = &tally->list_ms;
+      writes = false;
+    }
+    double ms = w.Millis();
+    std::lock_guard<std::mutex> lock(tally->mu);
+    bool ok = r.status >= 200 && r.status < 300;
+    if (ok && writes) ++tally->acknowledged_writes;
+    if (!measuring) continue;
+    ++tally->operations;
+    latencies->push_back(ms);
+    if (!ok && tally->failures++ == 0) tally->first_error = std::to_string(r.status) + " " + r.body;
+  }
+}
+
+uint64_t EventsInLog(const std::string& data_dir) {
+  testing::CommandResult r = testing::RunCommand(testing::BinDir() + "/wit-audit replay --format jsonl --data-dir " + data_dir + " | wc -l");
+  return r.exit_code == 0 ? std::stoull(r.out) : 0;
+}
+
+int Run(const Options& o) {
+  BenchWitd witd("soak");
+  if (!witd.Start()) return 1;
+  pid_t pid = witd.process().pid();
+  std::string alice = witd.process().UserSession("alice"), git = witd.process().ServiceSession("git");
+  PrintHeader("soak: " + std::to_string(o.rate) + " operations/s for " + std::to_string(o.seconds) +
+              " s after " + std::to_string(o.warmup) + " s of warm-up");
+  Tally tally;
+  std::atomic<bool> stop{false}, measuring{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < o.clients; ++c) {
+    clients.emplace_back(Client, witd.port(), alice, git, c, static_cast<double>(o.rate) / o.clients,
+                         std::cref(stop), std::cref(measuring), &tally);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
+  long rss_start = ProcStatusKb(pid, "VmRSS");
+  measuring = true;
+  Stopwatch phase;
+  std::this_thread::sleep_for(std::chrono::seconds(o.seconds));
+  measuring = false;
+  double seconds = phase.Seconds();
+  long rss_end = ProcStatusKb(pid, "VmRSS");
+  stop = true;
+  for (auto& t : clients) t.join();
+  uint64_t events = EventsInLog(witd.process().data_dir());
+
+  PrintFigure("operations/s (measured phase)", static_cast<double>(tally.operations) / seconds, "ops/s");
+  PrintFigure("failed operations", static_cast<double>(tally.failures), "", 0);
+  if (tally.failures) std::printf("  first failure: %s\n", tally.first_error.c_str());
+  for (auto [name, v] : {std::pair{"create", &tally.create_ms}, {"verify", &tally.verify_ms},
+                         {"revoke", &tally.revoke_ms}, {"list", &tally.list_ms}}) {
+    LatencySummary s = Summarize(*v);
+    std::printf("  %-34s p50 %.2f ms  p99 %.2f ms  (%zu)\n", name, s.p50_ms, s.p99_ms, s.count);
+  }
+  PrintFigure("VmRSS after warm-up", static_cast<double>(rss_start) / 1024.0, "MB");
+  PrintFigure("VmRSS at the end", static_cast<double>(rss_end) / 1024.0, "MB");
+  double growth = 100.0 * static_cast<double>(rss_end - rss_start) / static_cast<double>(rss_start);
+  bool ok = true;
+  ok &= PrintGoal("VmRSS growth < 5%", Fixed(growth, 1, "%"), growth < 5.0);
+  ok &= PrintGoal("acknowledged writes == events in the log",
+                  std::to_string(tally.acknowledged_writes) + " vs " + std::to_string(events),
+                  tally.acknowledged_writes == events);
+  return tally.failures == 0 && tally.acknowledged_writes == events ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace wit::bench
+
+int main(int argc, char** argv) {
+  wit::bench::Options o;
+  return wit::bench::BenchMain(
+      "bench_soak", "a long mixed load at a steady rate", argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--seconds", o.seconds, "measured duration (default 600)");
+        app.add_option("--warmup", o.warmup, "warm-up before VmRSS is first taken (default 60)");
+        app.add_option("--rate", o.rate, "operations per second in all (default 200)");
+        app.add_option("--clients", o.clients, "client threads (default 4)");
+      },
+      [&] { return wit::bench::Run(o); });
+}
