@@ -35,6 +35,16 @@ class Tmpfs {
   bool mounted_ = false;
 };
 
+// RemoveOnExit removes a test's temp dir when the test ends, whatever it left mounted there.
+struct RemoveOnExit {
+  std::string dir;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+// Start runs witd on `data_dir` for up to 3 s and returns its stderr and "exit <status>".
 std::string Start(const std::string& data_dir) {
   CommandResult r = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + data_dir +
                                " & pid=$!; sleep 3; kill $pid 2>/dev/null; wait $pid; echo \"exit $?\" >&2");
@@ -43,13 +53,7 @@ std::string Start(const std::string& data_dir) {
 
 TEST(DiskTest, AFullDiskAnswers503KeepsReadsAndResumesWhenSpaceReturns) {
   std::string dir = MakeTempDir("fulldisk");
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};  // declared first: runs after the tmpfs is unmounted
+  RemoveOnExit cleanup{dir};  // declared first: runs after the tmpfs is unmounted
   Tmpfs tmpfs(dir + "/mnt", "size=96m");
   if (!tmpfs.mounted()) {
     GTEST_SKIP() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN): full-disk test skipped";
@@ -122,13 +126,7 @@ TEST(DiskTest, ADataDirThatCannotBeCreatedStopsWitdWithTheReason) {
 
 TEST(DiskTest, AReadOnlyDataDirStopsWitdWithTheReason) {
   std::string dir = MakeTempDir("readonly");
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};  // declared first: runs after the tmpfs is unmounted
+  RemoveOnExit cleanup{dir};  // declared first: runs after the tmpfs is unmounted
   Tmpfs tmpfs(dir + "/ro", "size=1m,mode=0755");
   if (!tmpfs.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN)";
   ASSERT_EQ(::mount("tmpfs", (dir + "/ro").c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr), 0);
