@@ -10,7 +10,6 @@ void TokenHistory::Add(const Event& e) {
   std::optional<TokenState>& state = states_[e.token_id];
   state = ApplyEvent(std::move(state), e);
   if (e.type != EventType::kUsed) return;
-  ++uses_;
   TokenUsage& usage = usage_[e.token_id];
   if (e.outcome == "allowed") {
     ++usage.allowed;

@@ -44,12 +44,9 @@ class TokenHistory {
   // Usage returns the uses of token `id` (empty if it has none).
   const TokenUsage& Usage(const std::string& id) const;
 
-  uint64_t uses() const { return uses_; }
-
  private:
   std::map<std::string, std::optional<TokenState>> states_;
   std::map<std::string, TokenUsage> usage_;
-  uint64_t uses_ = 0;
 };
 
 // SuggestScopes returns the smallest scope list that still grants every scope in `used`: a
