@@ -51,15 +51,6 @@ StatusOr<Poco::Net::Context::Ptr> TlsContext(const LedgerServerOptions& o) {
 }
 
 }  // namespace
-namespace {
-
-// Poco's default pool holds 16 threads; the server needs one per busy keep-alive connection.
-Poco::ThreadPool& HttpThreadPool(int max_threads) {
-  static Poco::ThreadPool pool(4, max_threads, 60);
-  return pool;
-}
-
-}  // namespace
 
 StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -143,9 +134,10 @@ Status LedgerServer::Start() {
     params->setMaxKeepAliveRequests(0);  // unlimited
     params->setKeepAliveTimeout(Poco::Timespan(options_.idle_timeout_seconds, 0));
     params->setTimeout(Poco::Timespan(options_.idle_timeout_seconds, 0));
+    // Poco's default pool holds 16 threads; the server needs one per busy keep-alive connection.
+    http_threads_ = std::make_unique<Poco::ThreadPool>(4, options_.max_threads, 60);
     http_ = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(std::move(context)),
-                                                    HttpThreadPool(options_.max_threads), socket,
-                                                    params);
+                                                    *http_threads_, socket, params);
     http_->start();
   } catch (const Poco::Exception& ex) {
     return Status::FailedPrecondition("cannot listen on " + options_.listen + ": " +
@@ -216,8 +208,9 @@ void LedgerServer::Shutdown() {
     http_->stopAll(true);
     // Handlers still running (a write waits up to its visibility or delivery timeout) use the
     // service, the view and the log: wait for every one before those go.
-    HttpThreadPool(options_.max_threads).joinAll();
+    http_threads_->joinAll();
     http_.reset();
+    http_threads_.reset();  // ends the idle workers too
   }
   if (uses_) uses_->Stop();
   if (projector_) projector_->Stop();

@@ -14,9 +14,12 @@
 #include "projector/projector.h"
 #include "projector/token_view.h"
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace wit {
 
@@ -67,6 +70,9 @@ class LedgerServer {
   std::unique_ptr<UseRecorder> uses_;
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;
+  // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would
+  // keep per-thread OpenSSL state that its thread-exit handler never frees.
+  std::unique_ptr<Poco::ThreadPool> http_threads_;
   std::unique_ptr<Poco::Net::HTTPServer> http_;
   LogPositions end_at_start_;
 };
