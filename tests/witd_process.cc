@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -165,7 +166,14 @@ int WitdProcess::Stop() {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       port_ = 0;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      if (code != 0) {
+        // The log goes with the test's temp dir: show why witd did not stop cleanly.
+        std::string log = ReadFile(log_path_);
+        if (log.size() > 8192) log = "...\n" + log.substr(log.size() - 8192);
+        std::cerr << "witd exited " << code << " on SIGTERM; its stderr:\n" << log << "\n";
+      }
+      return code;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
