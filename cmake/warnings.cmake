@@ -16,4 +16,9 @@ if(WIT_SANITIZE)
     target_compile_options(wit_warnings INTERFACE -Wno-maybe-uninitialized)
   endif()
   target_link_options(wit_warnings INTERFACE -fsanitize=${WIT_SANITIZE})
+  if(WIT_SANITIZE MATCHES "thread")
+    # librdkafka's C11 threads, routed through pthreads so TSan sees them (see the file).
+    target_sources(wit_warnings INTERFACE
+      $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${CMAKE_CURRENT_LIST_DIR}/tsan_c11_threads.cc>)
+  endif()
 endif()
