@@ -61,13 +61,26 @@ void UseRecorder::Run() {
     size_t n = std::min(queue_.size(), kMaxBatch);
     std::vector<Event> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
-    Status s = log_->AppendBatch(batch);
+    std::vector<bool> durable;
+    Status s = log_->AppendBatch(batch, &durable);
     lock.lock();
-    if (s.ok()) {
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, n);
-      continue;
+    // Drop what is written, keep the rest in order for the retry: a batch Kafka wrote in part
+    // is not written twice. (Only this thread removes from the queue; Record appends.)
+    size_t written = 0;
+    for (size_t i = 0, kept = 0; i < n; ++i) {
+      if (i < durable.size() && durable[i]) {
+        ++written;
+      } else {
+        if (kept != i) queue_[kept] = std::move(queue_[i]);
+        ++kept;
+      }
     }
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(n - written),
+                 queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    if (written > 0) {
+      metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, written);
+    }
+    if (s.ok()) continue;
     if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
       LogError("use-audit: " + std::to_string(queue_.size()) +
                " token.used events could not be written before shutdown: " + s.message());

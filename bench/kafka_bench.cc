@@ -110,7 +110,8 @@ bool ApplyRate(MockKafkaCluster& cluster, size_t events, const std::string& root
   for (size_t i = 0; i < all.size(); i += 1000) {
     std::vector<Event> batch(all.begin() + static_cast<std::ptrdiff_t>(i),
                              all.begin() + static_cast<std::ptrdiff_t>(std::min(i + 1000, all.size())));
-    if (!(*kafka)->AppendBatch(batch).ok() || !(*embedded)->AppendBatch(batch).ok()) {
+    if (!(*kafka)->AppendBatch(batch, nullptr).ok() ||
+        !(*embedded)->AppendBatch(batch, nullptr).ok()) {
       std::cerr << "bench_kafka: appending the events failed\n";
       return false;
     }

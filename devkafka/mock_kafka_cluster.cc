@@ -50,4 +50,9 @@ void MockKafkaCluster::FailNextProduces(size_t count, rd_kafka_resp_err_t error)
   rd_kafka_mock_push_request_errors_array(cluster_, kProduceApiKey, errors.size(), errors.data());
 }
 
+void MockKafkaCluster::SetPartitionLeader(const std::string& topic, int32_t partition,
+                                          int32_t broker) {
+  rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), partition, broker);
+}
+
 }  // namespace wit

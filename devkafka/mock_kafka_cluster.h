@@ -1,6 +1,7 @@
 #ifndef WIT_DEVKAFKA_MOCK_KAFKA_CLUSTER_H_
 #define WIT_DEVKAFKA_MOCK_KAFKA_CLUSTER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "ledger/kafka_handles.h"
@@ -40,6 +41,10 @@ class MockKafkaCluster {
   // FailNextProduces makes the next `count` Produce requests fail with `error` (a retriable
   // error exercises the producer's retries; RD_KAFKA_RESP_ERR__TRANSPORT drops the connection).
   void FailNextProduces(size_t count, rd_kafka_resp_err_t error);
+
+  // SetPartitionLeader moves a partition's leadership to broker `broker` (1-based); -1 leaves
+  // the partition without a leader, so writes to it alone fail until it has one again.
+  void SetPartitionLeader(const std::string& topic, int32_t partition, int32_t broker);
 
  private:
   MockKafkaCluster(RdKafkaPtr handle, rd_kafka_mock_cluster_t* cluster);

@@ -182,7 +182,8 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
   return AppendPayloads(std::move(one));
 }
 
-Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events) {
+Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events,
+                                     std::vector<bool>* durable) {
   std::vector<std::string> payloads;
   std::vector<std::vector<std::string>> terms;
   payloads.reserve(events.size());
@@ -191,7 +192,10 @@ Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events) {
     payloads.push_back(EncodeEvent(e));
     terms.push_back(IndexTerms(e));
   }
-  return AppendRecords(std::move(payloads), std::move(terms)).status();
+  // One WriteBatch: all of it is durable or none.
+  Status s = AppendRecords(std::move(payloads), std::move(terms)).status();
+  if (durable) durable->assign(events.size(), s.ok());
+  return s;
 }
 
 StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> payloads) {

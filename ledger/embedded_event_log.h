@@ -35,7 +35,7 @@ class EmbeddedEventLog : public EventLog {
   EmbeddedEventLog& operator=(const EmbeddedEventLog&) = delete;
 
   StatusOr<LogPosition> Append(const Event& event) override;
-  Status AppendBatch(const std::vector<Event>& events) override;
+  Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override;
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
 

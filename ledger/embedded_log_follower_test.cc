@@ -79,7 +79,10 @@ TEST_F(EmbeddedLogFollowerTest, ReadsWhileTheWriterHoldsTheLogAndCatchesUp) {
 TEST_F(EmbeddedLogFollowerTest, TheIndexIsWrittenWithTheRecords) {
   auto log = EmbeddedEventLog::Open(dir_.string());
   ASSERT_TRUE(log.ok());
-  ASSERT_TRUE((*log)->AppendBatch({Used(kA, "alice"), Used(kB, "alice"), Used(kA, "bob")}).ok());
+  std::vector<bool> durable;
+  ASSERT_TRUE(
+      (*log)->AppendBatch({Used(kA, "alice"), Used(kB, "alice"), Used(kA, "bob")}, &durable).ok());
+  EXPECT_EQ(durable, std::vector<bool>(3, true));
   ASSERT_TRUE((*log)->AppendPayload("not an event").ok());
   ASSERT_TRUE((*log)->Append(Used(kA, "alice")).ok());
   auto f = Follow();

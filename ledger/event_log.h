@@ -53,7 +53,10 @@ class EventLog {
 
   // AppendBatch writes `events` together, durable on return, and returns OK only if all were
   // written. Cheaper than one Append per event: the embedded log writes them in one synced batch.
-  virtual Status AppendBatch(const std::vector<Event>& events) = 0;
+  // If `durable` is not null it is set to one flag per event saying whether that event is
+  // durable, also when the call fails: a caller retries the rest and writes nothing twice.
+  // (Kafka can deliver part of a batch: its partitions fail independently.)
+  virtual Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) = 0;
 
   // OpenReader returns a reader starting at `start`. The log must outlive the reader.
   virtual StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) = 0;

@@ -37,6 +37,7 @@ struct KafkaEventLog::Batch {
   size_t remaining = 0;
   rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::vector<LogPosition> positions;
+  std::vector<bool> delivered;  // per record: its delivery report said it is written
 };
 
 namespace {
@@ -56,6 +57,7 @@ void KafkaEventLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) 
     } else {
       batch->positions[slot->index] = {
           KafkaStream(rd_kafka_topic_name(m->rkt), m->partition), static_cast<uint64_t>(m->offset)};
+      batch->delivered[slot->index] = true;
     }
     --batch->remaining;
   }
@@ -134,10 +136,12 @@ KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
           EncodeEvent(e)};
 }
 
-StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records) {
+StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records,
+                                                          std::vector<bool>* delivered) {
   if (options_.read_only) return Status::FailedPrecondition("this Kafka event log is read-only");
   auto batch = std::make_shared<Batch>();
   batch->positions.resize(records.size());
+  batch->delivered.resize(records.size());
   batch->remaining = records.size();
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
@@ -159,6 +163,9 @@ StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Reco
   // The delivery report comes at the latest when message.timeout.ms runs out.
   bool done = batch->cv.wait_for(lock, options_.append_timeout + std::chrono::seconds(5),
                                  [&] { return batch->remaining == 0; });
+  // Only what was reported delivered counts; a record still in flight may land later, so a
+  // retry after a timeout can write it twice (at least once, never lost).
+  if (delivered) *delivered = batch->delivered;
   if (!done) return Status::Unavailable("the Kafka event log did not confirm the write in time");
   if (batch->error) {
     return Status::Unavailable("the Kafka event log is unavailable: " + ErrorText(batch->error));
@@ -172,11 +179,11 @@ StatusOr<LogPosition> KafkaEventLog::Append(const Event& event) {
   return positions->front();
 }
 
-Status KafkaEventLog::AppendBatch(const std::vector<Event>& events) {
+Status KafkaEventLog::AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) {
   std::vector<Record> records;
   records.reserve(events.size());
   for (const Event& e : events) records.push_back(ToRecord(e));
-  return Produce(records).status();
+  return Produce(records, durable).status();
 }
 
 StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,

@@ -44,7 +44,7 @@ class KafkaEventLog : public EventLog {
   KafkaEventLog& operator=(const KafkaEventLog&) = delete;
 
   StatusOr<LogPosition> Append(const Event& event) override;
-  Status AppendBatch(const std::vector<Event>& events) override;
+  Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override;
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
 
@@ -71,8 +71,10 @@ class KafkaEventLog : public EventLog {
   KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
                 std::map<std::string, int> partitions);
 
-  // Produce sends `records` and waits for all their delivery reports.
-  StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records);
+  // Produce sends `records` and waits for all their delivery reports. `delivered`, if not
+  // null, gets one flag per record: delivered or not (also when it fails).
+  StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records,
+                                             std::vector<bool>* delivered = nullptr);
   Record ToRecord(const Event& event) const;
   // Watermarks returns each partition's high (next offset) or low (oldest kept) watermark.
   StatusOr<LogPositions> Watermarks(bool high_marks);

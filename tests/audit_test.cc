@@ -65,7 +65,7 @@ class AuditLedger {
       size_t end = std::min(history_.events.size(), i + 1000);
       std::vector<Event> chunk(history_.events.begin() + static_cast<std::ptrdiff_t>(i),
                                history_.events.begin() + static_cast<std::ptrdiff_t>(end));
-      Status s = log->AppendBatch(chunk);
+      Status s = log->AppendBatch(chunk, nullptr);
       EXPECT_TRUE(s.ok()) << s.message();
     }
   }

@@ -9,9 +9,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
+#include "api/metrics.h"
+#include "api/use_recorder.h"
 #include "ledger/event_codec.h"
+#include "ledger/kafka_event_log.h"
 #include "ledger/random.h"
 #include "ledger/time_util.h"
 #include "tests/log_backend.h"
@@ -302,6 +306,48 @@ TEST_F(KafkaTest, TransientProduceErrorsAreRetriedWithoutDuplicates) {
   }
   EXPECT_GE(created, 1u);
   EXPECT_EQ(node->Stop(), 0);
+}
+
+TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
+  // One usage partition loses its leader: the uses keyed to it fail once message.timeout.ms
+  // passes, while those on the other partitions are written. The recorder must retry only the
+  // failed ones (the mock cluster would keep a resent record twice).
+  KafkaEventLogOptions options;
+  options.brokers = backend_.brokers();
+  options.extra = {{"message.timeout.ms", "1000"}};
+  auto log = KafkaEventLog::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  backend_.cluster()->SetPartitionLeader("wit.tokens.usage", 0, -1);
+  Metrics metrics;
+  UseRecorder recorder(log->get(), UseRecorder::Mode::kAsync, &metrics);
+  constexpr size_t kUses = 60;
+  for (size_t i = 0; i < kUses; ++i) {
+    Event use;
+    use.type = EventType::kUsed;
+    use.event_id = NewUuid();
+    use.occurred_at = NowMs();
+    use.token_id = NewUuid();  // keys spread over the three partitions
+    use.user_id = "alice";
+    use.outcome = "allowed";
+    ASSERT_TRUE(recorder.Record(use).ok());
+  }
+  // The first attempt writes what it can; the rest stays queued for the leaderless partition.
+  ASSERT_TRUE(Eventually([&] { return recorder.queued() > 0 && recorder.queued() < kUses; },
+                         std::chrono::seconds(30)))
+      << recorder.queued() << " uses queued";
+  backend_.cluster()->SetPartitionLeader("wit.tokens.usage", 0, 1);
+  ASSERT_TRUE(Eventually([&] { return recorder.queued() == 0; }, std::chrono::seconds(30)));
+  recorder.Stop();
+  std::map<std::string, int> copies;
+  for (const auto& [key, payload] : Kcat("wit.tokens.usage")) {
+    auto event = DecodeEvent(payload);
+    ASSERT_TRUE(event.ok()) << payload;
+    ++copies[event->event_id];
+  }
+  EXPECT_EQ(copies.size(), kUses);
+  for (const auto& [id, n] : copies) {
+    EXPECT_EQ(n, 1) << "use " << id << " was written " << n << " times";
+  }
 }
 
 TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
