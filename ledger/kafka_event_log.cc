@@ -1,5 +1,6 @@
 #include "ledger/kafka_event_log.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -65,7 +66,7 @@ void KafkaEventLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) 
   delete slot;
 }
 
-StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& o) {
+StatusOr<RdKafkaPtr> KafkaEventLog::NewClient(const KafkaEventLogOptions& o) {
   KafkaConfig settings = CommonConfig(o);
   if (!o.read_only) {
     settings.insert(settings.begin(),
@@ -77,8 +78,11 @@ StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLog
   if (!conf.ok()) return conf.status();
   if (!o.read_only) rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaEventLog::OnDelivery);
   // A read-only log's handle is a consumer used only for metadata and watermarks.
-  StatusOr<RdKafkaPtr> producer =
-      NewKafkaHandle(o.read_only ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, std::move(*conf));
+  return NewKafkaHandle(o.read_only ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, std::move(*conf));
+}
+
+StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& o) {
+  StatusOr<RdKafkaPtr> producer = NewClient(o);
   if (!producer.ok()) return producer.status();
 
   // Ask for all topics: asking for one by name may make a broker create it.
@@ -117,7 +121,24 @@ KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
       partitions_(std::move(partitions)) {
   if (options_.read_only) return;
   poller_ = std::thread([this] {
-    while (!stop_) rd_kafka_poll(producer_.get(), 100);
+    while (!stop_) {
+      std::vector<std::shared_ptr<rd_kafka_t>> retired;
+      std::shared_ptr<rd_kafka_t> producer;
+      {
+        std::lock_guard<std::mutex> lock(producer_mu_);
+        producer = producer_;
+        retired = retired_;
+      }
+      // A replaced producer still owes the delivery reports of what it held.
+      for (const auto& old : retired) {
+        rd_kafka_poll(old.get(), 0);
+        if (rd_kafka_outq_len(old.get()) == 0) {
+          std::lock_guard<std::mutex> lock(producer_mu_);
+          retired_.erase(std::find(retired_.begin(), retired_.end(), old));
+        }
+      }
+      rd_kafka_poll(producer.get(), 100);
+    }
   });
 }
 
@@ -125,10 +146,40 @@ KafkaEventLog::~KafkaEventLog() {
   stop_ = true;
   if (poller_.joinable()) poller_.join();
   if (options_.read_only) return;
+  for (const auto& old : retired_) rd_kafka_flush(old.get(), 1000);
   rd_kafka_flush(producer_.get(), static_cast<int>(options_.append_timeout.count()));
   if (int left = rd_kafka_outq_len(producer_.get()); left > 0) {
     LogError("kafka: " + std::to_string(left) + " messages were still undelivered at close");
   }
+}
+
+std::shared_ptr<rd_kafka_t> KafkaEventLog::Producer() const {
+  std::lock_guard<std::mutex> lock(producer_mu_);
+  return producer_;
+}
+
+void KafkaEventLog::ReplaceIfFatal(const std::shared_ptr<rd_kafka_t>& producer) {
+  char reason[512] = "";
+  rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(producer.get(), reason, sizeof(reason));
+  if (!fatal) return;
+  std::lock_guard<std::mutex> lock(producer_mu_);
+  if (producer_ != producer) return;  // another write replaced it already
+  StatusOr<RdKafkaPtr> fresh = NewClient(options_);
+  if (!fresh.ok()) {
+    LogError("kafka: the producer failed for good (" + std::string(reason) +
+             ") and a new one cannot be made: " + fresh.status().message());
+    return;
+  }
+  LogError("kafka: the producer failed for good (" + ErrorText(fatal) + ": " + reason +
+           "); writes go to a new producer from now on");
+  retired_.push_back(std::move(producer_));
+  producer_ = std::shared_ptr<rd_kafka_t>(std::move(*fresh));
+  ++producer_restarts_;
+}
+
+void KafkaEventLog::TriggerFatalErrorForTesting() {
+  rd_kafka_test_fatal_error(Producer().get(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                            "triggered by a test");
 }
 
 KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
@@ -139,6 +190,7 @@ KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
 StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records,
                                                           std::vector<bool>* delivered) {
   if (options_.read_only) return Status::FailedPrecondition("this Kafka event log is read-only");
+  std::shared_ptr<rd_kafka_t> producer = Producer();
   auto batch = std::make_shared<Batch>();
   batch->positions.resize(records.size());
   batch->delivered.resize(records.size());
@@ -147,7 +199,7 @@ StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Reco
     const Record& r = records[i];
     auto* slot = new Slot{batch, i};
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+        producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
         RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_END);
@@ -168,7 +220,12 @@ StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Reco
   if (delivered) *delivered = batch->delivered;
   if (!done) return Status::Unavailable("the Kafka event log did not confirm the write in time");
   if (batch->error) {
-    return Status::Unavailable("the Kafka event log is unavailable: " + ErrorText(batch->error));
+    rd_kafka_resp_err_t error = batch->error;
+    lock.unlock();
+    // An idempotent producer that met a fatal error refuses every later write: make a new one,
+    // so that this write fails but the next ones work, without restarting witd.
+    ReplaceIfFatal(producer);
+    return Status::Unavailable("the Kafka event log is unavailable: " + ErrorText(error));
   }
   return batch->positions;
 }
@@ -203,8 +260,10 @@ StatusOr<LogPositions> KafkaEventLog::Watermarks(bool high_marks) {
   for (const auto& [topic, count] : partitions_) {
     for (int32_t p = 0; p < count; ++p) {
       int64_t low = 0, high = 0;
+      // With the brokers down this can wait longer than its timeout (librdkafka waits on the
+      // request itself), so nothing that must answer promptly, like /metrics, calls it.
       rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          producer_.get(), topic.c_str(), p, &low, &high,
+          Producer().get(), topic.c_str(), p, &low, &high,
           static_cast<int>(options_.append_timeout.count()));
       if (err) return Status::Unavailable("cannot read Kafka watermarks: " + ErrorText(err));
       end[KafkaStream(topic, p)] = static_cast<uint64_t>(high_marks ? high : low);
@@ -242,6 +301,24 @@ class KafkaEventLog::Reader : public LogReader {
       --max;
     }
     return Status::OK();
+  }
+
+  LogPositions KnownEnd() override {
+    LogPositions end;
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return end;
+    RdKafkaPartitionsPtr assigned(raw);
+    for (int i = 0; i < assigned->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = assigned->elems[i];
+      int64_t low = 0, high = 0;
+      // The watermarks cached from fetch responses: no request is made.
+      if (rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic, tp.partition, &low, &high) ==
+              RD_KAFKA_RESP_ERR_NO_ERROR &&
+          high >= 0) {
+        end[KafkaStream(tp.topic, tp.partition)] = static_cast<uint64_t>(high);
+      }
+    }
+    return end;
   }
 
  private:

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ledger/event_log.h"
 #include "ledger/kafka_handles.h"
@@ -57,6 +59,13 @@ class KafkaEventLog : public EventLog {
                                       const std::string& payload);
 
   const std::string& lifecycle_topic() const { return lifecycle_topic_; }
+
+  // How often a producer that failed for good (a fatal idempotence error) was replaced.
+  uint64_t producer_restarts() const { return producer_restarts_; }
+
+  // Test seam: makes the current producer fail as after a fatal idempotence error, which a
+  // cluster (even librdkafka's mock) cannot be made to cause on demand.
+  void TriggerFatalErrorForTesting();
   const std::string& usage_topic() const { return usage_topic_; }
 
  private:
@@ -76,6 +85,12 @@ class KafkaEventLog : public EventLog {
   StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records,
                                              std::vector<bool>* delivered = nullptr);
   Record ToRecord(const Event& event) const;
+  // NewClient makes the producer (or, read-only, the consumer used for metadata).
+  static StatusOr<RdKafkaPtr> NewClient(const KafkaEventLogOptions& options);
+  std::shared_ptr<rd_kafka_t> Producer() const;
+  // ReplaceIfFatal swaps in a new producer if `producer` (the one a write used) is in a fatal
+  // state; its remaining delivery reports are still served before it is destroyed.
+  void ReplaceIfFatal(const std::shared_ptr<rd_kafka_t>& producer);
   // Watermarks returns each partition's high (next offset) or low (oldest kept) watermark.
   StatusOr<LogPositions> Watermarks(bool high_marks);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
@@ -83,7 +98,10 @@ class KafkaEventLog : public EventLog {
   KafkaEventLogOptions options_;
   std::string lifecycle_topic_;
   std::string usage_topic_;
-  RdKafkaPtr producer_;
+  mutable std::mutex producer_mu_;
+  std::shared_ptr<rd_kafka_t> producer_;               // guarded by producer_mu_
+  std::vector<std::shared_ptr<rd_kafka_t>> retired_;   // guarded by producer_mu_
+  std::atomic<uint64_t> producer_restarts_{0};
   std::map<std::string, int> partitions_;  // topic → partition count, read at Open
   std::atomic<bool> stop_{false};
   std::thread poller_;  // serves delivery reports for as long as the producer lives

@@ -350,6 +350,45 @@ TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice
   }
 }
 
+TEST_F(KafkaTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
+  // An idempotent producer that meets a fatal error refuses every later write. The log makes
+  // a new one: the write that met the error fails, the next ones are written, nothing twice.
+  KafkaEventLogOptions options;
+  options.brokers = backend_.brokers();
+  auto log = KafkaEventLog::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto use = [](const std::string& user) {
+    Event e;
+    e.type = EventType::kUsed;
+    e.event_id = NewUuid();
+    e.occurred_at = NowMs();
+    e.token_id = NewUuid();
+    e.user_id = user;
+    e.outcome = "allowed";
+    return e;
+  };
+  ASSERT_TRUE((*log)->Append(use("before")).ok());
+  (*log)->TriggerFatalErrorForTesting();
+  StatusOr<LogPosition> refused = (*log)->Append(use("refused"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable) << refused.status().ToString();
+  EXPECT_EQ((*log)->producer_restarts(), 1u);
+  for (int i = 0; i < 5; ++i) {
+    StatusOr<LogPosition> after = (*log)->Append(use("after"));
+    EXPECT_TRUE(after.ok()) << after.status().ToString();
+  }
+  std::vector<bool> durable;
+  EXPECT_TRUE((*log)->AppendBatch({use("after"), use("after")}, &durable).ok());
+  EXPECT_EQ((*log)->producer_restarts(), 1u);
+  std::map<std::string, int> by_user;
+  for (const auto& [key, payload] : Kcat("wit.tokens.usage")) {
+    auto event = DecodeEvent(payload);
+    ASSERT_TRUE(event.ok()) << payload;
+    ++by_user[event->user_id];
+  }
+  EXPECT_EQ(by_user, (std::map<std::string, int>{{"after", 7}, {"before", 1}}));
+}
+
 TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
   CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
                                   dir_ + "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
