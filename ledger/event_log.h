@@ -39,6 +39,11 @@ class LogReader {
   // Read appends up to `max` of the next records to *out. When none are available it waits up
   // to `wait` for some, then returns OK with *out unchanged.
   virtual Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) = 0;
+
+  // KnownEnd returns, per stream, the end of the log as this reader last learned it, without
+  // asking a server, so it answers at once even while Kafka is down. On Kafka these are the
+  // high watermarks of the last fetches; a stream not fetched from yet is missing.
+  virtual LogPositions KnownEnd() = 0;
 };
 
 // EventLog is the ledger's source of truth. Implementations: EmbeddedEventLog (RocksDB under the

@@ -29,6 +29,10 @@ void Projector::Run() {
   while (!stop_) {
     records.clear();
     Status s = reader_->Read(kBatch, kPollWait, &records);
+    if (LogPositions end = reader_->KnownEnd(); !end.empty()) {
+      std::lock_guard<std::mutex> lock(end_mu_);
+      known_end_ = std::move(end);
+    }
     if (!s.ok()) {
       LogWarn("projector: log read failed, retrying: " + s.message());
       std::this_thread::sleep_for(kPollWait);
@@ -45,6 +49,22 @@ void Projector::Run() {
       std::this_thread::sleep_for(kPollWait);
     }
   }
+}
+
+int64_t Projector::lag() const {
+  LogPositions end;
+  {
+    std::lock_guard<std::mutex> lock(end_mu_);
+    end = known_end_;
+  }
+  if (end.empty()) return -1;
+  LogPositions applied = view_->Positions();
+  int64_t lag = 0;
+  for (const auto& [stream, offset] : end) {
+    uint64_t done = applied.count(stream) ? applied[stream] : 0;
+    if (offset > done) lag += static_cast<int64_t>(offset - done);
+  }
+  return lag;
 }
 
 }  // namespace wit

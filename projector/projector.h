@@ -2,7 +2,9 @@
 #define WIT_PROJECTOR_PROJECTOR_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "ledger/event_log.h"
@@ -35,6 +37,11 @@ class Projector {
   uint64_t applied() const { return view_->applied_total(); }
   uint64_t skipped() const { return view_->skipped_total(); }
 
+  // Records in the log not yet applied to the view: the log's end as the reader learned it at
+  // its last read, less the view's positions now. Never waits on the log. -1 until the reader
+  // knows an end.
+  int64_t lag() const;
+
  private:
   void Run();
 
@@ -43,6 +50,8 @@ class Projector {
   std::unique_ptr<LogReader> reader_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  mutable std::mutex end_mu_;
+  LogPositions known_end_;  // guarded by end_mu_
 };
 
 }  // namespace wit

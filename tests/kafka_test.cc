@@ -241,6 +241,14 @@ TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   HttpResponse sync_verify = Http(sync_node->port(), "POST", "/api/tokens/verify",
                                   "{\"token\":\"" + before.Str("token") + "\"}", git);
   EXPECT_EQ(sync_verify.status, 503) << "sync audit never answers an unaudited active:true";
+  // Metrics matter most in an outage: they answer at once, with the lag last known.
+  started = Clock::now();
+  HttpResponse metrics = Http(sync_node->port(), "GET", "/metrics");
+  took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("\nwit_projector_lag_events 0\n"), std::string::npos)
+      << metrics.body;
+  EXPECT_LT(took.count(), 10000) << "/metrics must answer within a bounded time";
 
   constexpr int kAsyncUses = 25;
   for (int i = 0; i < kAsyncUses; ++i) {
