@@ -1,12 +1,14 @@
 // bench_soak: a long run of mixed load at a steady rate on one witd (embedded log, sync use
-// audit). Clients create, verify, revoke and list at --rate operations per second in all, paced
-// so the rate holds whatever the latency. After a warm-up (RocksDB's memtables and caches
-// filling) witd's VmRSS is taken, then --seconds of load are measured.
+// audit). Clients create, verify, revoke and list for 32 users at --rate operations per second
+// in all, paced so the rate holds whatever the latency. After a warm-up (RocksDB's memtables
+// and caches filling) witd's VmRSS is taken, then --seconds of load are measured.
 // Reports: throughput, p50/p99 per kind, VmRSS after warm-up and at the end (goal: growth under
 // 5%), and acknowledged operations against events in the log, counted by wit-audit from the
 // log itself (goal: equal).
 #include <atomic>
 #include <cstdio>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -38,36 +40,59 @@ struct Tally {
   std::string first_error;
 };
 
-void Client(uint16_t port, const std::string& alice, const std::string& git, int id,
-            double per_second, const std::atomic<bool>& stop, const std::atomic<bool>& measuring,
-            Tally* tally) {
-  KeepAliveClient user(port, alice), service(port, git);
-  std::vector<std::pair<std::string, std::string>> live;  // id, plaintext
+// Each client acts for kUsersPerClient users (round robin) and keeps at most kLivePerUser live
+// tokens per user, revoking the oldest to make room: the working set is steady, as a real
+// user's handful of tokens is, so a VmRSS that grows is witd's doing and not the data's.
+constexpr int kUsersPerClient = 8;
+constexpr size_t kLivePerUser = 5;
+
+struct SoakUser {
+  std::unique_ptr<KeepAliveClient> http;
+  std::deque<std::pair<std::string, std::string>> live;  // id, plaintext; oldest first
+};
+
+void Client(uint16_t port, const std::vector<std::string>& sessions, const std::string& git,
+            int id, double per_second, const std::atomic<bool>& stop,
+            const std::atomic<bool>& measuring, Tally* tally) {
+  std::vector<SoakUser> users(sessions.size());
+  for (size_t u = 0; u < sessions.size(); ++u) {
+    users[u].http = std::make_unique<KeepAliveClient>(port, sessions[u]);
+  }
+  KeepAliveClient service(port, git);
   std::mt19937 rng(static_cast<uint32_t>(id));
   auto interval = std::chrono::duration<double>(1.0 / per_second);
   auto next = std::chrono::steady_clock::now();
   for (int n = 0; !stop; ++n) {
     next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
     std::this_thread::sleep_until(next);
-    int op = static_cast<int>(rng() % 10);
+    SoakUser& user = users[static_cast<size_t>(n) % users.size()];
+    // 15% create, 15% revoke, 60% verify, 10% list.
+    int op = static_cast<int>(rng() % 20);
     Stopwatch w;
     HttpResult r;
     std::vector<double>* latencies = nullptr;
     bool writes = true;
-    if (live.empty() || op < 2) {
-      r = user.Send("POST", "/api/tokens", "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) + "\"}");
+    bool create = user.live.empty() || (op < 3 && user.live.size() < kLivePerUser);
+    bool revoke = !create && op < 6;
+    if (create) {
+      r = user.http->Send("POST", "/api/tokens",
+                          "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) +
+                              "\"}");
       latencies = &tally->create_ms;
-      if (r.status == 201) live.emplace_back(JsonStringField(r.body, "id"), JsonStringField(r.body, "token"));
-    } else if (op < 8) {
-      r = service.Send("POST", "/api/tokens/verify", "{\"token\":\"" + live[rng() % live.size()].second + "\"}");
-      latencies = &tally->verify_ms;
-    } else if (op < 9) {
-      // Revoke the oldest live token, so each revocation is a first one (one event).
-      r = user.Send("DELETE", "/api/tokens/" + live.front().first);
-      live.erase(live.begin());
+      if (r.status == 201) {
+        user.live.emplace_back(JsonStringField(r.body, "id"), JsonStringField(r.body, "token"));
+      }
+    } else if (revoke) {
+      // The oldest live token: each revocation is a first one (one event).
+      r = user.http->Send("DELETE", "/api/tokens/" + user.live.front().first);
+      user.live.pop_front();
       latencies = &tally->revoke_ms;
+    } else if (op < 18) {
+      r = service.Send("POST", "/api/tokens/verify",
+                       "{\"token\":\"" + user.live[rng() % user.live.size()].second + "\"}");
+      latencies = &tally->verify_ms;
     } else {
-      r = user.Send("GET", "/api/tokens");
+      r = user.http->Send("GET", "/api/tokens");
       latencies = &tally->list_ms;
       writes = false;
     }
@@ -91,14 +116,22 @@ int Run(const Options& o) {
   BenchWitd witd("soak");
   if (!witd.Start()) return 1;
   pid_t pid = witd.process().pid();
-  std::string alice = witd.process().UserSession("alice"), git = witd.process().ServiceSession("git");
+  std::string git = witd.process().ServiceSession("git");
+  std::vector<std::vector<std::string>> sessions(static_cast<size_t>(o.clients));
+  for (int c = 0; c < o.clients; ++c) {
+    for (int u = 0; u < kUsersPerClient; ++u) {
+      sessions[static_cast<size_t>(c)].push_back(witd.process().UserSession(
+          "soak-user-" + std::to_string(c * kUsersPerClient + u)));
+    }
+  }
   PrintHeader("soak: " + std::to_string(o.rate) + " operations/s for " + std::to_string(o.seconds) +
               " s after " + std::to_string(o.warmup) + " s of warm-up");
   Tally tally;
   std::atomic<bool> stop{false}, measuring{false};
   std::vector<std::thread> clients;
   for (int c = 0; c < o.clients; ++c) {
-    clients.emplace_back(Client, witd.port(), alice, git, c, static_cast<double>(o.rate) / o.clients,
+    clients.emplace_back(Client, witd.port(), std::cref(sessions[static_cast<size_t>(c)]), git, c,
+                         static_cast<double>(o.rate) / o.clients,
                          std::cref(stop), std::cref(measuring), &tally);
   }
   std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
