@@ -10,6 +10,7 @@
 #include "ledger/log_index.h"
 #include "ledger/logging.h"
 #include "ledger/offset_key.h"
+#include "ledger/rocksdb_memory.h"
 
 namespace wit {
 namespace {
@@ -297,6 +298,8 @@ StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPosit
   uint64_t next = it == start.end() ? 0 : it->second;
   return std::unique_ptr<LogReader>(new Reader(this, next));
 }
+
+uint64_t EmbeddedEventLog::RocksDbMemory() const { return RocksDbMemoryBytes(db_.get()); }
 
 StatusOr<LogPositions> EmbeddedEventLog::EndPositions() {
   std::lock_guard<std::mutex> lock(mu_);

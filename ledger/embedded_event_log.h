@@ -47,6 +47,9 @@ class EmbeddedEventLog : public EventLog {
   // returns the offset of the first.
   StatusOr<uint64_t> AppendPayloads(std::vector<std::string> payloads);
 
+  // RocksDB's memtables, block cache and table readers for the log (see RocksDbMemoryBytes).
+  uint64_t RocksDbMemory() const;
+
  private:
   class Reader;
   struct PendingWrite;

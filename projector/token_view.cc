@@ -11,6 +11,7 @@
 
 #include "ledger/event_codec.h"
 #include "ledger/logging.h"
+#include "ledger/rocksdb_memory.h"
 
 namespace wit {
 namespace {
@@ -34,6 +35,9 @@ std::string EncodeOffset(uint64_t v) {
 StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  // RocksDB's default 64 MiB memtable (two of them) would make witd's memory climb for as long
+  // as it takes to fill one: every use rewrites a token's last-used time. 8 MiB bounds it.
+  options.write_buffer_size = 8 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -146,6 +150,8 @@ Status TokenView::LoadStates(
   }
   return Status::OK();
 }
+
+uint64_t TokenView::RocksDbMemory() const { return RocksDbMemoryBytes(db_.get()); }
 
 LogPositions TokenView::Positions() const {
   std::lock_guard<std::mutex> lock(mu_);

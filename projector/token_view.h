@@ -49,6 +49,9 @@ class TokenView {
   uint64_t applied_total() const { return applied_total_.load(); }
   uint64_t skipped_total() const { return skipped_total_.load(); }
 
+  // RocksDB's memtables, block cache and table readers for the view (see RocksDbMemoryBytes).
+  uint64_t RocksDbMemory() const;
+
   // Positions returns the next offset to read per stream.
   LogPositions Positions() const;
 
