@@ -1,10 +1,13 @@
 // witd: the token ledger server. `witd serve` runs the API, the ledger writer and the
 // projector; `witd session issue` prints a session token for a user or a service.
+#include <malloc.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "api/ledger_server.h"
 #include "api/session_authority.h"
@@ -12,7 +15,18 @@
 
 namespace {
 
+// TuneMalloc keeps glibc's malloc from holding on to freed memory under witd's load. By default
+// each of up to 8 arenas per core keeps what its threads freed, and the mmap threshold rises
+// after the first large free, so RocksDB's 1 MiB memtable blocks land in those arenas too: in
+// the 10-minute soak, VmRSS less RocksDB's own buffers grew from 21 to 51 MB. One arena per core
+// and a fixed 128 KiB threshold (large blocks are mmapped and returned when freed) stop that.
+void TuneMalloc() {
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+}
+
 int Serve(wit::LedgerServerOptions options) {
+  TuneMalloc();
   // Block the stop signals in every thread; main waits for them with sigwait.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
