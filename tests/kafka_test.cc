@@ -38,6 +38,19 @@ bool Eventually(F check, std::chrono::milliseconds limit = std::chrono::seconds(
   return check();
 }
 
+// UseEvent is an allowed use of a fresh token id by `user`: fresh ids spread the events over
+// the usage topic's partitions.
+Event UseEvent(const std::string& user) {
+  Event e;
+  e.type = EventType::kUsed;
+  e.event_id = NewUuid();
+  e.occurred_at = NowMs();
+  e.token_id = NewUuid();
+  e.user_id = user;
+  e.outcome = "allowed";
+  return e;
+}
+
 class KafkaTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -329,16 +342,7 @@ TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice
   Metrics metrics;
   UseRecorder recorder(log->get(), UseRecorder::Mode::kAsync, &metrics);
   constexpr size_t kUses = 60;
-  for (size_t i = 0; i < kUses; ++i) {
-    Event use;
-    use.type = EventType::kUsed;
-    use.event_id = NewUuid();
-    use.occurred_at = NowMs();
-    use.token_id = NewUuid();  // keys spread over the three partitions
-    use.user_id = "alice";
-    use.outcome = "allowed";
-    ASSERT_TRUE(recorder.Record(use).ok());
-  }
+  for (size_t i = 0; i < kUses; ++i) ASSERT_TRUE(recorder.Record(UseEvent("alice")).ok());
   // The first attempt writes what it can; the rest stays queued for the leaderless partition.
   ASSERT_TRUE(Eventually([&] { return recorder.queued() > 0 && recorder.queued() < kUses; },
                          std::chrono::seconds(30)))
@@ -365,28 +369,18 @@ TEST_F(KafkaTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
   options.brokers = backend_.brokers();
   auto log = KafkaEventLog::Open(options);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto use = [](const std::string& user) {
-    Event e;
-    e.type = EventType::kUsed;
-    e.event_id = NewUuid();
-    e.occurred_at = NowMs();
-    e.token_id = NewUuid();
-    e.user_id = user;
-    e.outcome = "allowed";
-    return e;
-  };
-  ASSERT_TRUE((*log)->Append(use("before")).ok());
+  ASSERT_TRUE((*log)->Append(UseEvent("before")).ok());
   (*log)->TriggerFatalErrorForTesting();
-  StatusOr<LogPosition> refused = (*log)->Append(use("refused"));
+  StatusOr<LogPosition> refused = (*log)->Append(UseEvent("refused"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable) << refused.status().ToString();
   EXPECT_EQ((*log)->producer_restarts(), 1u);
   for (int i = 0; i < 5; ++i) {
-    StatusOr<LogPosition> after = (*log)->Append(use("after"));
+    StatusOr<LogPosition> after = (*log)->Append(UseEvent("after"));
     EXPECT_TRUE(after.ok()) << after.status().ToString();
   }
   std::vector<bool> durable;
-  EXPECT_TRUE((*log)->AppendBatch({use("after"), use("after")}, &durable).ok());
+  EXPECT_TRUE((*log)->AppendBatch({UseEvent("after"), UseEvent("after")}, &durable).ok());
   EXPECT_EQ((*log)->producer_restarts(), 1u);
   std::map<std::string, int> by_user;
   for (const auto& [key, payload] : Kcat("wit.tokens.usage")) {
