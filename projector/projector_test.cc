@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
@@ -137,6 +139,23 @@ TEST_F(ProjectorTest, ResumesFromStoredPositionAndRebuildsEqual) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i] == b[i]) << a[i].id;
   EXPECT_TRUE(view->GetById(created[7].token_id)->revoked_at.has_value());
   EXPECT_EQ(view->GetById(created[3].token_id)->last_used_at, 200);
+}
+
+TEST_F(ProjectorTest, LagIsUnknownBeforeTheFirstReadAndZeroOnceCaughtUp) {
+  auto view = OpenView();
+  Projector projector(log_.get(), view.get());
+  EXPECT_EQ(projector.lag(), -1);
+  LogPosition pos;
+  for (int i = 0; i < 20; ++i) pos = Append(Created("alice", "t" + std::to_string(i), i));
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(view->WaitApplied(pos, seconds(10)));
+  // The end is learned at the reader's next empty read, within one poll of catching up.
+  auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (projector.lag() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(projector.lag(), 0);
+  EXPECT_EQ(projector.applied(), 20u);
 }
 
 TEST_F(ProjectorTest, ReDeliveredRecordsAreNotAppliedTwice) {
