@@ -152,7 +152,6 @@ Status LedgerServer::OpenLog() {
   if (options_.kafka_brokers.empty()) {
     auto log = EmbeddedEventLog::Open((std::filesystem::path(options_.data_dir) / "log").string());
     if (!log.ok()) return log.status();
-    embedded_log_ = log->get();
     log_ = std::move(*log);
     return Status::OK();
   }
@@ -190,9 +189,7 @@ void LedgerServer::RegisterMetrics() {
                     "Memory RocksDB holds in buffers it bounds itself (memtables, block cache, "
                     "table readers), for the view and the embedded log.",
                     [this] {
-                      uint64_t bytes = view_->RocksDbMemory();
-                      if (embedded_log_) bytes += embedded_log_->RocksDbMemory();
-                      return static_cast<double>(bytes);
+                      return static_cast<double>(view_->RocksDbMemory() + log_->RocksDbMemory());
                     });
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });

@@ -10,7 +10,6 @@
 #include "api/session_authority.h"
 #include "api/token_service.h"
 #include "api/use_recorder.h"
-#include "ledger/embedded_event_log.h"
 #include "ledger/event_log.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
@@ -66,7 +65,6 @@ class LedgerServer {
   LedgerServerOptions options_;
   Metrics metrics_;
   std::unique_ptr<EventLog> log_;
-  EmbeddedEventLog* embedded_log_ = nullptr;  // log_, when the log is embedded
   std::unique_ptr<TokenView> view_;
   std::unique_ptr<Projector> projector_;
   std::unique_ptr<UseRecorder> uses_;

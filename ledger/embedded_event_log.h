@@ -38,6 +38,7 @@ class EmbeddedEventLog : public EventLog {
   Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override;
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
+  uint64_t RocksDbMemory() const override;
 
   // AppendPayload appends raw bytes as a record, durable on return. The test seam through which
   // tests put malformed records on the log; Append goes through it too.
@@ -46,9 +47,6 @@ class EmbeddedEventLog : public EventLog {
   // AppendPayloads appends several records as consecutive offsets, durable on return, and
   // returns the offset of the first.
   StatusOr<uint64_t> AppendPayloads(std::vector<std::string> payloads);
-
-  // RocksDB's memtables, block cache and table readers for the log (see RocksDbMemoryBytes).
-  uint64_t RocksDbMemory() const;
 
  private:
   class Reader;

@@ -69,6 +69,10 @@ class EventLog {
   // EndPositions returns, per stream, the offset the next appended record will get: a reader
   // that has read up to these has seen everything durable when the call was made.
   virtual StatusOr<LogPositions> EndPositions() = 0;
+
+  // RocksDbMemory returns the memory the log's local RocksDB holds in buffers it bounds itself
+  // (see RocksDbMemoryBytes): for /metrics. 0 for a log kept elsewhere, like Kafka.
+  virtual uint64_t RocksDbMemory() const { return 0; }
 };
 
 }  // namespace wit
