@@ -8,15 +8,6 @@
 namespace wit {
 namespace {
 
-std::string Join(const std::vector<std::string>& items, char sep) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 void AppendPadded(std::string* line, std::string_view cell, size_t width) {
   *line += cell;
   *line += std::string(cell.size() < width ? width - cell.size() + 2 : 2, ' ');
@@ -30,7 +21,7 @@ std::string Details(const Event& e) {
   };
   switch (e.type) {
     case EventType::kCreated:
-      d = "name=\"" + e.name + "\" prefix=" + e.prefix + " scopes=" + Join(e.scopes, ',') +
+      d = "name=\"" + e.name + "\" prefix=" + e.prefix + " scopes=" + JoinCells(e.scopes, ",") +
           " expires=" + (e.expires_at ? FormatRfc3339(*e.expires_at) : "never");
       break;
     case EventType::kRevoked:
@@ -114,7 +105,7 @@ class CsvWriter : public EventWriter {
         e.name,
         e.prefix,
         e.token_hash,
-        Join(e.scopes, ' '),
+        JoinCells(e.scopes, " "),
         created && e.expires_at ? FormatRfc3339(*e.expires_at) : "",
         e.revoked_by,
     };

@@ -30,16 +30,6 @@ Status FoldHistory(AuditSource& source, const EventFilter& criteria, TimeMs as_o
 
 namespace {
 
-std::string Join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string TimeOr(const std::optional<TimeMs>& t, const char* none) {
-  return t ? FormatRfc3339(*t) : none;
-}
-
 void OptTime(JsonWriter& w, const char* key, const std::optional<TimeMs>& t) {
   w.Key(key);
   if (t) {
@@ -77,9 +67,9 @@ void TokensTable(const std::vector<const TokenState*>& tokens, TimeMs as_of, std
                    "STATUS"});
   for (const TokenState* t : tokens) {
     table.AddRow({t->id, ForTerminal(t->user_id), ForTerminal(t->name), t->prefix,
-                  Join(t->scopes, ","), FormatRfc3339(t->created_at),
-                  TimeOr(t->expires_at, "never"), TimeOr(t->last_used_at, "never"),
-                  StatusName(StatusAt(*t, as_of))});
+                  JoinCells(t->scopes, ","), FormatRfc3339(t->created_at),
+                  FormatRfc3339Or(t->expires_at, "never"),
+                  FormatRfc3339Or(t->last_used_at, "never"), StatusName(StatusAt(*t, as_of))});
   }
   out << table.Render();
 }
@@ -93,11 +83,11 @@ void TokensCsv(const std::vector<const TokenState*>& tokens, TimeMs as_of, std::
                                  t->name,
                                  t->prefix,
                                  t->token_hash,
-                                 Join(t->scopes, " "),
+                                 JoinCells(t->scopes, " "),
                                  FormatRfc3339(t->created_at),
-                                 TimeOr(t->expires_at, ""),
-                                 TimeOr(t->last_used_at, ""),
-                                 TimeOr(t->revoked_at, ""),
+                                 FormatRfc3339Or(t->expires_at, ""),
+                                 FormatRfc3339Or(t->last_used_at, ""),
+                                 FormatRfc3339Or(t->revoked_at, ""),
                                  t->revoked_at ? t->revoked_by : "",
                                  StatusName(StatusAt(*t, as_of))};
     std::string line;

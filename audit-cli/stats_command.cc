@@ -59,14 +59,9 @@ Report Compute(const TokenHistory& history, const StatsOptions& o) {
   return r;
 }
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
-  return out.empty() ? "-" : out;
-}
-
-std::string TimeOr(const std::optional<TimeMs>& t, const char* none) {
-  return t ? FormatRfc3339(*t) : none;
+// ScopeCell is a list of scopes for a table cell: comma-joined, "-" when there are none.
+std::string ScopeCell(const std::vector<std::string>& scopes) {
+  return scopes.empty() ? "-" : JoinCells(scopes, ",");
 }
 
 void Section(std::ostream& out, const std::string& title, const std::vector<const TokenState*>& tokens,
@@ -75,10 +70,11 @@ void Section(std::ostream& out, const std::string& title, const std::vector<cons
   if (tokens.empty()) return;
   TextTable table({"ID", "USER", "NAME", "PREFIX", "SCOPES", "CREATED", time_header});
   for (const TokenState* t : tokens) {
-    std::string when = std::string(time_header) == "EXPIRES" ? TimeOr(t->expires_at, "never")
-                                                             : TimeOr(t->last_used_at, "never");
+    std::string when = std::string(time_header) == "EXPIRES"
+                           ? FormatRfc3339Or(t->expires_at, "never")
+                           : FormatRfc3339Or(t->last_used_at, "never");
     table.AddRow({t->id, ForTerminal(t->user_id), ForTerminal(t->name), t->prefix,
-                  Join(t->scopes), FormatRfc3339(t->created_at), when});
+                  ScopeCell(t->scopes), FormatRfc3339(t->created_at), when});
   }
   out << table.Render();
 }
@@ -108,7 +104,7 @@ void WriteTable(const Report& r, std::ostream& out) {
     for (const ScopeUse& u : r.scope_use) {
       if (!u.over_privileged) continue;
       table.AddRow({u.token->id, ForTerminal(u.token->user_id), ForTerminal(u.token->name),
-                    Join(u.token->scopes), Join(u.used), Join(u.suggested),
+                    ScopeCell(u.token->scopes), ScopeCell(u.used), ScopeCell(u.suggested),
                     std::to_string(u.usage->allowed)});
     }
     out << table.Render();

@@ -2,6 +2,7 @@
 #define WIT_CLI_TEXT_TABLE_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wit {
@@ -27,6 +28,9 @@ class TextTable {
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// JoinCells joins `items` with `sep` between them: {"a", "b"}, ", " gives "a, b".
+std::string JoinCells(const std::vector<std::string>& items, std::string_view sep);
 
 // DisplayWidth counts the UTF-8 characters of `s` (continuation bytes do not count).
 size_t DisplayWidth(const std::string& s);

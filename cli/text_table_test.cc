@@ -34,6 +34,13 @@ TEST(TextTableTest, CountsUtf8Characters) {
   EXPECT_EQ(DisplayWidth("d\xC3\xA9ploy"), 6u);
 }
 
+TEST(JoinCellsTest, PutsTheSeparatorBetweenItemsOnly) {
+  EXPECT_EQ(JoinCells({"repo:read", "repo:write"}, ","), "repo:read,repo:write");
+  EXPECT_EQ(JoinCells({"one"}, ", "), "one");
+  EXPECT_EQ(JoinCells({}, ","), "");
+  EXPECT_EQ(JoinCells({"", "b"}, " "), " b");
+}
+
 TEST(ForTerminalTest, ReplacesControlCharacters) {
   EXPECT_EQ(ForTerminal("a\x1b[2Jb"), "a?[2Jb");
   EXPECT_EQ(ForTerminal("x\xC2\x9B"

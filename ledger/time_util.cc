@@ -53,6 +53,10 @@ std::string FormatRfc3339(TimeMs ms) {
   return buf;
 }
 
+std::string FormatRfc3339Or(const std::optional<TimeMs>& ms, std::string_view none) {
+  return ms ? FormatRfc3339(*ms) : std::string(none);
+}
+
 StatusOr<TimeMs> ParseRfc3339(std::string_view s) {
   int y, mo, d, h, mi, se;
   auto bad = [&] { return Status::InvalidArgument("not an RFC 3339 time: " + std::string(s)); };

@@ -11,6 +11,12 @@ TEST(TimeUtilTest, FormatsWithMilliseconds) {
   EXPECT_EQ(FormatRfc3339(1795817820123), "2026-11-27T22:17:00.123Z");
 }
 
+TEST(TimeUtilTest, FormatsNoTimeAsTheTextGiven) {
+  EXPECT_EQ(FormatRfc3339Or(std::nullopt, "never"), "never");
+  EXPECT_EQ(FormatRfc3339Or(std::nullopt, ""), "");
+  EXPECT_EQ(FormatRfc3339Or(TimeMs{1795817820123}, "never"), "2026-11-27T22:17:00.123Z");
+}
+
 TEST(TimeUtilTest, ParsesWhatItFormats) {
   for (TimeMs t : {TimeMs{0}, TimeMs{1795817820123}, TimeMs{951782400000}}) {
     auto p = ParseRfc3339(FormatRfc3339(t));
