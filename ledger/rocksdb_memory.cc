@@ -6,8 +6,8 @@ namespace wit {
 
 uint64_t RocksDbMemoryBytes(rocksdb::DB* db) {
   uint64_t total = 0;
-  for (const char* property : {"rocksdb.cur-size-all-mem-tables",
-                               "rocksdb.estimate-table-readers-mem"}) {
+  for (const char* property :
+       {"rocksdb.size-all-mem-tables", "rocksdb.estimate-table-readers-mem"}) {
     uint64_t value = 0;
     if (db->GetAggregatedIntProperty(property, &value)) total += value;
   }
