@@ -1,10 +1,11 @@
 #include "ledger/embedded_event_log.h"
 
-#include <sys/statvfs.h>
-
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
+
+#include <optional>
 
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
@@ -49,16 +50,23 @@ class EmbeddedEventLog::Reader : public LogReader {
 
   Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
     size_t before = out->size();
-    Status s = log_->ReadFrom(next_, max, wait, out);
+    uint64_t end = 0;
+    Status s = log_->ReadFrom(next_, max, wait, &end, out);
     if (out->size() > before) next_ = out->back().offset + 1;
+    end_ = end;
     return s;
   }
 
-  LogPositions KnownEnd() override { return *log_->EndPositions(); }  // local, never fails
+  // The durable end the last read saw: no lock is taken.
+  LogPositions KnownEnd() override {
+    if (!end_) return {};
+    return {{kStream, *end_}};
+  }
 
  private:
   EmbeddedEventLog* log_;
   uint64_t next_;
+  std::optional<uint64_t> end_;  // unknown until the first read
 };
 
 namespace {
@@ -307,15 +315,14 @@ StatusOr<LogPositions> EmbeddedEventLog::EndPositions() {
 }
 
 Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
-                                  std::vector<LogRecord>* out) {
-  uint64_t end;
+                                  uint64_t* end, std::vector<LogRecord>* out) {
   {
     std::unique_lock<std::mutex> lock(mu_);
     durable_cv_.wait_for(lock, wait, [&] { return durable_end_ > from; });
-    end = durable_end_;
+    *end = durable_end_;
   }
-  if (end <= from) return Status::OK();
-  std::string upper = OffsetKey(end);
+  if (*end <= from) return Status::OK();
+  std::string upper = OffsetKey(*end);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;

@@ -68,7 +68,8 @@ class EmbeddedEventLog : public EventLog {
                                    std::vector<std::vector<std::string>> terms);
 
   // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
-  Status ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
+  // *end is set to the durable end the read saw.
+  Status ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait, uint64_t* end,
                   std::vector<LogRecord>* out);
 
   std::unique_ptr<rocksdb::DB> db_;

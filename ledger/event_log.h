@@ -41,8 +41,10 @@ class LogReader {
   virtual Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) = 0;
 
   // KnownEnd returns, per stream, the end of the log as this reader last learned it, without
-  // asking a server, so it answers at once even while Kafka is down. On Kafka these are the
-  // high watermarks of the last fetches; a stream not fetched from yet is missing.
+  // asking a server or taking the log's locks, so it is cheap after every read and answers at
+  // once even while Kafka is down. On Kafka these are the high watermarks of the last fetches
+  // (a stream not fetched from yet is missing); on the embedded log, the durable end its last
+  // read saw. Empty before the first read.
   virtual LogPositions KnownEnd() = 0;
 };
 

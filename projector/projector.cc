@@ -7,9 +7,6 @@ namespace {
 
 constexpr size_t kBatch = 4096;
 constexpr auto kPollWait = std::chrono::milliseconds(100);
-// How stale the known end may get while reads keep returning records. Asking after every read
-// would put the embedded log's mutex, which its group commit also takes, on the hot path.
-constexpr auto kEndRefresh = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -29,16 +26,12 @@ void Projector::Stop() {
 
 void Projector::Run() {
   std::vector<LogRecord> records;
-  auto end_refreshed = std::chrono::steady_clock::time_point{};
-  bool end_known = false;
   while (!stop_) {
     records.clear();
     Status s = reader_->Read(kBatch, kPollWait, &records);
-    // Before the records are applied, so that a view that has them has a known end too.
-    auto now = std::chrono::steady_clock::now();
-    if (!end_known || records.empty() || now - end_refreshed >= kEndRefresh) {
-      end_known = RefreshKnownEnd() || end_known;
-      end_refreshed = now;
+    if (LogPositions end = reader_->KnownEnd(); !end.empty()) {
+      std::lock_guard<std::mutex> lock(end_mu_);
+      known_end_ = std::move(end);
     }
     if (!s.ok()) {
       LogWarn("projector: log read failed, retrying: " + s.message());
@@ -56,14 +49,6 @@ void Projector::Run() {
       std::this_thread::sleep_for(kPollWait);
     }
   }
-}
-
-bool Projector::RefreshKnownEnd() {
-  LogPositions end = reader_->KnownEnd();
-  if (end.empty()) return false;
-  std::lock_guard<std::mutex> lock(end_mu_);
-  known_end_ = std::move(end);
-  return true;
 }
 
 int64_t Projector::lag() const {

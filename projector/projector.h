@@ -37,15 +37,13 @@ class Projector {
   uint64_t applied() const { return view_->applied_total(); }
   uint64_t skipped() const { return view_->skipped_total(); }
 
-  // Records in the log not yet applied to the view: the log's end as the reader last learned it
-  // (at its last empty read, or at most a second ago under steady load), less the view's
-  // positions now. Never waits on the log. -1 until the reader knows an end.
+  // Records in the log not yet applied to the view: the log's end as the reader learned it at
+  // its last read, less the view's positions now. Never waits on the log. -1 until the reader
+  // knows an end.
   int64_t lag() const;
 
  private:
   void Run();
-  // RefreshKnownEnd stores the reader's known end for lag(); false if the reader knows none yet.
-  bool RefreshKnownEnd();
 
   EventLog* log_;
   TokenView* view_;
