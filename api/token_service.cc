@@ -90,7 +90,10 @@ StatusOr<std::vector<TokenState>> TokenService::List(const std::string& user,
   if (status != "active" && status != "revoked" && status != "expired" && status != "all") {
     return Status::InvalidArgument("status must be one of active, revoked, expired, all");
   }
-  std::vector<TokenState> all = view_->ListByUser(user);
+  // Revocation is for good: active and expired tokens are among the unrevoked.
+  std::vector<TokenState> all = view_->ListByUser(user, status == "active" || status == "expired"
+                                                            ? TokenView::Listing::kUnrevoked
+                                                            : TokenView::Listing::kAll);
   if (status == "all") return all;
   TimeMs now = NowMs();
   std::vector<TokenState> out;

@@ -82,6 +82,39 @@ TEST_F(ProjectorTest, AppliesEventsAndIndexes) {
   EXPECT_EQ(projector.applied(), 3u);
 }
 
+TEST_F(ProjectorTest, ListingUnrevokedTokensSkipsTheRevokedOnes) {
+  auto view = OpenView();
+  Event a = Created("alice", "kept", 1000);
+  Event b = Created("alice", "revoked-later", 2000);
+  Event c = Created("alice", "revoked-at-once", 3000);
+  auto revoke = [](Event e, TimeMs at) {
+    e.type = EventType::kRevoked;
+    e.event_id = NewUuid();
+    e.revoked_by = e.user_id;
+    e.occurred_at = at;
+    return e;
+  };
+  // c is created and revoked in one batch; b is revoked in a later one.
+  TokenView::ApplyStats stats;
+  ASSERT_TRUE(view->Apply({{EmbeddedEventLog::kStream, 0, EncodeEvent(a)},
+                           {EmbeddedEventLog::kStream, 1, EncodeEvent(b)},
+                           {EmbeddedEventLog::kStream, 2, EncodeEvent(c)},
+                           {EmbeddedEventLog::kStream, 3, EncodeEvent(revoke(c, 3500))}},
+                          &stats)
+                  .ok());
+  ASSERT_TRUE(
+      view->Apply({{EmbeddedEventLog::kStream, 4, EncodeEvent(revoke(b, 4000))}}, &stats).ok());
+
+  auto unrevoked = view->ListByUser("alice", TokenView::Listing::kUnrevoked);
+  ASSERT_EQ(unrevoked.size(), 1u);
+  EXPECT_EQ(unrevoked[0].id, a.token_id);
+  auto all = view->ListByUser("alice");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, c.token_id);  // newest first
+  EXPECT_TRUE(all[0].revoked_at.has_value());
+  EXPECT_TRUE(all[1].revoked_at.has_value());
+}
+
 TEST_F(ProjectorTest, SkipsUndecodableRecordsAndCountsThem) {
   auto view = OpenView();
   Projector projector(log_.get(), view.get());
@@ -149,7 +182,8 @@ TEST_F(ProjectorTest, LagIsUnknownBeforeTheFirstReadAndZeroOnceCaughtUp) {
   for (int i = 0; i < 20; ++i) pos = Append(Created("alice", "t" + std::to_string(i), i));
   ASSERT_TRUE(projector.Start().ok());
   ASSERT_TRUE(view->WaitApplied(pos, seconds(10)));
-  // The end is learned at the reader's next empty read, within one poll of catching up.
+  // The reader learns the end at each read, before the records are applied; the view's
+  // position reaches it once the projector has caught up.
   auto deadline = std::chrono::steady_clock::now() + seconds(10);
   while (projector.lag() != 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

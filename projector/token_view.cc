@@ -17,6 +17,9 @@ namespace wit {
 namespace {
 
 constexpr char kPositionPrefix[] = "pos/";
+// The value of a user index entry ("u/<user>\0<id>") whose token is revoked; "" otherwise.
+// Entries written before the mark existed stay "" and are read and filtered as before.
+constexpr char kRevokedMark[] = "r";
 
 std::string UserKey(const std::string& user, const std::string& id) {
   std::string k = "u/" + user;
@@ -94,11 +97,15 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   for (const Event& event : events) {
     std::optional<TokenState>& state = touched[event.token_id];
     bool existed = state && state->created;
+    bool was_revoked = existed && state->revoked_at.has_value();
     state = ApplyEvent(std::move(state), event);
     if (!existed && state && state->created) {
       batch.Put("h/" + state->token_hash, state->id);
       batch.Put("p/" + state->prefix, state->id);
       batch.Put(UserKey(state->user_id, state->id), "");
+    }
+    if (!was_revoked && state && state->created && state->revoked_at) {
+      batch.Put(UserKey(state->user_id, state->id), kRevokedMark);
     }
     ++stats->applied;
   }
@@ -203,11 +210,12 @@ bool TokenView::PrefixTaken(const std::string& prefix) const {
   return !db_->Get(rocksdb::ReadOptions(), "p/" + prefix, &id).IsNotFound();
 }
 
-std::vector<TokenState> TokenView::ListByUser(const std::string& user_id) const {
+std::vector<TokenState> TokenView::ListByUser(const std::string& user_id, Listing listing) const {
   std::vector<TokenState> out;
   std::string start = UserKey(user_id, "");
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    if (listing == Listing::kUnrevoked && it->value() == kRevokedMark) continue;
     auto t = GetById(it->key().ToString().substr(start.size()));
     if (t.ok()) out.push_back(std::move(*t));
   }

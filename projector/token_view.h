@@ -66,8 +66,13 @@ class TokenView {
   StatusOr<TokenState> GetByHash(const std::string& hash) const;
   bool PrefixTaken(const std::string& prefix) const;
 
+  // Which of a user's tokens ListByUser reads. kUnrevoked skips the revoked ones without
+  // reading them, so a list of active tokens costs what the user holds, not their history.
+  enum class Listing { kAll, kUnrevoked };
+
   // ListByUser returns the user's tokens, newest first.
-  std::vector<TokenState> ListByUser(const std::string& user_id) const;
+  std::vector<TokenState> ListByUser(const std::string& user_id,
+                                     Listing listing = Listing::kAll) const;
 
   // ListAll returns every token state, placeholders included, ordered by id (for comparing a
   // view with a rebuild).
