@@ -56,10 +56,6 @@ Reply FromStatus(const Status& s) {
   }
 }
 
-std::string OptTime(const std::optional<TimeMs>& t) {
-  return t ? FormatRfc3339(*t) : std::string();
-}
-
 void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext) {
   w.BeginObject();
   w.Key("id").String(t.id).Key("name").String(t.name).Key("prefix").String(t.prefix);
@@ -70,7 +66,7 @@ void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::strin
                             std::pair{"revokedAt", &t.revoked_at}}) {
     w.Key(key);
     if (*value) {
-      w.String(OptTime(*value));
+      w.String(FormatRfc3339(**value));
     } else {
       w.Null();
     }

@@ -22,7 +22,7 @@ std::string Details(const Event& e) {
   switch (e.type) {
     case EventType::kCreated:
       d = "name=\"" + e.name + "\" prefix=" + e.prefix + " scopes=" + JoinCells(e.scopes, ",") +
-          " expires=" + (e.expires_at ? FormatRfc3339(*e.expires_at) : "never");
+          " expires=" + FormatRfc3339Or(e.expires_at, "never");
       break;
     case EventType::kRevoked:
       d = "by=" + e.revoked_by;
@@ -106,7 +106,7 @@ class CsvWriter : public EventWriter {
         e.prefix,
         e.token_hash,
         JoinCells(e.scopes, " "),
-        created && e.expires_at ? FormatRfc3339(*e.expires_at) : "",
+        created ? FormatRfc3339Or(e.expires_at, "") : "",
         e.revoked_by,
     };
     std::string line;

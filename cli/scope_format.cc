@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "cli/text_table.h"
+
 namespace wit {
 
 std::string CompactScopes(const std::vector<std::string>& scopes) {
@@ -34,13 +36,6 @@ std::string CompactScopes(const std::vector<std::string>& scopes) {
   return out;
 }
 
-std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string out;
-  for (const std::string& scope : scopes) {
-    if (!out.empty()) out += ", ";
-    out += scope;
-  }
-  return out;
-}
+std::string JoinScopes(const std::vector<std::string>& scopes) { return JoinCells(scopes, ", "); }
 
 }  // namespace wit
