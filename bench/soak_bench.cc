@@ -1,10 +1,11 @@
 // bench_soak: a long run of mixed load at a steady rate on one witd (embedded log, sync use
 // audit). Clients create, verify, revoke and list for 32 users at --rate operations per second
 // in all, paced so the rate holds whatever the latency. After a warm-up (RocksDB's memtables
-// and caches filling) witd's VmRSS is taken, then --seconds of load are measured.
-// Reports: throughput, p50/p99 per kind, VmRSS after warm-up and at the end (goal: growth under
-// 5%), and acknowledged operations against events in the log, counted by wit-audit from the
-// log itself (goal: equal).
+// and caches filling), --seconds of load are measured while witd's VmRSS and RocksDB's buffers
+// are sampled every 5 s. Reports: throughput, p50/p99 per kind, the memory samples a minute
+// apart, the growth of VmRSS less RocksDB's buffers from the first minute's median to the last
+// minute's (goal: under 5%), and acknowledged operations against events in the log, counted by
+// wit-audit from the log itself (goal: equal).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -141,7 +142,7 @@ std::vector<MemorySample> SampleMemory(pid_t pid, uint16_t port, int seconds,
 }
 
 // MedianRestKb is the median of VmRSS less RocksDB's buffers over the samples in [from, to]
-// seconds; -1 if a sample lacks RocksDB's figure.
+// seconds; -1 if there are none or one could not be read.
 long MedianRestKb(const std::vector<MemorySample>& samples, int from, int to) {
   std::vector<long> rest;
   for (const MemorySample& m : samples) {
@@ -205,6 +206,7 @@ int Run(const Options& o) {
   };
   std::printf("  memory, one sample a minute (seconds into the measured phase):\n");
   for (size_t i = 0; i < memory.size(); i += 60 / kSampleSeconds) {
+    if (i + 60 / kSampleSeconds >= memory.size()) i = memory.size() - 1;  // and the last one
     const MemorySample& m = memory[i];
     std::printf("    %4d s  VmRSS %5.1f MB  RocksDB buffers %5.1f MB  the rest %5.1f MB\n",
                 m.second, mb(m.rss_kb), mb(m.rocksdb_kb), mb(m.rss_kb - m.rocksdb_kb));
@@ -221,13 +223,16 @@ int Run(const Options& o) {
   long rest_end = MedianRestKb(memory, o.seconds - 60, o.seconds);
   PrintFigure("VmRSS less RocksDB, first minute", mb(rest_start), "MB");
   PrintFigure("VmRSS less RocksDB, last minute", mb(rest_end), "MB");
-  double rest_growth = growth(rest_start, rest_end);
-  bool ok = true;
-  ok &= PrintGoal("growth of VmRSS less RocksDB < 5%", Fixed(rest_growth, 1, "%"),
-                  rest_start > 0 && rest_end > 0 && rest_growth < 5.0);
-  ok &= PrintGoal("acknowledged writes == events in the log",
-                  std::to_string(tally.acknowledged_writes) + " vs " + std::to_string(events),
-                  tally.acknowledged_writes == events);
+  if (o.seconds < 120) {
+    PrintGoal("growth of VmRSS less RocksDB < 5%", "n/a (the minutes overlap under 120 s)", false);
+  } else {
+    double rest_growth = growth(rest_start, rest_end);
+    PrintGoal("growth of VmRSS less RocksDB < 5%", Fixed(rest_growth, 1, "%"),
+              rest_start > 0 && rest_end > 0 && rest_growth < 5.0);
+  }
+  PrintGoal("acknowledged writes == events in the log",
+            std::to_string(tally.acknowledged_writes) + " vs " + std::to_string(events),
+            tally.acknowledged_writes == events);
   return tally.failures == 0 && tally.acknowledged_writes == events ? 0 : 1;
 }
 
