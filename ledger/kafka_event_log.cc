@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
-#include <utility>
 
 #include "ledger/event_codec.h"
 #include "ledger/logging.h"
@@ -277,9 +277,9 @@ StatusOr<LogPositions> KafkaEventLog::Watermarks(bool high_marks) {
 // it was given; nothing is committed to Kafka (positions live in the view).
 class KafkaEventLog::Reader : public LogReader {
  public:
-  // `streams` are the assigned partitions: the assignment is fixed for the reader's life.
-  Reader(RdKafkaPtr consumer, std::vector<std::pair<std::string, int32_t>> streams)
-      : consumer_(std::move(consumer)), streams_(std::move(streams)) {}
+  // `partitions` (topic → partition count) are all assigned, for the reader's whole life.
+  Reader(RdKafkaPtr consumer, std::map<std::string, int> partitions)
+      : consumer_(std::move(consumer)), partitions_(std::move(partitions)) {}
   ~Reader() override { rd_kafka_consumer_close(consumer_.get()); }
 
   Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
@@ -308,13 +308,15 @@ class KafkaEventLog::Reader : public LogReader {
 
   LogPositions KnownEnd() override {
     LogPositions end;
-    for (const auto& [topic, partition] : streams_) {
-      int64_t low = 0, high = 0;
-      // The watermarks cached from fetch responses: no request is made.
-      if (rd_kafka_get_watermark_offsets(consumer_.get(), topic.c_str(), partition, &low,
-                                         &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-          high >= 0) {
-        end[KafkaStream(topic, partition)] = static_cast<uint64_t>(high);
+    for (const auto& [topic, count] : partitions_) {
+      for (int32_t p = 0; p < count; ++p) {
+        int64_t low = 0, high = 0;
+        // The watermarks cached from fetch responses: no request is made.
+        if (rd_kafka_get_watermark_offsets(consumer_.get(), topic.c_str(), p, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high >= 0) {
+          end[KafkaStream(topic, p)] = static_cast<uint64_t>(high);
+        }
       }
     }
     return end;
@@ -337,7 +339,7 @@ class KafkaEventLog::Reader : public LogReader {
   }
 
   RdKafkaPtr consumer_;
-  std::vector<std::pair<std::string, int32_t>> streams_;
+  std::map<std::string, int> partitions_;
   std::chrono::steady_clock::time_point last_error_log_{};
   uint64_t suppressed_ = 0;
 };
@@ -363,10 +365,8 @@ StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPosition
   rd_kafka_poll_set_consumer(consumer->get());
 
   RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(8));
-  std::vector<std::pair<std::string, int32_t>> streams;
   for (const auto& [topic, count] : partitions_) {
     for (int32_t p = 0; p < count; ++p) {
-      streams.emplace_back(topic, p);
       auto it = start.find(KafkaStream(topic, p));
       rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
           it == start.end() ? RD_KAFKA_OFFSET_BEGINNING : static_cast<int64_t>(it->second);
@@ -375,7 +375,7 @@ StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPosition
   if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer->get(), list.get())) {
     return Status::Unavailable("cannot assign Kafka partitions: " + ErrorText(err));
   }
-  return std::unique_ptr<LogReader>(new Reader(std::move(*consumer), std::move(streams)));
+  return std::unique_ptr<LogReader>(new Reader(std::move(*consumer), partitions_));
 }
 
 }  // namespace wit
