@@ -17,6 +17,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
 #include "ledger/logging.h"
+#include "ledger/secret_file.h"
 #include "ledger/time_util.h"
 
 namespace wit {
@@ -78,14 +79,38 @@ Status LedgerServer::Start() {
     return Status::FailedPrecondition("cannot create data dir " + options_.data_dir + ": " +
                                       ec.message());
   }
-  std::string secret = options_.session_secret_file.empty()
-                           ? (fs::path(options_.data_dir) / "session.key").string()
-                           : options_.session_secret_file;
-  StatusOr<std::string> key = LoadOrCreateSessionKey(secret);
+  auto secret_path = [&](const std::string& flag, const char* file) {
+    return flag.empty() ? (fs::path(options_.data_dir) / file).string() : flag;
+  };
+  StatusOr<std::string> key =
+      LoadOrCreateSecret(secret_path(options_.session_secret_file, "session.key"), "session secret");
   if (!key.ok()) return key.status();
   sessions_ = std::make_unique<SessionAuthority>(std::move(*key));
+  StatusOr<std::string> event_key =
+      LoadOrCreateSecret(secret_path(options_.event_key_file, "event.key"), "event key");
+  if (!event_key.ok()) return event_key.status();
+  event_auth_ = std::make_shared<const EventAuthenticator>(std::move(*event_key));
 
   if (Status s = OpenLog(); !s.ok()) return s;
+  if (Status s = OpenView(); !s.ok()) return s;
+  StatusOr<LogPositions> end = log_->EndPositions();
+  if (!end.ok()) return end.status();
+  end_at_start_ = *end;
+
+  projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_);
+  if (Status s = projector_->Start(); !s.ok()) return s;
+  uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
+  service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+  RegisterMetrics();
+  if (Status s = StartHttp(*listen); !s.ok()) return s;
+  LogInfo(std::string("witd listening on ") + (options_.tls_cert.empty() ? "" : "https://") +
+          listen->first + ":" + std::to_string(Port()) + ", data dir " + options_.data_dir +
+          ", event key " + event_auth_->KeyId());
+  return Status::OK();
+}
+
+Status LedgerServer::OpenView() {
+  namespace fs = std::filesystem;
   const fs::path view_dir = fs::path(options_.data_dir) / "view";
   bool rebuilding = !fs::exists(view_dir);
   auto view = TokenView::Open(view_dir.string());
@@ -95,6 +120,7 @@ Status LedgerServer::Start() {
     aside += ".damaged-" + std::to_string(NowMs());
     LogError(view.status().message() + "; moving it to " + aside.string() +
              " and rebuilding the view from the event log");
+    std::error_code ec;
     fs::rename(view_dir, aside, ec);
     if (ec) {
       return Status::FailedPrecondition("cannot move the damaged view aside: " + ec.message());
@@ -104,17 +130,11 @@ Status LedgerServer::Start() {
   }
   if (!view.ok()) return view.status();
   view_ = std::move(*view);
-  StatusOr<LogPositions> end = log_->EndPositions();
-  if (!end.ok()) return end.status();
-  end_at_start_ = *end;
   if (rebuilding) LogInfo("view is missing: rebuilding it from the event log");
+  return Status::OK();
+}
 
-  projector_ = std::make_unique<Projector>(log_.get(), view_.get());
-  if (Status s = projector_->Start(); !s.ok()) return s;
-  uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
-  service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
-  RegisterMetrics();
-
+Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   ApiContext context;
   context.service = service_.get();
   context.sessions = sessions_.get();
@@ -123,7 +143,7 @@ Status LedgerServer::Start() {
   StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
   if (!tls.ok()) return tls.status();
   try {
-    Poco::Net::SocketAddress address(listen->first, listen->second);
+    Poco::Net::SocketAddress address(listen.first, listen.second);
     Poco::Net::ServerSocket socket =
         tls->isNull() ? Poco::Net::ServerSocket(address, 256)
                       : Poco::Net::SecureServerSocket(address, 256, *tls);
@@ -143,14 +163,13 @@ Status LedgerServer::Start() {
     return Status::FailedPrecondition("cannot listen on " + options_.listen + ": " +
                                       ex.displayText());
   }
-  LogInfo(std::string("witd listening on ") + (tls->isNull() ? "" : "https://") + listen->first +
-          ":" + std::to_string(Port()) + ", data dir " + options_.data_dir);
   return Status::OK();
 }
 
 Status LedgerServer::OpenLog() {
   if (options_.kafka_brokers.empty()) {
-    auto log = EmbeddedEventLog::Open((std::filesystem::path(options_.data_dir) / "log").string());
+    auto log = EmbeddedEventLog::Open((std::filesystem::path(options_.data_dir) / "log").string(),
+                                      event_auth_);
     if (!log.ok()) return log.status();
     log_ = std::move(*log);
     return Status::OK();
@@ -159,6 +178,12 @@ Status LedgerServer::OpenLog() {
   kafka.brokers = options_.kafka_brokers;
   kafka.topic_prefix = options_.topic_prefix;
   kafka.extra = options_.kafka_config;
+  kafka.signer = event_auth_;
+  kafka.unsigned_before = options_.unsigned_before;
+  for (const auto& [stream, offset] : kafka.unsigned_before) {
+    LogInfo("event log: lifecycle records of " + stream + " below offset " +
+            std::to_string(offset) + " are accepted without a MAC (--accept-unsigned-before)");
+  }
   auto log = KafkaEventLog::Open(kafka);
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
@@ -177,8 +202,16 @@ void LedgerServer::RegisterMetrics() {
   metrics_.Describe("wit_events_appended_total", "counter", "Events appended to the log.");
   metrics_.AddGauge("wit_events_applied_total", "Events applied to the view by this process.",
                     [this] { return static_cast<double>(projector_->applied()); }, "counter");
-  metrics_.AddGauge("wit_events_skipped_total", "Log records the projector could not decode.",
-                    [this] { return static_cast<double>(projector_->skipped()); }, "counter");
+  for (int i = 0; i < kSkipReasonCount; ++i) {
+    auto reason = static_cast<SkipReason>(i);
+    metrics_.AddGauge(
+        "wit_events_skipped_total",
+        "Log records the projector skipped, by reason: malformed, wrong_stream (a type its "
+        "stream may not carry), unsigned, bad_mac, other_key (lifecycle events without a valid "
+        "MAC), foreign_user (a use naming another user than the token's).",
+        [this, reason] { return static_cast<double>(projector_->skipped(reason)); }, "counter",
+        {{"reason", SkipReasonName(reason)}});
+  }
   // Read from the projector: the gauge never waits on the log (a Kafka query would block
   // /metrics for as long as the brokers are down).
   metrics_.AddGauge("wit_projector_lag_events",

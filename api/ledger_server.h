@@ -27,6 +27,10 @@ struct LedgerServerOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wit-data";
   std::string session_secret_file;  // empty: <data_dir>/session.key
+  std::string event_key_file;       // empty: <data_dir>/event.key
+  // Kafka: per lifecycle stream, the offset below which records from before witd signed them
+  // are accepted without a MAC (`--accept-unsigned-before`).
+  LogPositions unsigned_before;
   std::string kafka_brokers;        // empty: the embedded log under <data_dir>/log
   std::string topic_prefix = "wit.";
   std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
@@ -61,9 +65,12 @@ class LedgerServer {
  private:
   void RegisterMetrics();
   Status OpenLog();
+  Status OpenView();
+  Status StartHttp(const std::pair<std::string, uint16_t>& listen);
 
   LedgerServerOptions options_;
   Metrics metrics_;
+  std::shared_ptr<const EventAuthenticator> event_auth_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<TokenView> view_;
   std::unique_ptr<Projector> projector_;

@@ -9,8 +9,10 @@
 #include <iostream>
 #include <thread>
 
+#include "api/kafka_commands.h"
 #include "api/ledger_server.h"
 #include "api/session_authority.h"
+#include "ledger/kafka_handles.h"
 #include "ledger/logging.h"
 
 namespace {
@@ -69,55 +71,99 @@ int IssueSession(const std::string& user, const std::string& service, int64_t tt
   return 0;
 }
 
+// ServeFlags holds `witd serve`'s flags that need converting after parsing.
+struct ServeFlags {
+  wit::LedgerServerOptions options;
+  std::string use_audit = "sync";
+  std::vector<std::string> kafka_config;
+  std::string unsigned_before;
+};
+
+CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
+  wit::LedgerServerOptions& o = f->options;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the token API");
+  serve->add_option("--listen", o.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--data-dir", o.data_dir, "Directory of the log, view and secrets")
+      ->capture_default_str();
+  serve->add_option("--kafka-brokers", o.kafka_brokers,
+                    "Kafka bootstrap servers (HOST:PORT,...); without it the log is embedded");
+  serve->add_option("--topic-prefix", o.topic_prefix, "Prefix of the Kafka topic names")
+      ->capture_default_str();
+  serve->add_option("--kafka-config", f->kafka_config,
+                    "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
+      ->take_all();
+  serve->add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS (TLS 1.2+)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--idle-timeout", o.idle_timeout_seconds,
+                    "Seconds a connection may stay idle before it is closed (default 10)")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--session-secret-file", o.session_secret_file,
+                    "Session secret (default <data-dir>/session.key)");
+  serve->add_option("--event-key-file", o.event_key_file,
+                    "Key that authenticates lifecycle events, shared by every node of a cluster "
+                    "(default <data-dir>/event.key)");
+  serve->add_option("--accept-unsigned-before", f->unsigned_before,
+                    "STREAM=OFFSET,...: accept lifecycle records below these offsets without a "
+                    "MAC (written before witd signed them; see `witd kafka lifecycle-end`)");
+  serve->add_option("--use-audit", f->use_audit, "Record uses before answering (sync) or after")
+      ->check(CLI::IsMember({"sync", "async"}))
+      ->capture_default_str();
+  return serve;
+}
+
+int RunServe(ServeFlags f) {
+  wit::StatusOr<wit::KafkaConfig> kafka_config = wit::ParseKafkaConfig(f.kafka_config);
+  if (!kafka_config.ok()) {
+    std::cerr << "witd: " << kafka_config.status().message() << "\n";
+    return 2;
+  }
+  f.options.kafka_config = std::move(*kafka_config);
+  wit::StatusOr<wit::LogPositions> unsigned_before = wit::ParsePositions(f.unsigned_before);
+  if (!unsigned_before.ok()) {
+    std::cerr << "witd: --accept-unsigned-before: " << unsigned_before.status().message() << "\n";
+    return 2;
+  }
+  f.options.unsigned_before = std::move(*unsigned_before);
+  f.options.use_audit =
+      f.use_audit == "async" ? wit::UseRecorder::Mode::kAsync : wit::UseRecorder::Mode::kSync;
+  return Serve(std::move(f.options));
+}
+
+// SessionFlags holds `witd session issue`'s flags.
+struct SessionFlags {
+  std::string user, service, data_dir = "./wit-data", secret_file;
+  int64_t ttl = 86400;
+};
+
+CLI::App* AddSessionIssue(CLI::App& app, SessionFlags* f) {
+  CLI::App* session = app.add_subcommand("session", "Manage sessions");
+  session->require_subcommand(1);
+  CLI::App* issue = session->add_subcommand("issue", "Print a new session token on stdout");
+  auto* user_opt = issue->add_option("--user", f->user, "User the session is for");
+  auto* service_opt = issue->add_option("--service", f->service, "Service the credential is for");
+  user_opt->excludes(service_opt);
+  issue->add_option("--ttl", f->ttl, "Lifetime in seconds")
+      ->check(CLI::Range(int64_t{1}, int64_t{366} * 86400))
+      ->capture_default_str();
+  auto* dir_opt = issue->add_option("--data-dir", f->data_dir, "Data dir holding session.key");
+  issue->add_option("--session-secret-file", f->secret_file, "Session secret file")
+      ->excludes(dir_opt);
+  return issue;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"witd: the wit token ledger server"};
   app.require_subcommand(1);
-
-  wit::LedgerServerOptions options;
-  std::string use_audit = "sync";
-  std::vector<std::string> kafka_config;
-  CLI::App* serve = app.add_subcommand("serve", "Serve the token API");
-  serve->add_option("--listen", options.listen, "HOST:PORT to listen on")
-      ->capture_default_str();
-  serve->add_option("--data-dir", options.data_dir, "Directory of the log, view and secret")
-      ->capture_default_str();
-  serve->add_option("--kafka-brokers", options.kafka_brokers,
-                    "Kafka bootstrap servers (HOST:PORT,...); without it the log is embedded");
-  serve->add_option("--topic-prefix", options.topic_prefix, "Prefix of the Kafka topic names")
-      ->capture_default_str();
-  serve->add_option("--kafka-config", kafka_config,
-                    "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
-      ->take_all();
-  serve->add_option("--tls-cert", options.tls_cert, "PEM certificate: serve HTTPS (TLS 1.2+)")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--idle-timeout", options.idle_timeout_seconds,
-                    "Seconds a connection may stay idle before it is closed (default 10)")
-      ->check(CLI::Range(1, 3600));
-  serve->add_option("--session-secret-file", options.session_secret_file,
-                    "Session secret (default <data-dir>/session.key)");
-  serve->add_option("--use-audit", use_audit, "Record uses before answering (sync) or after")
-      ->check(CLI::IsMember({"sync", "async"}))
-      ->capture_default_str();
-
-  std::string user, service, data_dir = "./wit-data", secret_file;
-  int64_t ttl = 86400;
-  CLI::App* session = app.add_subcommand("session", "Manage sessions");
-  session->require_subcommand(1);
-  CLI::App* issue = session->add_subcommand("issue", "Print a new session token on stdout");
-  auto* user_opt = issue->add_option("--user", user, "User the session is for");
-  auto* service_opt = issue->add_option("--service", service, "Service the credential is for");
-  user_opt->excludes(service_opt);
-  issue->add_option("--ttl", ttl, "Lifetime in seconds")
-      ->check(CLI::Range(int64_t{1}, int64_t{366} * 86400))
-      ->capture_default_str();
-  auto* dir_opt = issue->add_option("--data-dir", data_dir, "Data dir holding session.key");
-  issue->add_option("--session-secret-file", secret_file, "Session secret file")
-      ->excludes(dir_opt);
-
+  ServeFlags serve_flags;
+  CLI::App* serve = AddServe(app, &serve_flags);
+  SessionFlags session;
+  CLI::App* issue = AddSessionIssue(app, &session);
+  wit::KafkaCommandFlags kafka_flags;
+  wit::AddKafkaCommands(app, &kafka_flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,21 +171,13 @@ int main(int argc, char** argv) {
   }
 
   if (*issue) {
-    if (user.empty() == service.empty()) {
+    if (session.user.empty() == session.service.empty()) {
       std::cerr << "witd: session issue needs exactly one of --user or --service\n";
       return 2;
     }
-    return IssueSession(user, service, ttl, data_dir, secret_file);
+    return IssueSession(session.user, session.service, session.ttl, session.data_dir,
+                        session.secret_file);
   }
-  for (const std::string& kv : kafka_config) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "witd: --kafka-config takes KEY=VALUE, got \"" << kv << "\"\n";
-      return 2;
-    }
-    options.kafka_config.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  options.use_audit =
-      use_audit == "async" ? wit::UseRecorder::Mode::kAsync : wit::UseRecorder::Mode::kSync;
-  return Serve(std::move(options));
+  if (*serve) return RunServe(std::move(serve_flags));
+  return wit::RunKafkaCommand(kafka_flags);
 }

@@ -62,12 +62,13 @@ void Metrics::LimitSeries(const std::string& name, size_t max_series) {
 }
 
 void Metrics::AddGauge(const std::string& name, const std::string& help,
-                       std::function<double()> read, const std::string& type) {
+                       std::function<double()> read, const std::string& type,
+                       const Labels& labels) {
   std::unique_lock<std::shared_mutex> lock(mu_);
   Family& f = families_[name];
   f.type = type;
   f.help = help;
-  f.gauge = std::move(read);
+  f.gauges[RenderLabels(labels)] = std::move(read);
 }
 
 uint64_t Metrics::Value(const std::string& name, const Labels& labels) const {
@@ -84,8 +85,8 @@ std::string Metrics::Render() const {
   for (const auto& [name, f] : families_) {
     if (!f.help.empty()) out << "# HELP " << name << " " << f.help << "\n";
     out << "# TYPE " << name << " " << f.type << "\n";
-    if (f.gauge) {
-      out << name << " " << f.gauge() << "\n";
+    if (!f.gauges.empty()) {
+      for (const auto& [labels, read] : f.gauges) out << name << labels << " " << read() << "\n";
       continue;
     }
     if (f.series.empty()) out << name << " 0\n";

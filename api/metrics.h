@@ -29,10 +29,11 @@ class Metrics {
   // sets go to one series whose label values are all "other".
   void LimitSeries(const std::string& name, size_t max_series);
 
-  // AddGauge registers a value read at render time. `type` is "gauge", or "counter" for a
-  // count kept elsewhere that only grows.
+  // AddGauge registers a value read at render time, as the series `labels` of `name` (a
+  // family may hold several). `type` is "gauge", or "counter" for a count kept elsewhere that
+  // only grows.
   void AddGauge(const std::string& name, const std::string& help, std::function<double()> read,
-                const std::string& type = "gauge");
+                const std::string& type = "gauge", const Labels& labels = {});
 
   // Value returns the current count of one series (0 if it never moved).
   uint64_t Value(const std::string& name, const Labels& labels = {}) const;
@@ -46,7 +47,7 @@ class Metrics {
     // Rendered label set → count. Nodes never move, so a counter found under the shared lock
     // is incremented without holding it.
     std::map<std::string, std::atomic<uint64_t>> series;
-    std::function<double()> gauge;
+    std::map<std::string, std::function<double()>> gauges;  // rendered label set → read
     size_t max_series = SIZE_MAX;
   };
   static std::string RenderLabels(const Labels& labels);

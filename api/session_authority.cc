@@ -1,53 +1,17 @@
 #include "api/session_authority.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <optional>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "api/hs256_jwt.h"
 #include "ledger/flat_json.h"
 #include "ledger/json_writer.h"
-#include "ledger/random.h"
+#include "ledger/secret_file.h"
 #include "ledger/time_util.h"
 #include "ledger/token.h"
 
 namespace wit {
 namespace {
-
-constexpr size_t kKeyBytes = 32;
-
-// WriteNewKey creates `path` holding a fresh key, atomically: the key is written and synced
-// under a temporary name and then linked into place, so a process that finds the file (a
-// second node, `witd session issue`) never reads it half-written. If another process linked
-// its key first, that one is kept.
-Status WriteNewKey(const std::string& path) {
-  std::string temp = path + ".tmp-" + NewUuid();
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Status::FailedPrecondition("cannot create session secret " + path + ": " +
-                                      std::strerror(errno));
-  }
-  std::string key = RandomBytes(kKeyBytes);
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  int linked = ok ? ::link(temp.c_str(), path.c_str()) : -1;
-  int link_errno = errno;
-  ::unlink(temp.c_str());
-  if (!ok) return Status::FailedPrecondition("cannot write session secret " + path);
-  if (linked != 0 && link_errno != EEXIST) {
-    return Status::FailedPrecondition("cannot create session secret " + path + ": " +
-                                      std::strerror(link_errno));
-  }
-  return Status::OK();
-}
 
 // NumericDate reads a JWT time claim: seconds since the epoch, a JSON number that may have a
 // fraction (RFC 7519 §2; Poco JWT writes one). Out of range or not a number: nullopt.
@@ -61,22 +25,7 @@ std::optional<int64_t> NumericDate(const FlatValue* v) {
 }  // namespace
 
 StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    Status s = WriteNewKey(path);
-    if (!s.ok()) return s;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::FailedPrecondition("cannot read session secret " + path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::string key = bytes.str();
-  if (key.size() < kKeyBytes) {
-    return Status::FailedPrecondition("session secret " + path + " holds " +
-                                      std::to_string(key.size()) +
-                                      " bytes; it needs at least 32");
-  }
-  return key;
+  return LoadOrCreateSecret(path, "session secret");
 }
 
 SessionAuthority::SessionAuthority(std::string key) : key_(std::move(key)) {}

@@ -18,9 +18,14 @@ class TokenServiceTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("wit-service-" + NewUuid());
     fs::create_directories(dir_);
-    log_ = std::move(*EmbeddedEventLog::Open((dir_ / "log").string()));
-    view_ = std::move(*TokenView::Open((dir_ / "view").string()));
-    projector_ = std::make_unique<Projector>(log_.get(), view_.get());
+    auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
+    auto log = EmbeddedEventLog::Open((dir_ / "log").string(), auth);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(*log);
+    auto view = TokenView::Open((dir_ / "view").string());
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    view_ = std::move(*view);
+    projector_ = std::make_unique<Projector>(log_.get(), view_.get(), auth);
     ASSERT_TRUE(projector_->Start().ok());
     uses_ = std::make_unique<UseRecorder>(log_.get(), UseRecorder::Mode::kSync, &metrics_);
     service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);

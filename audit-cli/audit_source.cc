@@ -241,13 +241,9 @@ StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
   options.brokers = o.kafka_brokers;
   options.topic_prefix = o.topic_prefix;
   options.read_only = true;
-  for (const std::string& kv : o.kafka_config) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::InvalidArgument("--kafka-config wants KEY=VALUE, not \"" + kv + "\"");
-    }
-    options.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
+  StatusOr<KafkaConfig> extra = ParseKafkaConfig(o.kafka_config);
+  if (!extra.ok()) return extra.status();
+  options.extra = std::move(*extra);
   StatusOr<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Open(options);
   if (!log.ok()) return log.status();
   return std::unique_ptr<AuditSource>(new KafkaSource(std::move(*log)));

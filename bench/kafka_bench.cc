@@ -18,6 +18,7 @@
 #include "devkafka/mock_kafka_cluster.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
+#include "ledger/random.h"
 #include "projector/projector.h"
 
 namespace wit::bench {
@@ -30,7 +31,8 @@ double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 bool Propagation(MockKafkaCluster& cluster, int revocations, const std::string& root) {
   PrintHeader("revocation propagation: DELETE on node A until node B refuses the token");
   std::vector<std::string> args = {"--kafka-brokers", cluster.Bootstraps(),
-                                   "--session-secret-file", root + "/session.key"};
+                                   "--session-secret-file", root + "/session.key",
+                                   "--event-key-file", root + "/event.key"};
   testing::WitdProcess a(root + "/a", args), b(root + "/b", args);
   if (!a.Start() || !b.Start()) {
     std::cerr << "bench_kafka: a witd node did not start\n";
@@ -78,18 +80,19 @@ bool Propagation(MockKafkaCluster& cluster, int revocations, const std::string& 
 }
 
 // ApplyAll runs a fresh projector over `log` into a new view and returns events/s.
-double ApplyAll(EventLog& log, const std::string& view_dir, size_t events) {
+double ApplyAll(EventLog& log, const std::string& view_dir, size_t events,
+                std::shared_ptr<const EventAuthenticator> auth) {
   auto view = TokenView::Open(view_dir);
   if (!view.ok()) return 0;
   LogPositions end = *log.EndPositions();
-  Projector projector(&log, view->get());
+  Projector projector(&log, view->get(), std::move(auth));
   auto start = Clock::now();
   if (!projector.Start().ok()) return 0;
   while (!(*view)->CaughtUpWith(end)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double seconds = Ms(Clock::now() - start) / 1000;
   projector.Stop();
   std::cout << "  applied " << (*view)->applied_total() << " of " << events << " events, skipped "
-            << (*view)->skipped_total() << "\n";
+            << projector.skipped() << "\n";
   return static_cast<double>(events) / seconds;
 }
 
@@ -99,10 +102,12 @@ bool ApplyRate(MockKafkaCluster& cluster, size_t events, const std::string& root
   EventMix mix(42);
   for (size_t i = 0; i < events; ++i) all.push_back(mix.Next());
 
+  auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
   KafkaEventLogOptions options;
   options.brokers = cluster.Bootstraps();
+  options.signer = auth;
   auto kafka = KafkaEventLog::Open(options);
-  auto embedded = EmbeddedEventLog::Open(root + "/embedded-log");
+  auto embedded = EmbeddedEventLog::Open(root + "/embedded-log", auth);
   if (!kafka.ok() || !embedded.ok()) {
     std::cerr << "bench_kafka: cannot open the logs\n";
     return false;
@@ -117,9 +122,9 @@ bool ApplyRate(MockKafkaCluster& cluster, size_t events, const std::string& root
     }
   }
   std::cout << "Kafka (mock cluster, 8 partitions a topic)\n";
-  double on_kafka = ApplyAll(**kafka, root + "/view-kafka", events);
+  double on_kafka = ApplyAll(**kafka, root + "/view-kafka", events, auth);
   std::cout << "embedded log (baseline)\n";
-  double on_embedded = ApplyAll(**embedded, root + "/view-embedded", events);
+  double on_embedded = ApplyAll(**embedded, root + "/view-embedded", events, auth);
   PrintFigure("apply rate from Kafka", on_kafka, "events/s", 0);
   PrintFigure("apply rate from the embedded log", on_embedded, "events/s", 0);
   std::cout << "ratio against the baseline\n";

@@ -31,6 +31,7 @@
 #include "bench/event_mix.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
+#include "ledger/random.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
 
@@ -96,14 +97,15 @@ struct RebuildResult {
 
 // TimeRebuild projects the whole log into a fresh view in `dir`, timed from the projector's
 // start until the view has applied the last of `events`.
-RebuildResult TimeRebuild(EventLog* log, const std::string& dir, int64_t events) {
+RebuildResult TimeRebuild(EventLog* log, const std::string& dir, int64_t events,
+                          std::shared_ptr<const EventAuthenticator> auth) {
   RebuildResult r;
   StatusOr<std::unique_ptr<TokenView>> view = TokenView::Open(dir);
   if (!view.ok()) {
     r.error = view.status().message();
     return r;
   }
-  Projector projector(log, view->get());
+  Projector projector(log, view->get(), std::move(auth));
   Stopwatch wall;
   if (Status s = projector.Start(); !s.ok()) {
     r.error = s.message();
@@ -211,7 +213,9 @@ void ReportRebuild(const Options& opt, const LogStats& log, const RebuildResult&
 int Run(const Options& opt) {
   PrintHeader("bench_rebuild: projector rebuild of a " + std::to_string(opt.events) + "-event log");
   ScratchDir dir("rebuild");
-  StatusOr<std::unique_ptr<EmbeddedEventLog>> log = EmbeddedEventLog::Open(dir.path() + "/log");
+  auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
+  StatusOr<std::unique_ptr<EmbeddedEventLog>> log =
+      EmbeddedEventLog::Open(dir.path() + "/log", auth);
   if (!log.ok()) {
     std::fprintf(stderr, "cannot open the log: %s\n", log.status().message().c_str());
     return 1;
@@ -225,7 +229,7 @@ int Run(const Options& opt) {
     return 1;
   }
   std::fflush(stdout);
-  RebuildResult rebuild = TimeRebuild(log->get(), dir.path() + "/view", opt.events);
+  RebuildResult rebuild = TimeRebuild(log->get(), dir.path() + "/view", opt.events, auth);
   BaselineResult baseline = TimeBaselineLoad(dir.path() + "/baseline", opt.events);
   if (!rebuild.error.empty() || !baseline.error.empty()) {
     std::printf("FAILED: %s%s\n", rebuild.error.c_str(), baseline.error.c_str());

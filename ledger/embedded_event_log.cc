@@ -27,6 +27,7 @@ constexpr size_t kMaxGroup = 1024;
 struct EmbeddedEventLog::PendingWrite {
   std::vector<std::string> payloads;
   std::vector<std::vector<std::string>> terms;  // index terms of each payload
+  std::vector<std::string> macs;                // empty, or one MAC (maybe "") per payload
   uint64_t offset = 0;
   Status status;
 
@@ -98,9 +99,36 @@ rocksdb::Status IndexOldRecords(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* in
   return db->Write(sync, &batch);
 }
 
+// UnsignedBeforeOf returns the offset below which the log's records were written without MACs.
+// A log opened with a signer for the first time records its end as that offset, synced, before
+// anything is appended; one never opened so (read-only, or a witd before signing) has every
+// record below its end.
+StatusOr<uint64_t> UnsignedBeforeOf(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index,
+                                    uint64_t end, bool signing) {
+  std::string mark;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), index, kUnsignedBeforeKey, &mark);
+  if (s.ok()) return KeyOffset(mark);
+  if (!s.IsNotFound()) return Status::Unavailable(s.ToString());
+  if (!signing) return end;
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  s = db->Put(sync, index, kUnsignedBeforeKey, OffsetKey(end));
+  if (!s.ok()) return Status::Unavailable(s.ToString());
+  if (end > 0) {
+    LogInfo("event log: the " + std::to_string(end) +
+            " records written before lifecycle events were signed stay accepted without a MAC");
+  }
+  return end;
+}
+
 }  // namespace
 
-StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::string& dir) {
+void EmbeddedEventLog::HandleDeleter::operator()(rocksdb::ColumnFamilyHandle* handle) const {
+  db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+}
+
+StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
+    const std::string& dir, std::shared_ptr<const EventAuthenticator> signer) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -118,7 +146,8 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
   log_family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, log_family},
-      {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)}};
+      {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)},
+      {kLogMacFamily, rocksdb::ColumnFamilyOptions(options)}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
@@ -131,10 +160,12 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
     return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString() + hint);
   }
   std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* index = handles[1];
-  db->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  // Declared after db, so they are destroyed before it.
+  FamilyPtr log_handle(handles[0], HandleDeleter{db.get()});
+  FamilyPtr index(handles[1], HandleDeleter{db.get()});
+  FamilyPtr macs(handles[2], HandleDeleter{db.get()});
+  log_handle.reset();  // the default family is reached through db itself
   auto fail = [&](const std::string& what, const rocksdb::Status& st) {
-    db->DestroyColumnFamilyHandle(index).PermitUncheckedError();
     return Status::FailedPrecondition(what + " " + dir + ": " + st.ToString());
   };
   uint64_t next = 0;
@@ -148,63 +179,91 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const std::st
   if (!it->status().ok()) return fail("cannot read event log", it->status());
   it.reset();
   if (foreign) {
-    db->DestroyColumnFamilyHandle(index).PermitUncheckedError();
     return Status::FailedPrecondition(dir + " holds a RocksDB database that is not a wit event log");
   }
   std::string indexed;
-  s = db->Get(rocksdb::ReadOptions(), index, kIndexedEndKey, &indexed);
+  s = db->Get(rocksdb::ReadOptions(), index.get(), kIndexedEndKey, &indexed);
   if (!s.ok() && !s.IsNotFound()) return fail("cannot read the index of event log", s);
   uint64_t indexed_end = s.ok() ? KeyOffset(indexed) : 0;
   if (indexed_end < next) {
-    s = IndexOldRecords(db.get(), index, indexed_end, next);
+    s = IndexOldRecords(db.get(), index.get(), indexed_end, next);
     if (!s.ok()) return fail("cannot index event log", s);
   }
-  return std::unique_ptr<EmbeddedEventLog>(new EmbeddedEventLog(std::move(db), index, next, dir));
+  StatusOr<uint64_t> unsigned_before =
+      UnsignedBeforeOf(db.get(), index.get(), next, signer != nullptr);
+  if (!unsigned_before.ok()) {
+    return Status::FailedPrecondition("cannot read the signing mark of event log " + dir + ": " +
+                                      unsigned_before.status().message());
+  }
+  return std::unique_ptr<EmbeddedEventLog>(
+      new EmbeddedEventLog(std::move(db), std::move(index), std::move(macs), next,
+                           *unsigned_before, dir, std::move(signer)));
 }
 
-EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db,
-                                   rocksdb::ColumnFamilyHandle* index, uint64_t next_offset,
-                                   std::string dir)
+EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index,
+                                   FamilyPtr macs, uint64_t next_offset, uint64_t unsigned_before,
+                                   std::string dir,
+                                   std::shared_ptr<const EventAuthenticator> signer)
     : db_(std::move(db)),
-      index_(index),
+      index_(std::move(index)),
+      macs_(std::move(macs)),
       dir_(std::move(dir)),
+      signer_(std::move(signer)),
+      unsigned_before_(unsigned_before),
       next_offset_(next_offset),
       durable_end_(next_offset) {}
 
 EmbeddedEventLog::~EmbeddedEventLog() {
   if (!db_) return;
   // A log closed cleanly leaves no WAL to replay.
-  db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), index_}).PermitUncheckedError();
-  db_->DestroyColumnFamilyHandle(index_).PermitUncheckedError();
+  db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), index_.get(), macs_.get()})
+      .PermitUncheckedError();
+  index_.reset();
+  macs_.reset();
   db_->Close().PermitUncheckedError();
 }
 
+void EmbeddedEventLog::Encode(const std::vector<Event>& events,
+                              std::vector<std::string>* payloads,
+                              std::vector<std::vector<std::string>>* terms,
+                              std::vector<std::string>* macs) const {
+  payloads->reserve(events.size());
+  terms->reserve(events.size());
+  for (const Event& e : events) {
+    payloads->push_back(EncodeEvent(e));
+    terms->push_back(IndexTerms(e));
+    if (signer_) {
+      macs->push_back(e.type == EventType::kUsed ? "" : signer_->Sign(payloads->back()));
+    }
+  }
+}
+
 StatusOr<LogPosition> EmbeddedEventLog::Append(const Event& event) {
-  StatusOr<uint64_t> offset = AppendRecords({EncodeEvent(event)}, {IndexTerms(event)});
+  std::vector<std::string> payloads, macs;
+  std::vector<std::vector<std::string>> terms;
+  Encode({event}, &payloads, &terms, &macs);
+  StatusOr<uint64_t> offset = AppendRecords(std::move(payloads), std::move(terms), std::move(macs));
   if (!offset.ok()) return offset.status();
   return LogPosition{kStream, *offset};
 }
 
 // Group commit in the manner of LevelDB's DBImpl::Write: writers queue up; the one at the head
 // writes every queued record in one synced batch and hands each its result.
-StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload) {
-  std::vector<std::string> one;
-  one.push_back(std::move(payload));
-  return AppendPayloads(std::move(one));
+StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload, std::string mac) {
+  std::vector<std::vector<std::string>> terms = {IndexTermsOfPayload(payload)};
+  std::vector<std::string> payloads, macs;
+  payloads.push_back(std::move(payload));
+  macs.push_back(std::move(mac));
+  return AppendRecords(std::move(payloads), std::move(terms), std::move(macs));
 }
 
 Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events,
                                      std::vector<bool>* durable) {
-  std::vector<std::string> payloads;
+  std::vector<std::string> payloads, macs;
   std::vector<std::vector<std::string>> terms;
-  payloads.reserve(events.size());
-  terms.reserve(events.size());
-  for (const Event& e : events) {
-    payloads.push_back(EncodeEvent(e));
-    terms.push_back(IndexTerms(e));
-  }
+  Encode(events, &payloads, &terms, &macs);
   // One WriteBatch: all of it is durable or none.
-  Status s = AppendRecords(std::move(payloads), std::move(terms)).status();
+  Status s = AppendRecords(std::move(payloads), std::move(terms), std::move(macs)).status();
   if (durable) durable->assign(events.size(), s.ok());
   return s;
 }
@@ -213,15 +272,17 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> pay
   std::vector<std::vector<std::string>> terms;
   terms.reserve(payloads.size());
   for (const std::string& p : payloads) terms.push_back(IndexTermsOfPayload(p));
-  return AppendRecords(std::move(payloads), std::move(terms));
+  return AppendRecords(std::move(payloads), std::move(terms), {});
 }
 
 StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payloads,
-                                                   std::vector<std::vector<std::string>> terms) {
+                                                   std::vector<std::vector<std::string>> terms,
+                                                   std::vector<std::string> macs) {
   if (payloads.empty()) return Status::InvalidArgument("nothing to append");
   PendingWrite w;
   w.payloads = std::move(payloads);
   w.terms = std::move(terms);
+  w.macs = std::move(macs);
   {
     std::lock_guard<std::mutex> lock(mu_);
     writers_.push_back(&w);
@@ -249,12 +310,13 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payl
       for (size_t i = 0; i < p->payloads.size(); ++i, ++next) {
         std::string key = OffsetKey(next);
         batch.Put(key, p->payloads[i]);
-        for (const std::string& term : p->terms[i]) batch.Put(index_, term + key, "");
+        for (const std::string& term : p->terms[i]) batch.Put(index_.get(), term + key, "");
+        if (!p->macs.empty() && !p->macs[i].empty()) batch.Put(macs_.get(), key, p->macs[i]);
       }
       group.push_back(p);
     }
   }
-  batch.Put(index_, kIndexedEndKey, OffsetKey(next));
+  batch.Put(index_.get(), kIndexedEndKey, OffsetKey(next));
   Status result = CheckFreeSpace();
   rocksdb::Status s = rocksdb::Status::Aborted("not written");
   if (result.ok()) {
@@ -327,11 +389,20 @@ Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::millis
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  // The MACs, walked in step: both families are keyed by offset.
+  std::unique_ptr<rocksdb::Iterator> mac(db_->NewIterator(ro, macs_.get()));
+  mac->Seek(OffsetKey(from));
   size_t n = 0;
   for (it->Seek(OffsetKey(from)); it->Valid() && n < max; it->Next(), ++n) {
-    out->push_back(LogRecord{kStream, KeyOffset(it->key().ToStringView()), it->value().ToString()});
+    LogRecord record{kStream, KeyOffset(it->key().ToStringView()), it->value().ToString(), ""};
+    while (mac->Valid() && mac->key().compare(it->key()) < 0) mac->Next();
+    if (mac->Valid() && mac->key() == it->key()) record.mac = mac->value().ToString();
+    out->push_back(std::move(record));
   }
-  if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
+  if (!it->status().ok() || !mac->status().ok()) {
+    return Status::Unavailable("event log read failed: " +
+                               (it->status().ok() ? mac->status() : it->status()).ToString());
+  }
   return Status::OK();
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "ledger/event_auth.h"
 #include "ledger/event_log.h"
 
 namespace rocksdb {
@@ -20,15 +21,19 @@ namespace wit {
 // the encoded event) with a single stream named kStream. Appends are synced writes; appends
 // that arrive together are written as one batch with one fsync (group commit), so durability
 // does not cost an fsync per event. Each batch also writes the records' index entries (by
-// token, user, hash and prefix; see log_index.h) for wit-audit. Thread-safe.
+// token, user, hash and prefix; see log_index.h) for wit-audit, and the MAC of each lifecycle
+// event (column family kLogMacFamily, keyed like the record). Thread-safe.
 class EmbeddedEventLog : public EventLog {
  public:
   static constexpr const char* kStream = "log";
 
   // Open opens or creates the log in directory `dir`. Only one process may hold it open for
   // writing; a second Open fails with Unavailable naming the lock. Records written before the
-  // log had an index are indexed first.
-  static StatusOr<std::unique_ptr<EmbeddedEventLog>> Open(const std::string& dir);
+  // log had an index are indexed first. With a `signer`, Append and AppendBatch attach a MAC to
+  // every token.created and token.revoked; the first Open with one records the log's end as
+  // UnsignedBefore, so the lifecycle records of a log from before signing stay accepted.
+  static StatusOr<std::unique_ptr<EmbeddedEventLog>> Open(
+      const std::string& dir, std::shared_ptr<const EventAuthenticator> signer = nullptr);
 
   ~EmbeddedEventLog() override;
   EmbeddedEventLog(const EmbeddedEventLog&) = delete;
@@ -39,10 +44,13 @@ class EmbeddedEventLog : public EventLog {
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
   uint64_t RocksDbMemory() const override;
+  StreamRole RoleOf(const std::string&) const override { return StreamRole::kAll; }
+  LogPositions UnsignedBefore() const override { return {{kStream, unsigned_before_}}; }
 
-  // AppendPayload appends raw bytes as a record, durable on return. The test seam through which
-  // tests put malformed records on the log; Append goes through it too.
-  StatusOr<uint64_t> AppendPayload(std::string payload);
+  // AppendPayload appends raw bytes as a record without a MAC, durable on return. The test seam
+  // through which tests put malformed or forged records on the log.
+  // `mac`, if not empty, is stored as the record's MAC header.
+  StatusOr<uint64_t> AppendPayload(std::string payload, std::string mac = "");
 
   // AppendPayloads appends several records as consecutive offsets, durable on return, and
   // returns the offset of the first.
@@ -52,8 +60,20 @@ class EmbeddedEventLog : public EventLog {
   class Reader;
   struct PendingWrite;
 
-  EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* index,
-                   uint64_t next_offset, std::string dir);
+  // Destroys a column family handle of `db` (which must outlive it).
+  struct HandleDeleter {
+    rocksdb::DB* db;
+    void operator()(rocksdb::ColumnFamilyHandle* handle) const;
+  };
+  using FamilyPtr = std::unique_ptr<rocksdb::ColumnFamilyHandle, HandleDeleter>;
+
+  EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index, FamilyPtr macs,
+                   uint64_t next_offset, uint64_t unsigned_before, std::string dir,
+                   std::shared_ptr<const EventAuthenticator> signer);
+
+  // Encode turns events into payloads, index terms and MACs (empty where none).
+  void Encode(const std::vector<Event>& events, std::vector<std::string>* payloads,
+              std::vector<std::vector<std::string>>* terms, std::vector<std::string>* macs) const;
 
   // Appends are refused (Unavailable) while the log's filesystem has less than this free.
   // RocksDB must never meet a full disk mid-write: Debian's build asserts (and aborts) when a
@@ -63,9 +83,11 @@ class EmbeddedEventLog : public EventLog {
   // CheckFreeSpace is Unavailable, saying how much is free, when below kReservedBytes.
   Status CheckFreeSpace() const;
 
-  // AppendRecords appends `payloads` with their index terms (terms[i] for payloads[i]).
+  // AppendRecords appends `payloads` with their index terms and MACs (terms[i] and macs[i] for
+  // payloads[i]; macs may be empty: none has a MAC).
   StatusOr<uint64_t> AppendRecords(std::vector<std::string> payloads,
-                                   std::vector<std::vector<std::string>> terms);
+                                   std::vector<std::vector<std::string>> terms,
+                                   std::vector<std::string> macs);
 
   // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
   // *end is set to the durable end the read saw.
@@ -73,8 +95,11 @@ class EmbeddedEventLog : public EventLog {
                   std::vector<LogRecord>* out);
 
   std::unique_ptr<rocksdb::DB> db_;
-  rocksdb::ColumnFamilyHandle* index_;  // owned; destroyed before db_ closes
+  FamilyPtr index_;  // reset before db_ closes
+  FamilyPtr macs_;   // kLogMacFamily; reset before db_ closes
   std::string dir_;
+  std::shared_ptr<const EventAuthenticator> signer_;  // may be null: nothing is signed
+  uint64_t unsigned_before_;
 
   std::mutex mu_;
   std::condition_variable durable_cv_;  // signalled when durable_end_ grows

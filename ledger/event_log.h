@@ -24,11 +24,27 @@ struct LogPosition {
 // read from its start).
 using LogPositions = std::map<std::string, uint64_t>;
 
+// FormatPositions writes positions as "stream=offset,stream=offset" (in stream order), the
+// form ParsePositions reads: how an operator records and passes them on the command line.
+std::string FormatPositions(const LogPositions& positions);
+
+// ParsePositions reads FormatPositions' form; "" is no positions. A stream named twice, an
+// empty stream name or an offset that is not a decimal number is InvalidArgument.
+StatusOr<LogPositions> ParsePositions(const std::string& text);
+
 struct LogRecord {
   std::string stream;
   uint64_t offset = 0;
   std::string payload;  // the event as stored: one JSON object
+  // The record's MAC header (event_auth.h) as stored, empty when it has none. Untrusted: the
+  // projector checks it, nothing else relies on it.
+  std::string mac;
 };
+
+// StreamRole says which events a stream may carry. The embedded log's one stream holds every
+// type; on Kafka the lifecycle topic holds token.created and token.revoked, written by witd
+// alone, and the usage topic token.used, which services may publish too.
+enum class StreamRole { kAll, kLifecycle, kUsage };
 
 // LogReader reads records in stream order from a starting position. Not thread-safe: one
 // reader serves one consumer.
@@ -71,6 +87,15 @@ class EventLog {
   // EndPositions returns, per stream, the offset the next appended record will get: a reader
   // that has read up to these has seen everything durable when the call was made.
   virtual StatusOr<LogPositions> EndPositions() = 0;
+
+  // RoleOf returns the role of `stream`, one this log reads.
+  virtual StreamRole RoleOf(const std::string& stream) const = 0;
+
+  // UnsignedBefore returns, per stream, the offset below which lifecycle records were written
+  // before witd signed them, and are accepted without a MAC; a stream that is absent has no
+  // such records. The embedded log records its own on first open by a signing witd; on Kafka
+  // the operator names it (`witd serve --accept-unsigned-before`).
+  virtual LogPositions UnsignedBefore() const { return {}; }
 
   // RocksDbMemory returns the memory the log's local RocksDB holds in buffers it bounds itself
   // (see RocksDbMemoryBytes): for /metrics. 0 for a log kept elsewhere, like Kafka.

@@ -184,8 +184,18 @@ void KafkaEventLog::TriggerFatalErrorForTesting() {
 }
 
 KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
-  return {e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id,
-          EncodeEvent(e)};
+  Record r{e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id,
+           EncodeEvent(e), ""};
+  if (options_.signer && e.type != EventType::kUsed) r.mac = options_.signer->Sign(r.payload);
+  return r;
+}
+
+StreamRole KafkaEventLog::RoleOf(const std::string& stream) const {
+  // Streams are "<topic>/<partition>"; anything not on the lifecycle topic is treated as usage,
+  // the role that may change the least.
+  return stream.compare(0, lifecycle_topic_.size() + 1, lifecycle_topic_ + "/") == 0
+             ? StreamRole::kLifecycle
+             : StreamRole::kUsage;
 }
 
 StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Record>& records,
@@ -199,12 +209,28 @@ StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Reco
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
     auto* slot = new Slot{batch, i};
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
-        RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_END);
+    // producev takes the headers over when it succeeds, and leaves them to us when it fails.
+    rd_kafka_headers_t* headers = nullptr;
+    if (!r.mac.empty()) {
+      headers = rd_kafka_headers_new(1);
+      rd_kafka_header_add(headers, kEventMacHeader, -1, r.mac.data(),
+                          static_cast<ssize_t>(r.mac.size()));
+    }
+    rd_kafka_resp_err_t err =
+        headers ? rd_kafka_producev(
+                      producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+                      RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+                      RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
+                      RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                      RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_END)
+                : rd_kafka_producev(
+                      producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+                      RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+                      RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(slot),
+                      RD_KAFKA_V_END);
     if (err) {
+      if (headers) rd_kafka_headers_destroy(headers);
       delete slot;
       std::lock_guard<std::mutex> lock(batch->mu);
       batch->error = err;
@@ -246,8 +272,9 @@ Status KafkaEventLog::AppendBatch(const std::vector<Event>& events, std::vector<
 
 StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
                                                    const std::string& key,
-                                                   const std::string& payload) {
-  auto positions = Produce({{topic, key, payload}});
+                                                   const std::string& payload,
+                                                   const std::string& mac) {
+  auto positions = Produce({{topic, key, payload, mac}});
   if (!positions.ok()) return positions.status();
   return positions->front();
 }
@@ -300,7 +327,7 @@ class KafkaEventLog::Reader : public LogReader {
       timeout = kMoreWaitMs;
       out->push_back({KafkaStream(rd_kafka_topic_name(m->rkt), m->partition),
                       static_cast<uint64_t>(m->offset),
-                      std::string(static_cast<const char*>(m->payload), m->len)});
+                      std::string(static_cast<const char*>(m->payload), m->len), MacOf(m.get())});
       --max;
     }
     return Status::OK();
@@ -324,6 +351,21 @@ class KafkaEventLog::Reader : public LogReader {
 
  private:
   static constexpr int kMoreWaitMs = 2;
+
+  // MacOf returns the record's last kEventMacHeader header, or "" when it has none. A record
+  // with several is checked by its last, as Kafka's own clients read a header.
+  static std::string MacOf(const rd_kafka_message_t* m) {
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return "";
+    const void* value = nullptr;
+    size_t size = 0;
+    if (rd_kafka_header_get_last(headers, kEventMacHeader, &value, &size) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        value == nullptr) {
+      return "";
+    }
+    return std::string(static_cast<const char*>(value), size);
+  }
   static constexpr auto kErrorLogInterval = std::chrono::seconds(10);
 
   // ReportError logs consumer errors, at most one line per kErrorLogInterval: a cluster that is

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/event_auth.h"
 #include "ledger/event_log.h"
 #include "ledger/kafka_handles.h"
 
@@ -26,6 +27,12 @@ struct KafkaEventLogOptions {
   // A read-only log (for wit-audit) makes no producer, so it needs no write or idempotent-write
   // rights on the cluster; its appends fail with FailedPrecondition.
   bool read_only = false;
+  // Signs every token.created and token.revoked (a kEventMacHeader record header); null: none is
+  // signed, and a projector checking MACs skips them.
+  std::shared_ptr<const EventAuthenticator> signer;
+  // Per lifecycle stream, the offset below which records from before signing are accepted
+  // without a MAC (EventLog::UnsignedBefore): what the operator recorded, nothing more.
+  LogPositions unsigned_before;
 };
 
 // KafkaEventLog keeps the ledger on Apache Kafka: token.created and token.revoked go to
@@ -49,14 +56,17 @@ class KafkaEventLog : public EventLog {
   Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override;
   StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override;
   StatusOr<LogPositions> EndPositions() override;
+  StreamRole RoleOf(const std::string& stream) const override;
+  LogPositions UnsignedBefore() const override { return options_.unsigned_before; }
 
   // StartPositions returns, per stream, the offset of the oldest record Kafka still keeps.
   StatusOr<LogPositions> StartPositions();
 
-  // AppendPayload produces raw bytes to `topic` with `key`: the seam tests use to put records a
-  // service could publish (including malformed ones) on the log.
+  // AppendPayload produces raw bytes to `topic` with `key`, and a kEventMacHeader header when
+  // `mac` is not empty: the seam tests use to put records a service could publish (including
+  // malformed and forged ones) on the log.
   StatusOr<LogPosition> AppendPayload(const std::string& topic, const std::string& key,
-                                      const std::string& payload);
+                                      const std::string& payload, const std::string& mac = "");
 
   const std::string& lifecycle_topic() const { return lifecycle_topic_; }
 
@@ -75,6 +85,7 @@ class KafkaEventLog : public EventLog {
     std::string topic;
     std::string key;
     std::string payload;
+    std::string mac;  // empty: no MAC header
   };
 
   KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,

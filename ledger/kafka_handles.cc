@@ -2,6 +2,18 @@
 
 namespace wit {
 
+StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items) {
+  KafkaConfig out;
+  for (const std::string& kv : items) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--kafka-config takes KEY=VALUE, got \"" + kv + "\"");
+    }
+    out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
+}
+
 StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
   char err[512];

@@ -30,6 +30,10 @@ using RdKafkaMetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, RdKafkaDel
 
 using KafkaConfig = std::vector<std::pair<std::string, std::string>>;
 
+// ParseKafkaConfig reads `--kafka-config KEY=VALUE` arguments, as witd and wit-audit take
+// them; an item without a key or "=" is InvalidArgument naming it.
+StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items);
+
 // MakeKafkaConf builds a configuration from key/value pairs; an unknown key or bad value is
 // InvalidArgument naming it.
 StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings);

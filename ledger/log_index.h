@@ -18,6 +18,11 @@ namespace wit {
 //   for (const std::string& term : IndexTerms(event)) batch.Put(index, term + OffsetKey(n), "");
 inline constexpr const char* kLogIndexFamily = "index";
 inline constexpr const char* kIndexedEndKey = "~end";
+// Also in the index family: OffsetKey of the first record written by a witd that signs
+// lifecycle events (EventLog::UnsignedBefore), set once.
+inline constexpr const char* kUnsignedBeforeKey = "~unsigned";
+// The column family holding each signed record's MAC header, keyed by OffsetKey.
+inline constexpr const char* kLogMacFamily = "mac";
 
 enum class IndexTermKind : char {
   kToken = 't',   // tokenId, every event

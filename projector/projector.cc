@@ -24,8 +24,21 @@ void Projector::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+uint64_t Projector::skipped() const {
+  uint64_t total = 0;
+  for (int i = 0; i < kSkipReasonCount; ++i) total += skipped(static_cast<SkipReason>(i));
+  return total;
+}
+
+uint64_t Projector::skipped(SkipReason reason) const {
+  // The view finds these as it folds, and counts them before it wakes its waiters.
+  if (reason == SkipReason::kForeignUser) return view_->foreign_user_total();
+  return skipped_[static_cast<int>(reason)].load();
+}
+
 void Projector::Run() {
   std::vector<LogRecord> records;
+  std::vector<Event> events;
   while (!stop_) {
     records.clear();
     Status s = reader_->Read(kBatch, kPollWait, &records);
@@ -39,16 +52,56 @@ void Projector::Run() {
       continue;
     }
     if (records.empty()) continue;
+    events.clear();
+    LogPositions next;
+    std::array<uint64_t, kSkipReasonCount> skips{};
+    Admit(records, &events, &next, &skips);
+    // Counted before the view wakes its waiters: whoever sees the position sees the count.
+    for (int i = 0; i < kSkipReasonCount; ++i) skipped_[i] += skips[i];
     // A failed write leaves view and position untouched, so the same records are applied
     // again until it succeeds; re-applying is harmless because ApplyEvent is idempotent.
     while (!stop_) {
       TokenView::ApplyStats stats;
-      s = view_->Apply(records, &stats);
+      s = view_->Apply(events, next, &stats);
       if (s.ok()) break;
       LogWarn("projector: view write failed, retrying: " + s.message());
       std::this_thread::sleep_for(kPollWait);
     }
   }
+}
+
+void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
+                      LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips) {
+  *next = view_->Positions();
+  for (const LogRecord& rec : records) {
+    uint64_t& pos = (*next)[rec.stream];
+    if (rec.offset < pos) continue;  // a re-delivery: applied already
+    pos = rec.offset + 1;
+    SkipReason why = SkipReason::kMalformed;
+    std::optional<Event> event = gate_.Admit(rec, &why);
+    if (!event) {
+      ++(*skips)[static_cast<int>(why)];
+      LogSkip(rec, why);
+      continue;
+    }
+    events->push_back(std::move(*event));
+  }
+}
+
+void Projector::LogSkip(const LogRecord& record, SkipReason reason) {
+  int i = static_cast<int>(reason);
+  auto now = std::chrono::steady_clock::now();
+  if (last_logged_[i] != std::chrono::steady_clock::time_point{} &&
+      now - last_logged_[i] < kSkipLogInterval) {
+    ++unlogged_[i];
+    return;
+  }
+  std::string more =
+      unlogged_[i] ? " (and " + std::to_string(unlogged_[i]) + " more since the last report)" : "";
+  LogWarn("projector: skipped record " + record.stream + "@" + std::to_string(record.offset) +
+          ": " + SkipReasonName(reason) + more);
+  last_logged_[i] = now;
+  unlogged_[i] = 0;
 }
 
 int64_t Projector::lag() const {

@@ -1,28 +1,36 @@
 #ifndef WIT_PROJECTOR_PROJECTOR_H_
 #define WIT_PROJECTOR_PROJECTOR_H_
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "ledger/event_auth.h"
 #include "ledger/event_log.h"
+#include "projector/record_gate.h"
 #include "projector/token_view.h"
 
 namespace wit {
 
-// Projector runs one thread that reads the event log from the view's stored position and
-// applies every record to the view. A record it cannot decode is skipped and counted. A
-// failing view write or log read is logged and retried; it never ends the thread.
+// Projector runs one thread that reads the event log from the view's stored position, admits
+// each record through a RecordGate (decoded, on a stream that may carry it, lifecycle events
+// authenticated) and applies what it admits to the view. A record it skips is counted by
+// reason and logged without its payload. A failing view write or log read is logged and
+// retried; it never ends the thread.
 //
-//   Projector p(&log, &view);
+//   Projector p(&log, &view, auth);
 //   if (Status s = p.Start(); !s.ok()) ...
 //   view.WaitApplied(position, 5s);
 //   p.Stop();
 class Projector {
  public:
-  Projector(EventLog* log, TokenView* view) : log_(log), view_(view) {}
+  // REQUIRES: `log` and `view` outlive the projector. `auth` holds the event key.
+  Projector(EventLog* log, TokenView* view, std::shared_ptr<const EventAuthenticator> auth)
+      : log_(log), view_(view), gate_(log, std::move(auth)) {}
   ~Projector() { Stop(); }
   Projector(const Projector&) = delete;
   Projector& operator=(const Projector&) = delete;
@@ -33,9 +41,11 @@ class Projector {
   // Stop ends the thread after the batch in hand. Idempotent.
   void Stop();
 
-  // Records applied and skipped since the view was opened.
+  // Records applied since the view was opened, and skipped since Start (in all, or for one
+  // reason). Both are counted before the view's position moves past the records.
   uint64_t applied() const { return view_->applied_total(); }
-  uint64_t skipped() const { return view_->skipped_total(); }
+  uint64_t skipped() const;
+  uint64_t skipped(SkipReason reason) const;
 
   // Records in the log not yet applied to the view: the log's end as the reader learned it at
   // its last read, less the view's positions now. Never waits on the log. -1 until the reader
@@ -44,14 +54,28 @@ class Projector {
 
  private:
   void Run();
+  // Admit turns `records` into the events to apply and the positions after them; the records
+  // it skips go to *skips (reason → count), logged by Skip.
+  void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
+             LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips);
+  // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one
+  // line per reason per kSkipLogInterval, so a flood of forged records cannot flood the log.
+  void LogSkip(const LogRecord& record, SkipReason reason);
+
+  static constexpr auto kSkipLogInterval = std::chrono::seconds(5);
 
   EventLog* log_;
   TokenView* view_;
+  RecordGate gate_;
   std::unique_ptr<LogReader> reader_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   mutable std::mutex end_mu_;
   LogPositions known_end_;  // guarded by end_mu_
+  std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_{};
+  // The projector thread's own: when each reason was last logged, and how many since.
+  std::array<std::chrono::steady_clock::time_point, kSkipReasonCount> last_logged_{};
+  std::array<uint64_t, kSkipReasonCount> unlogged_{};
 };
 
 }  // namespace wit

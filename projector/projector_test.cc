@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ledger/embedded_event_log.h"
+#include "ledger/event_auth.h"
 #include "ledger/event_codec.h"
 #include "ledger/random.h"
 #include "ledger/token.h"
@@ -22,7 +23,7 @@ class ProjectorTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("wit-projector-test-" + NewUuid());
     fs::create_directories(dir_);
-    log_ = std::move(*EmbeddedEventLog::Open((dir_ / "log").string()));
+    log_ = std::move(*EmbeddedEventLog::Open((dir_ / "log").string(), auth_));
   }
   void TearDown() override {
     log_.reset();
@@ -56,13 +57,32 @@ class ProjectorTest : public ::testing::Test {
     return *pos;
   }
 
+  Event Revoked(Event e, TimeMs at) {
+    e.type = EventType::kRevoked;
+    e.event_id = NewUuid();
+    e.revoked_by = e.user_id;
+    e.occurred_at = at;
+    return e;
+  }
+
+  Event Used(Event e, const std::string& user, TimeMs at) {
+    e.type = EventType::kUsed;
+    e.event_id = NewUuid();
+    e.user_id = user;
+    e.outcome = "allowed";
+    e.occurred_at = at;
+    return e;
+  }
+
+  std::shared_ptr<const EventAuthenticator> auth_ =
+      std::make_shared<const EventAuthenticator>(std::string(32, 'k'));
   fs::path dir_;
   std::unique_ptr<EmbeddedEventLog> log_;
 };
 
 TEST_F(ProjectorTest, AppliesEventsAndIndexes) {
   auto view = OpenView();
-  Projector projector(log_.get(), view.get());
+  Projector projector(log_.get(), view.get(), auth_);
   ASSERT_TRUE(projector.Start().ok());
   Event a = Created("alice", "first", 1000);
   Event b = Created("alice", "second", 2000);
@@ -87,23 +107,11 @@ TEST_F(ProjectorTest, ListingUnrevokedTokensSkipsTheRevokedOnes) {
   Event a = Created("alice", "kept", 1000);
   Event b = Created("alice", "revoked-later", 2000);
   Event c = Created("alice", "revoked-at-once", 3000);
-  auto revoke = [](Event e, TimeMs at) {
-    e.type = EventType::kRevoked;
-    e.event_id = NewUuid();
-    e.revoked_by = e.user_id;
-    e.occurred_at = at;
-    return e;
-  };
   // c is created and revoked in one batch; b is revoked in a later one.
   TokenView::ApplyStats stats;
-  ASSERT_TRUE(view->Apply({{EmbeddedEventLog::kStream, 0, EncodeEvent(a)},
-                           {EmbeddedEventLog::kStream, 1, EncodeEvent(b)},
-                           {EmbeddedEventLog::kStream, 2, EncodeEvent(c)},
-                           {EmbeddedEventLog::kStream, 3, EncodeEvent(revoke(c, 3500))}},
-                          &stats)
+  ASSERT_TRUE(view->Apply({a, b, c, Revoked(c, 3500)}, {{EmbeddedEventLog::kStream, 4}}, &stats)
                   .ok());
-  ASSERT_TRUE(
-      view->Apply({{EmbeddedEventLog::kStream, 4, EncodeEvent(revoke(b, 4000))}}, &stats).ok());
+  ASSERT_TRUE(view->Apply({Revoked(b, 4000)}, {{EmbeddedEventLog::kStream, 5}}, &stats).ok());
 
   auto unrevoked = view->ListByUser("alice", TokenView::Listing::kUnrevoked);
   ASSERT_EQ(unrevoked.size(), 1u);
@@ -117,7 +125,7 @@ TEST_F(ProjectorTest, ListingUnrevokedTokensSkipsTheRevokedOnes) {
 
 TEST_F(ProjectorTest, SkipsUndecodableRecordsAndCountsThem) {
   auto view = OpenView();
-  Projector projector(log_.get(), view.get());
+  Projector projector(log_.get(), view.get(), auth_);
   ASSERT_TRUE(projector.Start().ok());
   ASSERT_TRUE(log_->AppendPayload("{not json").ok());
   ASSERT_TRUE(log_->AppendPayload("{\"schemaVersion\":1,\"type\":\"token.nuked\"}").ok());
@@ -132,7 +140,7 @@ TEST_F(ProjectorTest, ResumesFromStoredPositionAndRebuildsEqual) {
   std::vector<Event> created;
   {
     auto view = OpenView();
-    Projector projector(log_.get(), view.get());
+    Projector projector(log_.get(), view.get(), auth_);
     ASSERT_TRUE(projector.Start().ok());
     for (int i = 0; i < 50; ++i) created.push_back(Created("u" + std::to_string(i % 3), "t", i));
     LogPosition pos;
@@ -149,7 +157,7 @@ TEST_F(ProjectorTest, ResumesFromStoredPositionAndRebuildsEqual) {
   // Reopen: position is where it was, nothing re-applied.
   auto view = OpenView();
   EXPECT_EQ(view->Positions().at(EmbeddedEventLog::kStream), 51u);
-  Projector projector(log_.get(), view.get());
+  Projector projector(log_.get(), view.get(), auth_);
   ASSERT_TRUE(projector.Start().ok());
   Event used = created[3];
   used.type = EventType::kUsed;
@@ -162,7 +170,7 @@ TEST_F(ProjectorTest, ResumesFromStoredPositionAndRebuildsEqual) {
 
   // A fresh view built from the whole log equals the incremental one.
   auto rebuilt = OpenView("rebuilt");
-  Projector rebuilder(log_.get(), rebuilt.get());
+  Projector rebuilder(log_.get(), rebuilt.get(), auth_);
   ASSERT_TRUE(rebuilder.Start().ok());
   ASSERT_TRUE(rebuilt->WaitApplied(pos, seconds(10)));
   auto a = view->ListAll();
@@ -176,7 +184,7 @@ TEST_F(ProjectorTest, ResumesFromStoredPositionAndRebuildsEqual) {
 
 TEST_F(ProjectorTest, LagIsUnknownBeforeTheFirstReadAndZeroOnceCaughtUp) {
   auto view = OpenView();
-  Projector projector(log_.get(), view.get());
+  Projector projector(log_.get(), view.get(), auth_);
   EXPECT_EQ(projector.lag(), -1);
   LogPosition pos;
   for (int i = 0; i < 20; ++i) pos = Append(Created("alice", "t" + std::to_string(i), i));
@@ -192,17 +200,106 @@ TEST_F(ProjectorTest, LagIsUnknownBeforeTheFirstReadAndZeroOnceCaughtUp) {
   EXPECT_EQ(projector.applied(), 20u);
 }
 
-TEST_F(ProjectorTest, ReDeliveredRecordsAreNotAppliedTwice) {
+TEST_F(ProjectorTest, ApplyingAnEventTwiceChangesNothing) {
   auto view = OpenView();
   Event a = Created("alice", "x", 1);
-  ASSERT_TRUE(log_->Append(a).ok());
-  LogRecord rec{EmbeddedEventLog::kStream, 0, EncodeEvent(a)};
   TokenView::ApplyStats first, second;
-  ASSERT_TRUE(view->Apply({rec}, &first).ok());
-  ASSERT_TRUE(view->Apply({rec}, &second).ok());
-  EXPECT_EQ(first.applied, 1u);
-  EXPECT_EQ(second.already, 1u);
+  ASSERT_TRUE(view->Apply({a}, {{EmbeddedEventLog::kStream, 1}}, &first).ok());
+  TokenState once = *view->GetById(a.token_id);
+  ASSERT_TRUE(view->Apply({a}, {{EmbeddedEventLog::kStream, 1}}, &second).ok());
+  EXPECT_TRUE(*view->GetById(a.token_id) == once);
   EXPECT_EQ(view->ListAll().size(), 1u);
+}
+
+// The attacks of issue 11 on the embedded log: records written past witd (the AppendPayload
+// seam) are skipped and counted, and a use changes nothing it may not.
+TEST_F(ProjectorTest, LifecycleRecordsWithoutAValidMacAreSkippedAndCounted) {
+  auto view = OpenView();
+  Projector projector(log_.get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  Event forged = Created("mallory", "self-made", 1000);
+  forged.scopes = {"repo:admin"};
+  ASSERT_TRUE(log_->AppendPayload(EncodeEvent(forged)).ok());  // no MAC
+  EventAuthenticator other(std::string(32, 'o'));
+  Event other_key = Created("mallory", "other-key", 1001);
+  std::string payload = EncodeEvent(other_key);
+  ASSERT_TRUE(log_->AppendPayload(payload, other.Sign(payload)).ok());
+  // A genuine MAC copied onto a changed record.
+  Event genuine = Created("alice", "genuine", 1002);
+  std::string good = EncodeEvent(genuine);
+  Event changed = genuine;
+  changed.user_id = "mallory";
+  ASSERT_TRUE(log_->AppendPayload(EncodeEvent(changed), auth_->Sign(good)).ok());
+  ASSERT_TRUE(log_->AppendPayload(EncodeEvent(Revoked(genuine, 1003)), "v1:zz").ok());
+  LogPosition pos = Append(genuine);
+  ASSERT_TRUE(view->WaitApplied(pos, seconds(10)));
+
+  EXPECT_EQ(projector.skipped(SkipReason::kUnsigned), 1u);
+  EXPECT_EQ(projector.skipped(SkipReason::kOtherKey), 1u);
+  EXPECT_EQ(projector.skipped(SkipReason::kBadMac), 2u);
+  EXPECT_EQ(projector.applied(), 1u);
+  EXPECT_FALSE(view->GetByHash(forged.token_hash).ok());
+  EXPECT_FALSE(view->GetById(other_key.token_id).ok());
+  EXPECT_TRUE(view->ListByUser("mallory").empty());
+  EXPECT_FALSE(view->GetById(genuine.token_id)->revoked_at.has_value());
+}
+
+TEST_F(ProjectorTest, RecordsFromBeforeSigningStayAcceptedAndNoLaterOnes) {
+  const std::string path = (dir_ / "old-log").string();
+  Event old = Created("alice", "from-before", 1000);
+  {
+    // A witd from before signing wrote this log.
+    auto unsigned_log = EmbeddedEventLog::Open(path);
+    ASSERT_TRUE(unsigned_log.ok());
+    ASSERT_TRUE((*unsigned_log)->Append(old).ok());
+  }
+  auto log = EmbeddedEventLog::Open(path, auth_);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->UnsignedBefore().at(EmbeddedEventLog::kStream), 1u);
+  Event late = Created("mallory", "after", 2000);
+  ASSERT_TRUE((*log)->AppendPayload(EncodeEvent(late)).ok());
+  Event signed_one = Created("alice", "signed", 3000);
+  auto pos = (*log)->Append(signed_one);
+  ASSERT_TRUE(pos.ok());
+
+  auto view = OpenView();
+  Projector projector(log->get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(view->WaitApplied(*pos, seconds(10)));
+  EXPECT_TRUE(view->GetById(old.token_id).ok());
+  EXPECT_TRUE(view->GetById(signed_one.token_id).ok());
+  EXPECT_FALSE(view->GetById(late.token_id).ok());
+  EXPECT_EQ(projector.skipped(SkipReason::kUnsigned), 1u);
+  // The mark is set once: a later open does not move it.
+  projector.Stop();
+  log->reset();
+  log = EmbeddedEventLog::Open(path, auth_);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->UnsignedBefore().at(EmbeddedEventLog::kStream), 1u);
+}
+
+TEST_F(ProjectorTest, AUseNeitherRevivesNorCrossesUsers) {
+  auto view = OpenView();
+  Projector projector(log_.get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  Event a = Created("alice", "a", 1000);
+  Append(a);
+  Append(Revoked(a, 2000));
+  Append(Used(a, "alice", 3000));    // a late use of a revoked token
+  Event b = Created("bob", "b", 1000);
+  Append(b);
+  Append(Used(b, "mallory", 4000));  // a use naming another user
+  LogPosition pos = Append(Used(b, "bob", 3500));
+  ASSERT_TRUE(view->WaitApplied(pos, seconds(10)));
+
+  TokenState ra = *view->GetById(a.token_id);
+  EXPECT_EQ(ra.revoked_at, 2000);
+  EXPECT_EQ(StatusAt(ra, 5000), TokenStatus::kRevoked);
+  TokenState rb = *view->GetById(b.token_id);
+  EXPECT_EQ(rb.user_id, "bob");
+  EXPECT_EQ(rb.last_used_at, 3500);  // not mallory's 4000
+  EXPECT_EQ(projector.skipped(SkipReason::kForeignUser), 1u);
+  EXPECT_EQ(view->ListByUser("mallory").size(), 0u);
 }
 
 }  // namespace

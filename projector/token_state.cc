@@ -128,6 +128,10 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
   return state;
 }
 
+bool NamesAnotherUser(const std::optional<TokenState>& state, const Event& e) {
+  return state && e.type != EventType::kCreated && state->user_id != e.user_id;
+}
+
 std::string EncodeTokenState(const TokenState& t) {
   std::string out;
   out.reserve(256);

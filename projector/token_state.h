@@ -50,6 +50,11 @@ TokenStatus StatusAt(const TokenState& token, TimeMs now);
 //  - any other event for an unknown token, or whose userId is not the token's, changes nothing.
 std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& event);
 
+// NamesAnotherUser reports whether `event` is a use or revocation of a known token (or
+// placeholder) that names another userId than the token's: ApplyEvent ignores it, and the
+// projector counts it as skipped. A use can never move a token across users.
+bool NamesAnotherUser(const std::optional<TokenState>& state, const Event& event);
+
 // EncodeTokenState / DecodeTokenState give the compact binary form stored in the view.
 std::string EncodeTokenState(const TokenState& token);
 StatusOr<TokenState> DecodeTokenState(const std::string& bytes);

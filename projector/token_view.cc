@@ -9,8 +9,6 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "ledger/event_codec.h"
-#include "ledger/logging.h"
 #include "ledger/rocksdb_memory.h"
 
 namespace wit {
@@ -68,27 +66,8 @@ TokenView::~TokenView() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
-Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats) {
-  LogPositions next = Positions();
-  std::vector<Event> events;
-  events.reserve(records.size());
-  for (const LogRecord& rec : records) {
-    uint64_t& pos = next[rec.stream];
-    if (rec.offset < pos) {
-      ++stats->already;
-      continue;
-    }
-    pos = rec.offset + 1;
-    StatusOr<Event> event = DecodeEvent(rec.payload);
-    if (!event.ok()) {
-      ++stats->skipped;
-      LogWarn("projector: skipped record " + rec.stream + "@" + std::to_string(rec.offset) +
-              ": " + event.status().message());
-      continue;
-    }
-    events.push_back(std::move(*event));
-  }
-
+Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& next,
+                        ApplyStats* stats) {
   // States touched by this batch, read in one MultiGet, so several events for one token fold
   // in memory first.
   std::unordered_map<std::string, std::optional<TokenState>> touched;
@@ -96,6 +75,11 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   rocksdb::WriteBatch batch;
   for (const Event& event : events) {
     std::optional<TokenState>& state = touched[event.token_id];
+    if (NamesAnotherUser(state, event)) {
+      // ApplyEvent would change nothing; say so rather than count it as applied.
+      ++stats->foreign_user;
+      continue;
+    }
     bool existed = state && state->created;
     bool was_revoked = existed && state->revoked_at.has_value();
     state = ApplyEvent(std::move(state), event);
@@ -128,10 +112,10 @@ Status TokenView::Apply(const std::vector<LogRecord>& records, ApplyStats* stats
   }
   if (!s.ok()) return Status::Unavailable("view write failed: " + s.ToString());
   applied_total_ += stats->applied;
-  skipped_total_ += stats->skipped;
+  foreign_user_total_ += stats->foreign_user;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    positions_ = std::move(next);
+    positions_ = next;
   }
   applied_cv_.notify_all();
   return Status::OK();

@@ -36,18 +36,21 @@ class TokenView {
   TokenView& operator=(const TokenView&) = delete;
 
   struct ApplyStats {
-    size_t applied = 0;  // records folded into the view
-    size_t skipped = 0;  // records that could not be decoded (counted, logged, never fatal)
-    size_t already = 0;  // records at or below the stored position (re-deliveries)
+    size_t applied = 0;       // events folded into the view
+    size_t foreign_user = 0;  // uses (or revocations) naming another user than the token's:
+                              // folded without effect, and counted as skipped
   };
 
-  // Apply folds `records` into the view with ApplyEvent and writes the result and the new
-  // positions in one WriteBatch, so data and position never disagree after a crash.
-  Status Apply(const std::vector<LogRecord>& records, ApplyStats* stats);
+  // Apply folds `events` (decoded and admitted by the projector, in log order) into the view
+  // with ApplyEvent, and writes the result and the positions `next` in one WriteBatch, so data
+  // and position never disagree after a crash. `next` holds every stream the batch read, its
+  // skipped records included.
+  Status Apply(const std::vector<Event>& events, const LogPositions& next, ApplyStats* stats);
 
-  // Totals of ApplyStats since Open, updated before waiters are woken.
+  // Events applied, and uses naming another user, since Open; updated before waiters are
+  // woken.
   uint64_t applied_total() const { return applied_total_.load(); }
-  uint64_t skipped_total() const { return skipped_total_.load(); }
+  uint64_t foreign_user_total() const { return foreign_user_total_.load(); }
 
   // RocksDB's memtables, block cache and table readers for the view (see RocksDbMemoryBytes).
   uint64_t RocksDbMemory() const;
@@ -90,7 +93,7 @@ class TokenView {
   mutable std::condition_variable applied_cv_;
   LogPositions positions_;
   std::atomic<uint64_t> applied_total_{0};
-  std::atomic<uint64_t> skipped_total_{0};
+  std::atomic<uint64_t> foreign_user_total_{0};
 };
 
 }  // namespace wit

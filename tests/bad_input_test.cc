@@ -5,10 +5,18 @@
 #include <Poco/Timestamp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
+#include "ledger/embedded_event_log.h"
+#include "ledger/event_codec.h"
+#include "ledger/kafka_event_log.h"
+#include "ledger/random.h"
+#include "ledger/token.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -177,6 +185,122 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
   std::vector<std::string> events = backend_.ReadAll(dir_ + "/data");
   ASSERT_EQ(events.size(), 2u) << "only the two positive controls may be written";
   for (const auto& e : events) EXPECT_NE(e.find("\"userId\":\"carol\""), std::string::npos);
+}
+
+// Forged records on the log (issue 11): what a service that may publish uses, or anyone who
+// can write the log past witd, could put there. Each is skipped and counted by reason, and
+// none creates, revokes or moves a token.
+struct BadRecord {
+  std::string what;
+  bool on_usage;     // Kafka: the usage topic (else lifecycle); the embedded log has one stream
+  std::string mac;   // "copy": the MAC of witd's own creation of the real token
+  std::string reason_embedded;
+  std::string reason_kafka;
+};
+
+TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
+  const std::string alice = witd_->UserSession("alice");
+  const std::string git = witd_->ServiceSession("git");
+  HttpResponse created = Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"real\"}", alice);
+  ASSERT_EQ(created.status, 201);
+  Json real = Json::Parse(created.body);
+  ASSERT_EQ(witd_->Stop(), 0);
+
+  std::string copied_mac;
+  {
+    auto log = backend_.OpenLog(dir_ + "/data");
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto reader = (*log)->OpenReader({});
+    std::vector<LogRecord> records;
+    for (int i = 0; i < 100 && records.empty(); ++i) {
+      ASSERT_TRUE((*reader)->Read(10, std::chrono::milliseconds(50), &records).ok());
+    }
+    ASSERT_FALSE(records.empty());
+    copied_mac = records[0].mac;
+    ASSERT_FALSE(copied_mac.empty()) << "witd's own creation carries no MAC";
+  }
+  std::vector<BadRecord> table = {
+      {"creation on the usage stream", true, "", "unsigned", "wrong_stream"},
+      {"revocation on the usage stream", true, "", "unsigned", "wrong_stream"},
+      {"creation without a MAC", false, "", "unsigned", "unsigned"},
+      {"creation with a MAC of another key", false, "v1:00000000:" + std::string(64, 'a'),
+       "other_key", "other_key"},
+      {"creation with a copied MAC", false, "copy", "bad_mac", "bad_mac"},
+      {"creation with a garbled MAC", false, "v1:zz", "bad_mac", "bad_mac"},
+      {"revocation with a copied MAC", false, "copy", "bad_mac", "bad_mac"},
+      {"use naming another user", true, "", "foreign_user", "foreign_user"},
+  };
+  std::vector<GeneratedToken> forged_tokens;
+  std::map<std::string, int> expected;
+  {
+    auto log = backend_.OpenLog(dir_ + "/data");
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    for (const BadRecord& r : table) {
+      Event e;
+      e.event_id = NewUuid();
+      e.occurred_at = NowMs();
+      e.user_id = "alice";
+      if (r.what.find("creation") != std::string::npos) {
+        forged_tokens.push_back(GenerateToken());
+        e.type = EventType::kCreated;
+        e.token_id = NewUuid();
+        e.name = "forged";
+        e.prefix = forged_tokens.back().prefix;
+        e.token_hash = forged_tokens.back().hash;
+        e.scopes = {"repo:admin"};
+      } else if (r.what.find("revocation") != std::string::npos) {
+        e.type = EventType::kRevoked;
+        e.token_id = real.Str("id");
+        e.revoked_by = "mallory";
+      } else {
+        e.type = EventType::kUsed;
+        e.token_id = real.Str("id");
+        e.user_id = "mallory";
+        e.outcome = "allowed";
+      }
+      std::string mac = r.mac == "copy" ? copied_mac : r.mac;
+      std::string payload = EncodeEvent(e);
+      Status s = Status::OK();
+      if (auto* kafka = dynamic_cast<KafkaEventLog*>(log->get())) {
+        s = kafka->AppendPayload(r.on_usage ? kafka->usage_topic() : kafka->lifecycle_topic(),
+                                 e.token_id, payload, mac).status();
+      } else {
+        s = static_cast<EmbeddedEventLog*>(log->get())->AppendPayload(payload, mac).status();
+      }
+      ASSERT_TRUE(s.ok()) << r.what << ": " << s.ToString();
+      ++expected[backend_.is_kafka() ? r.reason_kafka : r.reason_embedded];
+    }
+  }
+  ASSERT_TRUE(witd_->Start());
+  std::string metrics;
+  for (int i = 0; i < 500; ++i) {
+    metrics = Http(witd_->port(), "GET", "/metrics").body;
+    bool all = true;
+    for (const auto& [reason, n] : expected) {
+      all &= metrics.find("wit_events_skipped_total{reason=\"" + reason + "\"} " +
+                          std::to_string(n) + "\n") != std::string::npos;
+    }
+    if (all) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const auto& [reason, n] : expected) {
+    EXPECT_NE(metrics.find("wit_events_skipped_total{reason=\"" + reason + "\"} " +
+                           std::to_string(n) + "\n"),
+              std::string::npos)
+        << reason << " " << n << "\n" << metrics;
+  }
+  for (const GeneratedToken& t : forged_tokens) {
+    HttpResponse v = Http(witd_->port(), "POST", "/api/tokens/verify",
+                          "{\"token\":\"" + t.plaintext + "\"}", git);
+    EXPECT_EQ(v.status, 200);
+    EXPECT_EQ(Json::Parse(v.body).Str("reason"), "unknown") << v.body;
+  }
+  Json item = Json::Parse(
+      Http(witd_->port(), "GET", "/api/tokens/" + real.Str("id"), "", alice).body);
+  EXPECT_EQ(item.Str("status"), "active");
+  EXPECT_TRUE(item.IsNull("lastUsedAt"));
+  Json list = Json::Parse(Http(witd_->port(), "GET", "/api/tokens?status=all", "", alice).body);
+  EXPECT_EQ(list.Array("tokens").size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, BadInputTest, ::testing::ValuesIn(kLogKinds));

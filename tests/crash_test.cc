@@ -118,7 +118,7 @@ TEST_P(CrashTest, KillNineLosesNothingAcknowledged) {
   auto view = TokenView::Open(data + "/view");
   auto rebuilt = TokenView::Open(dir + "/rebuilt");
   ASSERT_TRUE(view.ok() && rebuilt.ok());
-  Projector projector(log->get(), rebuilt->get());
+  Projector projector(log->get(), rebuilt->get(), backend.EventKey(data));
   ASSERT_TRUE(projector.Start().ok());
   LogPositions end = *(*log)->EndPositions();
   for (int i = 0; i < 1000 && !(*rebuilt)->CaughtUpWith(end); ++i) {

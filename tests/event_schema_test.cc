@@ -91,7 +91,8 @@ TEST_F(EventSchemaTest, BadRecordsOnTheLogAreSkippedCountedAndNotFatal) {
   WitdProcess witd(data);
   ASSERT_TRUE(witd.Start()) << "bad records must not stop witd";
   std::string metrics = Http(witd.port(), "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("wit_events_skipped_total 3\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("wit_events_skipped_total{reason=\"malformed\"} 3\n"), std::string::npos)
+      << metrics;
   std::string alice = witd.UserSession("alice");
   EXPECT_EQ(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"after\"}", alice).status, 201);
   EXPECT_EQ(witd.Stop(), 0);

@@ -18,6 +18,7 @@
 #include "ledger/kafka_event_log.h"
 #include "ledger/random.h"
 #include "ledger/time_util.h"
+#include "ledger/token.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -83,12 +84,39 @@ class KafkaTest : public ::testing::Test {
     return out;
   }
 
-  void KcatProduce(const std::string& topic, const std::string& key, const std::string& value) {
+  // KcatProduce publishes one record with kcat, as any Kafka client that may write `topic`
+  // could; `header` ("name=value"), if given, goes on it as a record header.
+  void KcatProduce(const std::string& topic, const std::string& key, const std::string& value,
+                   const std::string& header = "") {
     std::string file = dir_ + "/produce.txt";
     std::ofstream(file) << value << "\n";
+    std::string h = header.empty() ? "" : " -H '" + header + "'";
     CommandResult r = RunCommand("kcat -P -b " + backend_.brokers() + " -t " + topic + " -k '" +
-                                 key + "' " + file);
+                                 key + "'" + h + " " + file);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Skipped returns wit_events_skipped_total{reason=...} from the node's /metrics.
+  static int Skipped(WitdProcess& node, const std::string& reason) {
+    std::string body = Http(node.port(), "GET", "/metrics").body;
+    std::string series = "wit_events_skipped_total{reason=\"" + reason + "\"} ";
+    size_t at = body.find(series);
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + series.size()));
+  }
+
+  // Forged is a token.created for a token the attacker made: it names `user` and repo:admin.
+  static Event Forged(const GeneratedToken& token, const std::string& user) {
+    Event e;
+    e.type = EventType::kCreated;
+    e.event_id = NewUuid();
+    e.token_id = NewUuid();
+    e.user_id = user;
+    e.occurred_at = NowMs();
+    e.name = "self-made";
+    e.prefix = token.prefix;
+    e.token_hash = token.hash;
+    e.scopes = {"repo:admin"};
+    return e;
   }
 
   static Json CreateToken(WitdProcess& node, const std::string& session, const std::string& name) {
@@ -158,6 +186,108 @@ TEST_F(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
   EXPECT_EQ(node->Stop(), 0);
 }
 
+// Issue 11, part 1, with kcat as the attacker: whoever may write the usage topic (any service)
+// or, through a misconfigured ACL, the lifecycle topic cannot create, revoke or move a token.
+TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
+  auto node = StartNode("a");
+  std::string alice = node->UserSession("alice");
+  std::string git = node->ServiceSession("git");
+  Json t = CreateToken(*node, alice, "real");
+  GeneratedToken on_usage = GenerateToken(), unsigned_token = GenerateToken(),
+                 bad_mac = GenerateToken();
+  // On the usage topic: a creation and a revocation.
+  KcatProduce("wit.tokens.usage", NewUuid(), EncodeEvent(Forged(on_usage, "alice")));
+  Event revoke;
+  revoke.type = EventType::kRevoked;
+  revoke.event_id = NewUuid();
+  revoke.token_id = t.Str("id");
+  revoke.user_id = "alice";
+  revoke.occurred_at = NowMs();
+  revoke.revoked_by = "alice";
+  KcatProduce("wit.tokens.usage", revoke.token_id, EncodeEvent(revoke));
+  // On the lifecycle topic: a creation without a MAC, one with a made-up MAC, and one with
+  // the MAC of witd's own record for the real token, as kcat reads it off the topic.
+  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(unsigned_token, "alice")));
+  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(GenerateToken(), "alice")),
+              "wit-mac=v1:00000000:" + std::string(64, 'a'));
+  CommandResult headers = RunCommand("kcat -C -b " + backend_.brokers() +
+                                     " -t wit.tokens.lifecycle -e -q -f '%k %h\\n'");
+  size_t at = headers.out.find(t.Str("id") + " wit-mac=v1:");
+  ASSERT_NE(at, std::string::npos) << "witd's record has no MAC header: " << headers.out;
+  at += t.Str("id").size() + 1;
+  std::string copied = headers.out.substr(at, headers.out.find('\n', at) - at);
+  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(bad_mac, "alice")), copied);
+  // A use naming another user than the token's owner.
+  Event use;
+  use.type = EventType::kUsed;
+  use.event_id = NewUuid();
+  use.token_id = t.Str("id");
+  use.user_id = "mallory";
+  use.occurred_at = NowMs() + 3'600'000;
+  use.outcome = "allowed";
+  KcatProduce("wit.tokens.usage", use.token_id, EncodeEvent(use));
+
+  EXPECT_TRUE(Eventually([&] {
+    return Skipped(*node, "wrong_stream") == 2 && Skipped(*node, "unsigned") == 1 &&
+           Skipped(*node, "other_key") == 1 && Skipped(*node, "bad_mac") == 1 &&
+           Skipped(*node, "foreign_user") == 1;
+  })) << Http(node->port(), "GET", "/metrics").body;
+  for (const GeneratedToken* forged : {&on_usage, &unsigned_token, &bad_mac}) {
+    Json v = Verify(*node, git, forged->plaintext);
+    EXPECT_FALSE(v.Bool("active"));
+    EXPECT_EQ(v.Str("reason"), "unknown");
+  }
+  Json list = Json::Parse(Http(node->port(), "GET", "/api/tokens?status=all", "", alice).body);
+  ASSERT_EQ(list.Array("tokens").size(), 1u);
+  EXPECT_EQ(list.Array("tokens")[0].Str("id"), t.Str("id"));
+  Json item =
+      Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
+  EXPECT_EQ(item.Str("status"), "active");
+  EXPECT_TRUE(item.IsNull("lastUsedAt")) << "mallory's use moved lastUsedAt";
+  EXPECT_TRUE(Verify(*node, git, t.Str("token")).Bool("active"));
+
+  // A use of a revoked token leaves it revoked.
+  ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
+  use.user_id = "alice";
+  use.event_id = NewUuid();
+  KcatProduce("wit.tokens.usage", use.token_id, EncodeEvent(use));
+  EXPECT_TRUE(Eventually([&] {
+    item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
+    return !item.IsNull("lastUsedAt");
+  }));
+  EXPECT_EQ(item.Str("status"), "revoked");
+  EXPECT_EQ(Verify(*node, git, t.Str("token")).Str("reason"), "revoked");
+  EXPECT_EQ(node->Stop(), 0);
+}
+
+// Records from before signing are accepted up to the offsets the operator recorded with `witd
+// kafka lifecycle-end`, and no further.
+TEST_F(KafkaTest, UnsignedLifecycleRecordsCountOnlyBelowTheRecordedEnd) {
+  GeneratedToken before = GenerateToken(), after = GenerateToken();
+  Event old = Forged(before, "alice");
+  old.name = "from-before";
+  KcatProduce("wit.tokens.lifecycle", old.token_id, EncodeEvent(old));
+  CommandResult end = RunCommand(BinDir() + "/witd kafka lifecycle-end --kafka-brokers " +
+                                 backend_.brokers());
+  ASSERT_EQ(end.exit_code, 0) << end.err;
+  std::string positions = end.out.substr(0, end.out.find('\n'));
+  EXPECT_NE(positions.find("wit.tokens.lifecycle/"), std::string::npos) << positions;
+  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(after, "alice")));
+
+  auto node = StartNode("a", {"--accept-unsigned-before", positions});
+  std::string git = node->ServiceSession("git");
+  EXPECT_TRUE(Eventually([&] { return Skipped(*node, "unsigned") == 1; }));
+  EXPECT_TRUE(Verify(*node, git, before.plaintext).Bool("active"));
+  EXPECT_EQ(Verify(*node, git, after.plaintext).Str("reason"), "unknown");
+  EXPECT_EQ(node->Stop(), 0);
+  // A node without the flag accepts neither.
+  auto strict = StartNode("b");
+  EXPECT_TRUE(Eventually([&] { return Skipped(*strict, "unsigned") == 2; }));
+  EXPECT_EQ(Verify(*strict, strict->ServiceSession("git"), before.plaintext).Str("reason"),
+            "unknown");
+  EXPECT_EQ(strict->Stop(), 0);
+}
+
 TEST_F(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
   auto node = StartNode("a");
   KcatProduce("wit.tokens.usage", "junk", "{\"this is\": not json");
@@ -165,10 +295,8 @@ TEST_F(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
               "{\"schemaVersion\":1,\"type\":\"token.transferred\",\"eventId\":\"" + NewUuid() +
                   "\",\"occurredAt\":\"2026-11-27T22:17:00.000Z\",\"tokenId\":\"" + NewUuid() +
                   "\",\"userId\":\"alice\"}");
-  EXPECT_TRUE(Eventually([&] {
-    return Http(node->port(), "GET", "/metrics").body.find("wit_events_skipped_total 2\n") !=
-           std::string::npos;
-  })) << Http(node->port(), "GET", "/metrics").body;
+  EXPECT_TRUE(Eventually([&] { return Skipped(*node, "malformed") == 2; }))
+      << Http(node->port(), "GET", "/metrics").body;
   std::string alice = node->UserSession("alice");
   Json t = CreateToken(*node, alice, "still-serving");
   EXPECT_TRUE(Verify(*node, node->ServiceSession("git"), t.Str("token")).Bool("active"));

@@ -4,6 +4,10 @@
 
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
+#include "ledger/secret_file.h"
+#include "tests/witd_process.h"
+
+#include <filesystem>
 
 namespace wit::testing {
 
@@ -12,21 +16,35 @@ LogBackend::LogBackend(const std::string& kind) {
   auto cluster = MockKafkaCluster::Start(1, 3, "wit.");
   EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
   if (cluster.ok()) cluster_ = std::move(*cluster);
+  key_dir_ = MakeTempDir("event-key");
+}
+
+LogBackend::~LogBackend() {
+  if (!key_dir_.empty()) std::filesystem::remove_all(key_dir_);
 }
 
 std::vector<std::string> LogBackend::WitdArgs() const {
   if (!cluster_) return {};
-  return {"--kafka-brokers", cluster_->Bootstraps()};
+  return {"--kafka-brokers", cluster_->Bootstraps(), "--event-key-file", key_dir_ + "/event.key"};
+}
+
+std::shared_ptr<const EventAuthenticator> LogBackend::EventKey(const std::string& data_dir) const {
+  std::string path = cluster_ ? key_dir_ + "/event.key" : data_dir + "/event.key";
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  StatusOr<std::string> key = LoadOrCreateSecret(path, "event key");
+  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  return std::make_shared<const EventAuthenticator>(key.ok() ? *key : std::string(32, '?'));
 }
 
 StatusOr<std::unique_ptr<EventLog>> LogBackend::OpenLog(const std::string& data_dir) const {
   if (!cluster_) {
-    auto log = EmbeddedEventLog::Open(data_dir + "/log");
+    auto log = EmbeddedEventLog::Open(data_dir + "/log", EventKey(data_dir));
     if (!log.ok()) return log.status();
     return std::unique_ptr<EventLog>(std::move(*log));
   }
   KafkaEventLogOptions options;
   options.brokers = cluster_->Bootstraps();
+  options.signer = EventKey(data_dir);
   auto log = KafkaEventLog::Open(options);
   if (!log.ok()) return log.status();
   return std::unique_ptr<EventLog>(std::move(*log));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "devkafka/mock_kafka_cluster.h"
+#include "ledger/event_auth.h"
 #include "ledger/event_log.h"
 
 namespace wit::testing {
@@ -16,15 +17,24 @@ namespace wit::testing {
 class LogBackend {
  public:
   explicit LogBackend(const std::string& kind);
+  ~LogBackend();
+  LogBackend(const LogBackend&) = delete;
+  LogBackend& operator=(const LogBackend&) = delete;
 
   bool is_kafka() const { return cluster_ != nullptr; }
   MockKafkaCluster* cluster() { return cluster_.get(); }
   std::string brokers() const { return cluster_ ? cluster_->Bootstraps() : ""; }
 
-  // WitdArgs are the `witd serve` flags that select this log.
+  // WitdArgs are the `witd serve` flags that select this log. On Kafka they include one
+  // --event-key-file for every node, as a cluster's nodes share one event key.
   std::vector<std::string> WitdArgs() const;
 
-  // OpenLog opens the log witd used with `data_dir` (for the embedded log witd must be stopped).
+  // EventKey returns the authenticator of the event key witd used with `data_dir` (on Kafka
+  // the shared one; embedded, <data_dir>/event.key, created if witd has not run yet).
+  std::shared_ptr<const EventAuthenticator> EventKey(const std::string& data_dir) const;
+
+  // OpenLog opens the log witd used with `data_dir` (for the embedded log witd must be
+  // stopped), signing what is appended with EventKey(data_dir).
   StatusOr<std::unique_ptr<EventLog>> OpenLog(const std::string& data_dir) const;
 
   // ReadAll returns every record payload in the log, stream by stream.
@@ -32,6 +42,7 @@ class LogBackend {
 
  private:
   std::unique_ptr<MockKafkaCluster> cluster_;
+  std::string key_dir_;  // Kafka: holds the nodes' shared event.key
 };
 
 // kLogKinds names the logs the parameterised suites run on.

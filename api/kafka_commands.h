@@ -1,0 +1,35 @@
+#ifndef WIT_API_KAFKA_COMMANDS_H_
+#define WIT_API_KAFKA_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace wit {
+
+// KafkaCommandFlags holds the flags of `witd kafka ...`, filled by the parser.
+struct KafkaCommandFlags {
+  std::string brokers;
+  std::string topic_prefix = "wit.";
+  std::vector<std::string> kafka_config;  // KEY=VALUE
+  int partitions = 3;
+  int replication_factor = 1;
+  CLI::App* lifecycle_end = nullptr;
+  CLI::App* create_topics = nullptr;
+};
+
+// AddKafkaCommands adds `witd kafka lifecycle-end` (prints the lifecycle topic's end as
+// STREAM=OFFSET,..., the value for `serve --accept-unsigned-before`) and `witd kafka
+// create-topics` to `app`. REQUIRES: `flags` outlives the parse.
+void AddKafkaCommands(CLI::App& app, KafkaCommandFlags* flags);
+
+// RunKafkaCommand runs the subcommand that was parsed: 0 on success, 1 with a message on
+// stderr when Kafka refused or cannot be reached, 2 for bad flags.
+int RunKafkaCommand(const KafkaCommandFlags& flags);
+
+}  // namespace wit
+
+#endif  // WIT_API_KAFKA_COMMANDS_H_

@@ -1,0 +1,19 @@
+#ifndef WIT_LEDGER_SECRET_FILE_H_
+#define WIT_LEDGER_SECRET_FILE_H_
+
+#include <string>
+
+#include "ledger/status.h"
+
+namespace wit {
+
+// LoadOrCreateSecret returns the bytes of the secret at `path`: the session secret, the event
+// key. An absent file is created with 32 bytes from the CSPRNG and mode 0600 (its directory
+// must exist), atomically, so a second node or command never reads it half-written; an
+// existing file's bytes are the key as they are, and one shorter than 32 bytes is
+// FailedPrecondition. `what` names the secret in messages ("session secret").
+StatusOr<std::string> LoadOrCreateSecret(const std::string& path, const std::string& what);
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_SECRET_FILE_H_
