@@ -15,15 +15,33 @@ if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)
 fi
 
+# Java and Maven run the real Kafka broker of the tests (scripts/kafka-cluster.sh). A machine
+# may have them from elsewhere (a JDK in /usr/lib/jvm): only a missing command is installed.
+command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || packages+=(maven)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-((${#missing[@]} == 0)) && exit 0
 
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Kafka broker's jars, from Maven Central, into scripts/kafka/lib (ignored by git). The
+# stamp holds the pom's hash: a complete fetch of this very pom is not repeated.
+kafka_dir="$(cd "$(dirname "$0")" && pwd)/kafka"
+pom_hash=$(sha256sum "$kafka_dir/pom.xml" | cut -d' ' -f1)
+if [[ $(cat "$kafka_dir/lib/.fetched" 2>/dev/null) != "$pom_hash" ]]; then
+  echo "install-deps: fetching the Apache Kafka broker (scripts/kafka/pom.xml) with Maven" >&2
+  rm -rf "$kafka_dir/lib"
+  (cd "$kafka_dir" && mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib \
+    -DincludeScope=runtime)
+  echo "$pom_hash" >"$kafka_dir/lib/.fetched"
+fi
