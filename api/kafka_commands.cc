@@ -1,8 +1,11 @@
 #include "api/kafka_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
+#include "ledger/kafka_admin.h"
 #include "ledger/kafka_event_log.h"
 
 namespace wit {
@@ -41,6 +44,35 @@ int LifecycleEnd(const KafkaCommandFlags& f, KafkaConfig config) {
   return 0;
 }
 
+int CreateTopics(const KafkaCommandFlags& f, const KafkaConfig& config) {
+  StatusOr<KafkaAdmin> admin = KafkaAdmin::Open(f.brokers, config, std::chrono::seconds(15));
+  if (!admin.ok()) {
+    std::cerr << "witd: " << admin.status().message() << "\n";
+    return 1;
+  }
+  int replicas = f.replication_factor;
+  if (replicas == 0) {
+    StatusOr<int> brokers = admin->BrokerCount();
+    if (!brokers.ok()) {
+      std::cerr << "witd: " << brokers.status().message() << "\n";
+      return 1;
+    }
+    replicas = std::min(3, *brokers);
+  }
+  std::optional<int64_t> usage_retention;
+  if (f.usage_retention_days > 0) usage_retention = int64_t{f.usage_retention_days} * 86'400'000;
+  std::vector<std::string> report;
+  Status s = admin->CreateTopics(KafkaTopicSpecs(f.topic_prefix, f.partitions, replicas,
+                                                 usage_retention),
+                                 &report);
+  for (const std::string& line : report) std::cout << line << "\n";
+  if (!s.ok()) {
+    std::cerr << "witd: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddKafkaCommands(CLI::App& app, KafkaCommandFlags* f) {
@@ -51,6 +83,24 @@ void AddKafkaCommands(CLI::App& app, KafkaCommandFlags* f) {
       "Print the lifecycle topic's end per partition as STREAM=OFFSET,...: record it before "
       "the first signing witd starts, and pass it to every node as --accept-unsigned-before");
   AddConnection(f->lifecycle_end, f);
+
+  f->create_topics = kafka->add_subcommand(
+      "create-topics",
+      "Create <prefix>tokens.lifecycle and <prefix>tokens.usage with the settings an event log "
+      "needs (nothing deleted, min.insync.replicas=2 with 3 replicas), or check existing ones");
+  AddConnection(f->create_topics, f);
+  f->create_topics->add_option("--partitions", f->partitions, "Partitions of each topic")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  f->create_topics
+      ->add_option("--replication-factor", f->replication_factor,
+                   "Replicas of each partition (default 3, or the brokers there are)")
+      ->check(CLI::Range(1, 16));
+  f->create_topics
+      ->add_option("--usage-retention-days", f->usage_retention_days,
+                   "Delete uses older than this (default: keep them; keep the audit trail "
+                   "elsewhere first, e.g. wit-audit replay --follow into a SIEM)")
+      ->check(CLI::Range(1, 36500));
 }
 
 int RunKafkaCommand(const KafkaCommandFlags& f) {
@@ -60,6 +110,7 @@ int RunKafkaCommand(const KafkaCommandFlags& f) {
     return 2;
   }
   if (f.lifecycle_end && *f.lifecycle_end) return LifecycleEnd(f, std::move(*config));
+  if (f.create_topics && *f.create_topics) return CreateTopics(f, *config);
   return 2;
 }
 

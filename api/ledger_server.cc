@@ -15,6 +15,7 @@
 
 #include "api/api_handler.h"
 #include "ledger/embedded_event_log.h"
+#include "ledger/kafka_admin.h"
 #include "ledger/kafka_event_log.h"
 #include "ledger/logging.h"
 #include "ledger/secret_file.h"
@@ -186,11 +187,31 @@ Status LedgerServer::OpenLog() {
   }
   auto log = KafkaEventLog::Open(kafka);
   if (!log.ok()) return log.status();
+  if (Status s = CheckKafkaTopics((*log)->lifecycle_topic()); !s.ok()) return s;
   log_ = std::move(*log);
   LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " +
           options_.topic_prefix + "tokens.lifecycle and " + options_.topic_prefix +
           "tokens.usage");
   return Status::OK();
+}
+
+Status LedgerServer::CheckKafkaTopics(const std::string& lifecycle_topic) {
+  StatusOr<KafkaAdmin> admin =
+      KafkaAdmin::Open(options_.kafka_brokers, options_.kafka_config, std::chrono::seconds(10));
+  if (!admin.ok()) return admin.status();
+  if (!admin->HasController(std::chrono::seconds(3))) {
+    LogWarn("kafka: the cluster names no controller and cannot describe " + lifecycle_topic +
+            "'s settings (librdkafka's mock cluster, wit-devkafka?): its retention is not "
+            "checked. Apache Kafka always names one");
+    return Status::OK();
+  }
+  StatusOr<std::map<std::string, std::string>> config = admin->DescribeTopic(lifecycle_topic);
+  if (!config.ok()) {
+    return Status::FailedPrecondition(config.status().message() +
+                                      "; witd must read it (DescribeConfigs) to know that the "
+                                      "topic keeps every event");
+  }
+  return CheckLifecycleTopicKeepsEvents(lifecycle_topic, *config);
 }
 
 void LedgerServer::RegisterMetrics() {

@@ -66,6 +66,8 @@ class LedgerServer {
   void RegisterMetrics();
   Status OpenLog();
   Status OpenView();
+  // CheckKafkaTopics refuses a lifecycle topic that could lose events (kafka_admin.h).
+  Status CheckKafkaTopics(const std::string& lifecycle_topic);
   Status StartHttp(const std::pair<std::string, uint16_t>& listen);
 
   LedgerServerOptions options_;

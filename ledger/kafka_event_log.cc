@@ -82,35 +82,77 @@ StatusOr<RdKafkaPtr> KafkaEventLog::NewClient(const KafkaEventLogOptions& o) {
   return NewKafkaHandle(o.read_only ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, std::move(*conf));
 }
 
+StatusOr<RdKafkaMetadataPtr> KafkaEventLog::AllTopics(rd_kafka_t* rk,
+                                                      const KafkaEventLogOptions& o) {
+  // Asked a second at a time, so that brokers refusing our credentials end the wait at once.
+  auto deadline = std::chrono::steady_clock::now() + o.connect_timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    int wait = static_cast<int>(std::clamp<int64_t>(left.count(), 1, 1000));
+    // Ask for all topics: asking for one by name may make a broker create it.
+    const rd_kafka_metadata_t* raw = nullptr;
+    err = rd_kafka_metadata(rk, 1, nullptr, &raw, wait);
+    if (!err) return RdKafkaMetadataPtr(raw);
+    rd_kafka_poll(rk, 0);  // serves the error callback, which records authentication failures
+    if (std::string auth = LastKafkaAuthError(); !auth.empty()) {
+      std::string user = "(none)";
+      for (const auto& [k, v] : o.extra) {
+        if (k == "sasl.username") user = v;
+      }
+      return Status::FailedPrecondition(
+          "the Kafka brokers at " + o.brokers + " refused witd's credentials (SASL user " + user +
+          "): " + auth + "; check --kafka-config sasl.username and sasl.password");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+  }
+  return Status::Unavailable("cannot reach the Kafka brokers at " + o.brokers + ": " +
+                             ErrorText(err) +
+                             "; check --kafka-brokers (and --kafka-config for TLS/SASL)");
+}
+
+StatusOr<std::map<std::string, int>> KafkaEventLog::FindTopics(rd_kafka_t* rk,
+                                                               const KafkaEventLogOptions& o) {
+  // A topic created a moment ago may not have reached the broker asked yet: ask again for a
+  // few seconds before calling it missing.
+  auto deadline = std::chrono::steady_clock::now() + kTopicWait;
+  while (true) {
+    StatusOr<RdKafkaMetadataPtr> metadata = AllTopics(rk, o);
+    if (!metadata.ok()) return metadata.status();
+    RdKafkaMetadataPtr md = std::move(*metadata);
+    std::map<std::string, int> partitions;
+    std::string missing;
+    for (const std::string& topic :
+         {o.topic_prefix + "tokens.lifecycle", o.topic_prefix + "tokens.usage"}) {
+      for (int i = 0; i < md->topic_cnt; ++i) {
+        if (topic == md->topics[i].topic && !md->topics[i].err) {
+          partitions[topic] = md->topics[i].partition_cnt;
+        }
+      }
+      if (!partitions.count(topic) || partitions[topic] == 0) {
+        if (missing.empty()) missing = topic;
+      }
+    }
+    if (missing.empty()) return partitions;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::FailedPrecondition("Kafka topic " + missing + " does not exist on " +
+                                        o.brokers +
+                                        "; create it (witd kafka create-topics), or check "
+                                        "--topic-prefix");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& o) {
   StatusOr<RdKafkaPtr> producer = NewClient(o);
   if (!producer.ok()) return producer.status();
 
-  // Ask for all topics: asking for one by name may make a broker create it.
-  const rd_kafka_metadata_t* raw = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(producer->get(), 1, nullptr, &raw,
-                                              static_cast<int>(o.connect_timeout.count()));
-  if (err) {
-    return Status::Unavailable("cannot reach the Kafka brokers at " + o.brokers + ": " +
-                               ErrorText(err) +
-                               "; check --kafka-brokers (and --kafka-config for TLS/SASL)");
-  }
-  RdKafkaMetadataPtr md(raw);
-  std::map<std::string, int> partitions;
-  for (const std::string& topic :
-       {o.topic_prefix + "tokens.lifecycle", o.topic_prefix + "tokens.usage"}) {
-    for (int i = 0; i < md->topic_cnt; ++i) {
-      if (topic == md->topics[i].topic && !md->topics[i].err) {
-        partitions[topic] = md->topics[i].partition_cnt;
-      }
-    }
-    if (!partitions.count(topic) || partitions[topic] == 0) {
-      return Status::FailedPrecondition("Kafka topic " + topic + " does not exist on " +
-                                        o.brokers + "; create it, or check --topic-prefix");
-    }
-  }
+  StatusOr<std::map<std::string, int>> partitions = FindTopics(producer->get(), o);
+  if (!partitions.ok()) return partitions.status();
   return std::unique_ptr<KafkaEventLog>(
-      new KafkaEventLog(o, std::move(*producer), std::move(partitions)));
+      new KafkaEventLog(o, std::move(*producer), std::move(*partitions)));
 }
 
 KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, RdKafkaPtr producer,
@@ -282,6 +324,31 @@ StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
 StatusOr<LogPositions> KafkaEventLog::EndPositions() { return Watermarks(/*high=*/true); }
 
 StatusOr<LogPositions> KafkaEventLog::StartPositions() { return Watermarks(/*high=*/false); }
+
+StatusOr<LogPositions> KafkaEventLog::OffsetsForTime(TimeMs t) {
+  RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(8));
+  for (const auto& [topic, count] : partitions_) {
+    for (int32_t p = 0; p < count; ++p) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = t;
+    }
+  }
+  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(
+      Producer().get(), list.get(), static_cast<int>(options_.append_timeout.count()));
+  if (err) return Status::Unavailable("cannot look Kafka offsets up by time: " + ErrorText(err));
+  StatusOr<LogPositions> end = EndPositions();
+  if (!end.ok()) return end.status();
+  LogPositions out;
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = list->elems[i];
+    if (tp.err) {
+      return Status::Unavailable("cannot look Kafka offsets up by time: " + ErrorText(tp.err));
+    }
+    std::string stream = KafkaStream(tp.topic, tp.partition);
+    // -1: no record at or after t.
+    out[stream] = tp.offset >= 0 ? static_cast<uint64_t>(tp.offset) : (*end)[stream];
+  }
+  return out;
+}
 
 StatusOr<LogPositions> KafkaEventLog::Watermarks(bool high_marks) {
   LogPositions end;

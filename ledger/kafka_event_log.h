@@ -62,6 +62,12 @@ class KafkaEventLog : public EventLog {
   // StartPositions returns, per stream, the offset of the oldest record Kafka still keeps.
   StatusOr<LogPositions> StartPositions();
 
+  // OffsetsForTime returns, per stream, the offset of the first record whose Kafka timestamp
+  // is at or after `t` (the end of the stream when there is none), from the brokers' time
+  // index (rd_kafka_offsets_for_times). Unavailable where the cluster cannot answer (the
+  // mock).
+  StatusOr<LogPositions> OffsetsForTime(TimeMs t);
+
   // AppendPayload produces raw bytes to `topic` with `key`, and a kEventMacHeader header when
   // `mac` is not empty: the seam tests use to put records a service could publish (including
   // malformed and forged ones) on the log.
@@ -96,6 +102,14 @@ class KafkaEventLog : public EventLog {
   StatusOr<std::vector<LogPosition>> Produce(const std::vector<Record>& records,
                                              std::vector<bool>* delivered = nullptr);
   Record ToRecord(const Event& event) const;
+  // How long Open waits for topics a broker does not list yet.
+  static constexpr std::chrono::seconds kTopicWait{3};
+  // AllTopics returns the cluster's metadata; FailedPrecondition naming the user when the
+  // brokers refuse its credentials.
+  static StatusOr<RdKafkaMetadataPtr> AllTopics(rd_kafka_t* rk, const KafkaEventLogOptions& o);
+  // FindTopics returns both topics' partition counts.
+  static StatusOr<std::map<std::string, int>> FindTopics(rd_kafka_t* rk,
+                                                         const KafkaEventLogOptions& o);
   // NewClient makes the producer (or, read-only, the consumer used for metadata).
   static StatusOr<RdKafkaPtr> NewClient(const KafkaEventLogOptions& options);
   std::shared_ptr<rd_kafka_t> Producer() const;

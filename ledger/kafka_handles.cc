@@ -1,6 +1,25 @@
 #include "ledger/kafka_handles.h"
 
+#include <mutex>
+
 namespace wit {
+namespace {
+
+std::mutex auth_error_mu;
+std::string* auth_error = new std::string;  // never freed: clients may report until exit
+
+void OnError(rd_kafka_t*, int err, const char* reason, void*) {
+  if (err != RD_KAFKA_RESP_ERR__AUTHENTICATION) return;
+  std::lock_guard<std::mutex> lock(auth_error_mu);
+  *auth_error = reason;
+}
+
+}  // namespace
+
+std::string LastKafkaAuthError() {
+  std::lock_guard<std::mutex> lock(auth_error_mu);
+  return *auth_error;
+}
 
 StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items) {
   KafkaConfig out;
@@ -16,6 +35,7 @@ StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items) {
 
 StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_error_cb(conf.get(), &OnError);
   char err[512];
   for (const auto& [key, value] : settings) {
     if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) !=

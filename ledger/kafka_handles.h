@@ -35,8 +35,14 @@ using KafkaConfig = std::vector<std::pair<std::string, std::string>>;
 StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items);
 
 // MakeKafkaConf builds a configuration from key/value pairs; an unknown key or bad value is
-// InvalidArgument naming it.
+// InvalidArgument naming it. Every client made from it reports authentication failures to
+// LastKafkaAuthError.
 StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings);
+
+// LastKafkaAuthError returns the reason of the last SASL/TLS authentication failure any client
+// of this process met ("" if none), so that a start-up that cannot reach the brokers can say
+// that the brokers refused its credentials. Thread-safe.
+std::string LastKafkaAuthError();
 
 // NewKafkaHandle creates a producer or consumer from `conf` (which it takes over).
 StatusOr<RdKafkaPtr> NewKafkaHandle(rd_kafka_type_t type, RdKafkaConfPtr conf);

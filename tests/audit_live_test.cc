@@ -148,7 +148,8 @@ TEST_P(AuditFollowTest, FollowPrintsNewEventsUntilInterrupted) {
   std::vector<std::string> argv = {BinDir() + "/wit-audit", "replay", "--follow", "--format", "jsonl",
                                    "--type", "created"};
   if (backend.is_kafka()) {
-    argv.insert(argv.end(), {"--kafka-brokers", backend.brokers()});
+    argv.insert(argv.end(), {"--kafka-brokers", backend.brokers(), "--topic-prefix",
+                             backend.topic_prefix()});
   } else {
     argv.insert(argv.end(), {"--data-dir", dir});
   }

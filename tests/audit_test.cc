@@ -74,8 +74,7 @@ class AuditLedger {
   // Audit runs wit-audit COMMAND with this ledger as its source and `args`.
   CommandResult Audit(const std::string& command, const std::string& args,
                       const std::string& input = "") const {
-    std::string source = backend_.is_kafka() ? "--kafka-brokers " + backend_.brokers()
-                                             : "--data-dir " + dir_;
+    std::string source = backend_.is_kafka() ? backend_.KafkaFlags() : "--data-dir " + dir_;
     return RunCommand(BinDir() + "/wit-audit " + command + " " + source + " " + args, input);
   }
 
@@ -410,7 +409,8 @@ TEST_P(AuditTest, HashPrintsTheTokenHashOfStdin) {
 
 // "unindexed" is an embedded log written before the log had an index: the same answers must
 // come from a full scan.
-INSTANTIATE_TEST_SUITE_P(Logs, AuditTest, ::testing::Values("embedded", "kafka", "unindexed"),
+INSTANTIATE_TEST_SUITE_P(Logs, AuditTest,
+                         ::testing::Values("embedded", "kafka", "real_kafka", "unindexed"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

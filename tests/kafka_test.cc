@@ -52,8 +52,11 @@ Event UseEvent(const std::string& user) {
   return e;
 }
 
-class KafkaTest : public ::testing::Test {
+// KafkaSuite runs witd nodes on one Kafka log: librdkafka's mock cluster ("kafka") or the
+// real three-broker cluster ("real_kafka").
+class KafkaSuite : public ::testing::Test {
  protected:
+  explicit KafkaSuite(const std::string& kind) : backend_(kind) {}
   void SetUp() override {
     dir_ = MakeTempDir("kafka");
     ASSERT_TRUE(backend_.is_kafka());
@@ -133,11 +136,24 @@ class KafkaTest : public ::testing::Test {
     return Json::Parse(r.body);
   }
 
-  LogBackend backend_{"kafka"};
+  LogBackend backend_;
   std::string dir_;
 };
 
-TEST_F(KafkaTest, KcatReadsEveryRecordAndEachMatchesItsSchema) {
+// KafkaTest runs on both the mock and the real cluster.
+class KafkaTest : public KafkaSuite, public ::testing::WithParamInterface<std::string> {
+ protected:
+  KafkaTest() : KafkaSuite(GetParam()) {}
+};
+
+// KafkaMockTest injects faults only librdkafka's mock cluster can: brokers down on demand,
+// produce errors, a fatal idempotence error.
+class KafkaMockTest : public KafkaSuite {
+ protected:
+  KafkaMockTest() : KafkaSuite("kafka") {}
+};
+
+TEST_P(KafkaTest, KcatReadsEveryRecordAndEachMatchesItsSchema) {
   auto node = StartNode("a");
   std::string alice = node->UserSession("alice"), git = node->ServiceSession("git");
   Json t = CreateToken(*node, alice, "interop");
@@ -145,8 +161,8 @@ TEST_F(KafkaTest, KcatReadsEveryRecordAndEachMatchesItsSchema) {
   ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
   EXPECT_EQ(Verify(*node, git, t.Str("token")).Str("reason"), "revoked");
 
-  auto lifecycle = Kcat("wit.tokens.lifecycle");
-  auto usage = Kcat("wit.tokens.usage");
+  auto lifecycle = Kcat(backend_.lifecycle_topic());
+  auto usage = Kcat(backend_.usage_topic());
   ASSERT_EQ(lifecycle.size(), 2u);  // created, revoked: uses never go to this topic
   ASSERT_EQ(usage.size(), 2u);      // allowed, denied
   std::string jsonl = dir_ + "/records.jsonl";
@@ -165,7 +181,7 @@ TEST_F(KafkaTest, KcatReadsEveryRecordAndEachMatchesItsSchema) {
   EXPECT_EQ(node->Stop(), 0);
 }
 
-TEST_F(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
+TEST_P(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
   auto node = StartNode("a");
   std::string alice = node->UserSession("alice");
   Json t = CreateToken(*node, alice, "service-published");
@@ -177,7 +193,7 @@ TEST_F(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
   used.user_id = "alice";
   used.outcome = "allowed";
   used.service = "ci-runner";
-  KcatProduce("wit.tokens.usage", used.token_id, EncodeEvent(used));
+  KcatProduce(backend_.usage_topic(), used.token_id, EncodeEvent(used));
   Json item;
   EXPECT_TRUE(Eventually([&] {
     item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
@@ -188,7 +204,7 @@ TEST_F(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
 
 // Issue 11, part 1, with kcat as the attacker: whoever may write the usage topic (any service)
 // or, through a misconfigured ACL, the lifecycle topic cannot create, revoke or move a token.
-TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
+TEST_P(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   auto node = StartNode("a");
   std::string alice = node->UserSession("alice");
   std::string git = node->ServiceSession("git");
@@ -196,7 +212,7 @@ TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   GeneratedToken on_usage = GenerateToken(), unsigned_token = GenerateToken(),
                  bad_mac = GenerateToken();
   // On the usage topic: a creation and a revocation.
-  KcatProduce("wit.tokens.usage", NewUuid(), EncodeEvent(Forged(on_usage, "alice")));
+  KcatProduce(backend_.usage_topic(), NewUuid(), EncodeEvent(Forged(on_usage, "alice")));
   Event revoke;
   revoke.type = EventType::kRevoked;
   revoke.event_id = NewUuid();
@@ -204,19 +220,19 @@ TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   revoke.user_id = "alice";
   revoke.occurred_at = NowMs();
   revoke.revoked_by = "alice";
-  KcatProduce("wit.tokens.usage", revoke.token_id, EncodeEvent(revoke));
+  KcatProduce(backend_.usage_topic(), revoke.token_id, EncodeEvent(revoke));
   // On the lifecycle topic: a creation without a MAC, one with a made-up MAC, and one with
   // the MAC of witd's own record for the real token, as kcat reads it off the topic.
-  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(unsigned_token, "alice")));
-  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(GenerateToken(), "alice")),
+  KcatProduce(backend_.lifecycle_topic(), NewUuid(), EncodeEvent(Forged(unsigned_token, "alice")));
+  KcatProduce(backend_.lifecycle_topic(), NewUuid(), EncodeEvent(Forged(GenerateToken(), "alice")),
               "wit-mac=v1:00000000:" + std::string(64, 'a'));
-  CommandResult headers = RunCommand("kcat -C -b " + backend_.brokers() +
-                                     " -t wit.tokens.lifecycle -e -q -f '%k %h\\n'");
+  CommandResult headers = RunCommand("kcat -C -b " + backend_.brokers() + " -t " +
+                                     backend_.lifecycle_topic() + " -e -q -f '%k %h\\n'");
   size_t at = headers.out.find(t.Str("id") + " wit-mac=v1:");
   ASSERT_NE(at, std::string::npos) << "witd's record has no MAC header: " << headers.out;
   at += t.Str("id").size() + 1;
   std::string copied = headers.out.substr(at, headers.out.find('\n', at) - at);
-  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(bad_mac, "alice")), copied);
+  KcatProduce(backend_.lifecycle_topic(), NewUuid(), EncodeEvent(Forged(bad_mac, "alice")), copied);
   // A use naming another user than the token's owner.
   Event use;
   use.type = EventType::kUsed;
@@ -225,7 +241,7 @@ TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   use.user_id = "mallory";
   use.occurred_at = NowMs() + 3'600'000;
   use.outcome = "allowed";
-  KcatProduce("wit.tokens.usage", use.token_id, EncodeEvent(use));
+  KcatProduce(backend_.usage_topic(), use.token_id, EncodeEvent(use));
 
   EXPECT_TRUE(Eventually([&] {
     return Skipped(*node, "wrong_stream") == 2 && Skipped(*node, "unsigned") == 1 &&
@@ -250,7 +266,7 @@ TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);
   use.user_id = "alice";
   use.event_id = NewUuid();
-  KcatProduce("wit.tokens.usage", use.token_id, EncodeEvent(use));
+  KcatProduce(backend_.usage_topic(), use.token_id, EncodeEvent(use));
   EXPECT_TRUE(Eventually([&] {
     item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
     return !item.IsNull("lastUsedAt");
@@ -262,17 +278,16 @@ TEST_F(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
 
 // Records from before signing are accepted up to the offsets the operator recorded with `witd
 // kafka lifecycle-end`, and no further.
-TEST_F(KafkaTest, UnsignedLifecycleRecordsCountOnlyBelowTheRecordedEnd) {
+TEST_P(KafkaTest, UnsignedLifecycleRecordsCountOnlyBelowTheRecordedEnd) {
   GeneratedToken before = GenerateToken(), after = GenerateToken();
   Event old = Forged(before, "alice");
   old.name = "from-before";
-  KcatProduce("wit.tokens.lifecycle", old.token_id, EncodeEvent(old));
-  CommandResult end = RunCommand(BinDir() + "/witd kafka lifecycle-end --kafka-brokers " +
-                                 backend_.brokers());
+  KcatProduce(backend_.lifecycle_topic(), old.token_id, EncodeEvent(old));
+  CommandResult end = RunCommand(BinDir() + "/witd kafka lifecycle-end " + backend_.KafkaFlags());
   ASSERT_EQ(end.exit_code, 0) << end.err;
   std::string positions = end.out.substr(0, end.out.find('\n'));
-  EXPECT_NE(positions.find("wit.tokens.lifecycle/"), std::string::npos) << positions;
-  KcatProduce("wit.tokens.lifecycle", NewUuid(), EncodeEvent(Forged(after, "alice")));
+  EXPECT_NE(positions.find(backend_.lifecycle_topic() + "/"), std::string::npos) << positions;
+  KcatProduce(backend_.lifecycle_topic(), NewUuid(), EncodeEvent(Forged(after, "alice")));
 
   auto node = StartNode("a", {"--accept-unsigned-before", positions});
   std::string git = node->ServiceSession("git");
@@ -288,10 +303,10 @@ TEST_F(KafkaTest, UnsignedLifecycleRecordsCountOnlyBelowTheRecordedEnd) {
   EXPECT_EQ(strict->Stop(), 0);
 }
 
-TEST_F(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
+TEST_P(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
   auto node = StartNode("a");
-  KcatProduce("wit.tokens.usage", "junk", "{\"this is\": not json");
-  KcatProduce("wit.tokens.lifecycle", NewUuid(),
+  KcatProduce(backend_.usage_topic(), "junk", "{\"this is\": not json");
+  KcatProduce(backend_.lifecycle_topic(), NewUuid(),
               "{\"schemaVersion\":1,\"type\":\"token.transferred\",\"eventId\":\"" + NewUuid() +
                   "\",\"occurredAt\":\"2026-11-27T22:17:00.000Z\",\"tokenId\":\"" + NewUuid() +
                   "\",\"userId\":\"alice\"}");
@@ -303,7 +318,7 @@ TEST_F(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
   EXPECT_EQ(node->Stop(), 0);
 }
 
-TEST_F(KafkaTest, TwoNodesShareOneLedger) {
+TEST_P(KafkaTest, TwoNodesShareOneLedger) {
   auto a = StartNode("a");
   auto b = StartNode("b");
   std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
@@ -355,7 +370,7 @@ TEST_F(KafkaTest, TwoNodesShareOneLedger) {
   for (auto* node : {a.get(), b.get(), c.get()}) EXPECT_EQ(node->Stop(), 0);
 }
 
-TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
+TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   auto sync_node = StartNode("sync", {"--kafka-config", "message.timeout.ms=2000"});
   auto async_node =
       StartNode("async", {"--use-audit", "async", "--kafka-config", "message.timeout.ms=2000"});
@@ -364,7 +379,7 @@ TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   ASSERT_TRUE(Eventually([&] {
     return Verify(*async_node, git, before.Str("token")).Bool("active");
   }));
-  size_t uses_before = Kcat("wit.tokens.usage").size();
+  size_t uses_before = Kcat(backend_.usage_topic()).size();
 
   backend_.cluster()->SetBrokersDown();
   auto started = Clock::now();
@@ -419,7 +434,7 @@ TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   EXPECT_TRUE(Eventually(
       [&] {
         size_t n = 0;
-        for (const auto& [key, payload] : Kcat("wit.tokens.usage")) n += key == before.Str("id");
+        for (const auto& [key, payload] : Kcat(backend_.usage_topic())) n += key == before.Str("id");
         return n >= uses_before + kAsyncUses;
       },
       std::chrono::seconds(30)));
@@ -434,7 +449,7 @@ TEST_F(KafkaTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   EXPECT_EQ(async_node->Stop(), 0);
 }
 
-TEST_F(KafkaTest, TransientProduceErrorsAreRetriedWithoutDuplicates) {
+TEST_F(KafkaMockTest, TransientProduceErrorsAreRetriedWithoutDuplicates) {
   auto node = StartNode("a");
   std::string alice = node->UserSession("alice"), git = node->ServiceSession("git");
   // Retriable broker errors, then a dropped connection: the idempotent producer retries and
@@ -450,14 +465,14 @@ TEST_F(KafkaTest, TransientProduceErrorsAreRetriedWithoutDuplicates) {
   // The mock does not deduplicate retried produces, so the topic may hold a record twice; the
   // view folds duplicates away (ApplyEvent is idempotent), which is what this checks.
   size_t created = 0;
-  for (const auto& [key, payload] : Kcat("wit.tokens.lifecycle")) {
+  for (const auto& [key, payload] : Kcat(backend_.lifecycle_topic())) {
     created += payload.find("\"token.created\"") != std::string::npos;
   }
   EXPECT_GE(created, 1u);
   EXPECT_EQ(node->Stop(), 0);
 }
 
-TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
+TEST_F(KafkaMockTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
   // One usage partition loses its leader: the uses keyed to it fail once message.timeout.ms
   // passes, while those on the other partitions are written. The recorder must retry only the
   // failed ones (the mock cluster would keep a resent record twice).
@@ -466,7 +481,7 @@ TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice
   options.extra = {{"message.timeout.ms", "1000"}};
   auto log = KafkaEventLog::Open(options);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
-  backend_.cluster()->SetPartitionLeader("wit.tokens.usage", 0, -1);
+  backend_.cluster()->SetPartitionLeader(backend_.usage_topic(), 0, -1);
   Metrics metrics;
   UseRecorder recorder(log->get(), UseRecorder::Mode::kAsync, &metrics);
   constexpr size_t kUses = 60;
@@ -475,11 +490,11 @@ TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice
   ASSERT_TRUE(Eventually([&] { return recorder.queued() > 0 && recorder.queued() < kUses; },
                          std::chrono::seconds(30)))
       << recorder.queued() << " uses queued";
-  backend_.cluster()->SetPartitionLeader("wit.tokens.usage", 0, 1);
+  backend_.cluster()->SetPartitionLeader(backend_.usage_topic(), 0, 1);
   ASSERT_TRUE(Eventually([&] { return recorder.queued() == 0; }, std::chrono::seconds(30)));
   recorder.Stop();
   std::map<std::string, int> copies;
-  for (const auto& [key, payload] : Kcat("wit.tokens.usage")) {
+  for (const auto& [key, payload] : Kcat(backend_.usage_topic())) {
     auto event = DecodeEvent(payload);
     ASSERT_TRUE(event.ok()) << payload;
     ++copies[event->event_id];
@@ -490,7 +505,7 @@ TEST_F(KafkaTest, AnAsyncUseBatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice
   }
 }
 
-TEST_F(KafkaTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
+TEST_F(KafkaMockTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
   // An idempotent producer that meets a fatal error refuses every later write. The log makes
   // a new one: the write that met the error fails, the next ones are written, nothing twice.
   KafkaEventLogOptions options;
@@ -511,7 +526,7 @@ TEST_F(KafkaTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
   EXPECT_TRUE((*log)->AppendBatch({UseEvent("after"), UseEvent("after")}, &durable).ok());
   EXPECT_EQ((*log)->producer_restarts(), 1u);
   std::map<std::string, int> by_user;
-  for (const auto& [key, payload] : Kcat("wit.tokens.usage")) {
+  for (const auto& [key, payload] : Kcat(backend_.usage_topic())) {
     auto event = DecodeEvent(payload);
     ASSERT_TRUE(event.ok()) << payload;
     ++by_user[event->user_id];
@@ -519,7 +534,7 @@ TEST_F(KafkaTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
   EXPECT_EQ(by_user, (std::map<std::string, int>{{"after", 7}, {"before", 1}}));
 }
 
-TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
+TEST_P(KafkaTest, StartupErrorsSayWhatToFix) {
   CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
                                   dir_ + "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
                                   "socket.connection.setup.timeout.ms=1000");
@@ -533,11 +548,14 @@ TEST_F(KafkaTest, StartupErrorsSayWhatToFix) {
   EXPECT_NE(missing.err.find("nope.tokens.lifecycle does not exist"), std::string::npos)
       << missing.err;
   CommandResult bad = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
-                                 dir_ + "/z --kafka-brokers " + backend_.brokers() +
+                                 dir_ + "/z " + backend_.KafkaFlags() +
                                  " --kafka-config no.such.setting=1");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("no.such.setting"), std::string::npos) << bad.err;
 }
+
+INSTANTIATE_TEST_SUITE_P(Clusters, KafkaTest, ::testing::Values("kafka", "real_kafka"),
+                         [](const auto& info) { return info.param; });
 
 TEST(DevKafkaTest, PrintsBootstrapsFirstAndStopsOnSigterm) {
   int out[2];

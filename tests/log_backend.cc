@@ -7,16 +7,45 @@
 #include "ledger/secret_file.h"
 #include "tests/witd_process.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include "ledger/random.h"
 
 namespace wit::testing {
 
+std::string RealKafkaBrokers() {
+  const char* dir = std::getenv("WIT_REAL_KAFKA_DIR");
+  if (!dir) {
+    ADD_FAILURE() << "WIT_REAL_KAFKA_DIR is not set: run the test through ctest, which starts "
+                     "the real Kafka cluster (fixture real_kafka)";
+    return "";
+  }
+  std::ifstream in(std::string(dir) + "/bootstrap");
+  std::string brokers;
+  std::getline(in, brokers);
+  EXPECT_FALSE(brokers.empty()) << "no Kafka cluster in " << dir
+                                << ": scripts/kafka-cluster.sh start " << dir;
+  return brokers;
+}
+
 LogBackend::LogBackend(const std::string& kind) {
-  if (kind != "kafka") return;
-  auto cluster = MockKafkaCluster::Start(1, 3, "wit.");
-  EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
-  if (cluster.ok()) cluster_ = std::move(*cluster);
+  if (kind != "kafka" && kind != "real_kafka") return;  // the embedded log, in any variant
   key_dir_ = MakeTempDir("event-key");
+  if (kind == "kafka") {
+    auto cluster = MockKafkaCluster::Start(1, 3, prefix_);
+    EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
+    if (cluster.ok()) cluster_ = std::move(*cluster);
+    if (cluster_) brokers_ = cluster_->Bootstraps();
+    return;
+  }
+  brokers_ = RealKafkaBrokers();
+  prefix_ = "t" + NewUuid().substr(0, 8) + ".";
+  CommandResult r = RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " +
+                               brokers_ + " --topic-prefix " + prefix_ +
+                               " --partitions 3 --replication-factor 3");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 LogBackend::~LogBackend() {
@@ -24,12 +53,18 @@ LogBackend::~LogBackend() {
 }
 
 std::vector<std::string> LogBackend::WitdArgs() const {
-  if (!cluster_) return {};
-  return {"--kafka-brokers", cluster_->Bootstraps(), "--event-key-file", key_dir_ + "/event.key"};
+  if (!is_kafka()) return {};
+  return {"--kafka-brokers", brokers_, "--topic-prefix", prefix_, "--event-key-file",
+          key_dir_ + "/event.key"};
+}
+
+std::string LogBackend::KafkaFlags() const {
+  if (!is_kafka()) return "";
+  return "--kafka-brokers " + brokers_ + " --topic-prefix " + prefix_;
 }
 
 std::shared_ptr<const EventAuthenticator> LogBackend::EventKey(const std::string& data_dir) const {
-  std::string path = cluster_ ? key_dir_ + "/event.key" : data_dir + "/event.key";
+  std::string path = is_kafka() ? key_dir_ + "/event.key" : data_dir + "/event.key";
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   StatusOr<std::string> key = LoadOrCreateSecret(path, "event key");
   EXPECT_TRUE(key.ok()) << key.status().ToString();
@@ -37,13 +72,14 @@ std::shared_ptr<const EventAuthenticator> LogBackend::EventKey(const std::string
 }
 
 StatusOr<std::unique_ptr<EventLog>> LogBackend::OpenLog(const std::string& data_dir) const {
-  if (!cluster_) {
+  if (!is_kafka()) {
     auto log = EmbeddedEventLog::Open(data_dir + "/log", EventKey(data_dir));
     if (!log.ok()) return log.status();
     return std::unique_ptr<EventLog>(std::move(*log));
   }
   KafkaEventLogOptions options;
-  options.brokers = cluster_->Bootstraps();
+  options.brokers = brokers_;
+  options.topic_prefix = prefix_;
   options.signer = EventKey(data_dir);
   auto log = KafkaEventLog::Open(options);
   if (!log.ok()) return log.status();
