@@ -68,6 +68,11 @@ void AddSourceFlags(CLI::App* cmd, Flags* f) {
   cmd->add_option("--kafka-brokers", f->source.kafka_brokers, "Kafka bootstrap servers, host:port[,...]");
   cmd->add_option("--topic-prefix", f->source.topic_prefix, "Kafka topic prefix (default wit.)");
   cmd->add_option("--kafka-config", f->source.kafka_config, "librdkafka setting KEY=VALUE (repeatable)");
+  cmd->add_option("--event-key-file", f->source.event_key_file,
+                  "witd's event key, to tell its lifecycle events from forged ones "
+                  "(default <data-dir>/event.key)");
+  cmd->add_option("--accept-unsigned-before", f->source.unsigned_before,
+                  "Kafka: STREAM=OFFSET,... as given to witd serve");
   cmd->add_flag("--no-index", f->no_index,
                 "scan the whole embedded log even where its index could answer (to cross-check)");
   cmd->add_option("--progress", f->progress, "progress line on stderr: auto (when a terminal), always, never")

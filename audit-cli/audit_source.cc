@@ -11,6 +11,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
 #include "ledger/kafka_event_log.h"
+#include "ledger/secret_file.h"
 
 namespace wit {
 namespace {
@@ -21,8 +22,12 @@ constexpr auto kKafkaStallLimit = std::chrono::seconds(30);
 
 class EmbeddedSource : public AuditSource {
  public:
-  EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log, bool use_index)
-      : log_(std::move(log)), use_index_(use_index) {}
+  EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log, bool use_index,
+                 std::unique_ptr<RecordGate> gate)
+      : log_(std::move(log)), use_index_(use_index), gate_(std::move(gate)) {}
+
+  const RecordGate& Gate() const override { return *gate_; }
+  StatusOr<std::string> CurrentMac() override { return log_->Mac(current_); }
 
   bool Ordered() const override { return true; }
 
@@ -56,6 +61,7 @@ class EmbeddedSource : public AuditSource {
     offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
     bool stopped = false;
     Status s = log_->Fetch(offsets, [&](uint64_t offset, std::string_view payload) {
+      current_ = offset;
       stopped = !fn(EmbeddedEventLog::kStream, offset, payload);
       return !stopped;
     });
@@ -90,6 +96,7 @@ class EmbeddedSource : public AuditSource {
     uint64_t next = next_;
     Status s = log_->Scan(next_, end, [&](uint64_t offset, std::string_view payload) {
       next = offset + 1;
+      current_ = offset;
       return fn(kStream, offset, payload);
     });
     next_ = next;
@@ -130,13 +137,21 @@ class EmbeddedSource : public AuditSource {
 
   std::unique_ptr<EmbeddedLogFollower> log_;
   bool use_index_;
+  std::unique_ptr<RecordGate> gate_;
   std::optional<EventFilter> narrow_;
   uint64_t next_ = 0;
+  uint64_t current_ = 0;  // the record being delivered
 };
 
 class KafkaSource : public AuditSource {
  public:
-  explicit KafkaSource(std::unique_ptr<KafkaEventLog> log) : log_(std::move(log)) {}
+  KafkaSource(std::unique_ptr<KafkaEventLog> log, std::shared_ptr<const EventAuthenticator> auth)
+      : log_(std::move(log)), gate_(log_.get(), std::move(auth)) {}
+
+  const RecordGate& Gate() const override { return gate_; }
+  StatusOr<std::string> CurrentMac() override {
+    return current_ ? current_->mac : std::string();
+  }
 
   bool Ordered() const override { return false; }
 
@@ -212,7 +227,10 @@ class KafkaSource : public AuditSource {
     for (const LogRecord& r : batch_) {
       next_[r.stream] = r.offset + 1;
       ++delivered_;
-      if (!fn(r.stream, r.offset, r.payload)) {
+      current_ = &r;
+      bool more = fn(r.stream, r.offset, r.payload);
+      current_ = nullptr;
+      if (!more) {
         // The rest of the batch was read but not delivered: read it again next time.
         reader_.reset();
         stopped_ = true;
@@ -225,14 +243,32 @@ class KafkaSource : public AuditSource {
   static constexpr TimeMs kClockSlackMs = 5 * 60 * 1000;
 
   std::unique_ptr<KafkaEventLog> log_;
+  RecordGate gate_;
   std::unique_ptr<LogReader> reader_;
+  const LogRecord* current_ = nullptr;  // the record being delivered
   LogPositions next_;
   std::vector<LogRecord> batch_;
   size_t delivered_ = 0;
   bool stopped_ = false;
 };
 
-StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir, bool use_index) {
+// EventKey reads the event key `file` names, or <data_dir>/event.key when `file` is empty;
+// null (no MAC is checked) when there is none to read.
+StatusOr<std::shared_ptr<const EventAuthenticator>> EventKey(const std::string& file,
+                                                             const std::string& data_dir) {
+  std::string path = file;
+  if (path.empty() && !data_dir.empty()) path = data_dir + "/event.key";
+  if (path.empty()) return std::shared_ptr<const EventAuthenticator>();
+  StatusOr<std::string> key = ReadSecret(path, "event key");
+  if (!key.ok() && key.status().code() == Status::Code::kNotFound && file.empty()) {
+    return std::shared_ptr<const EventAuthenticator>();
+  }
+  if (!key.ok()) return key.status();
+  return std::make_shared<const EventAuthenticator>(std::move(*key));
+}
+
+StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const SourceOptions& o) {
+  const std::string& data_dir = o.data_dir;
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(data_dir, ec)) {
@@ -245,7 +281,15 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const std::string& data_dir,
   }
   StatusOr<std::unique_ptr<EmbeddedLogFollower>> log = EmbeddedLogFollower::Open(log_dir.string());
   if (!log.ok()) return log.status();
-  return std::unique_ptr<AuditSource>(new EmbeddedSource(std::move(*log), use_index));
+  StatusOr<std::shared_ptr<const EventAuthenticator>> auth = EventKey(o.event_key_file, data_dir);
+  if (!auth.ok()) return auth.status();
+  StatusOr<uint64_t> unsigned_before = (*log)->UnsignedBefore();
+  if (!unsigned_before.ok()) return unsigned_before.status();
+  auto gate = std::make_unique<RecordGate>(
+      [](const std::string&) { return StreamRole::kAll; },
+      LogPositions{{EmbeddedEventLog::kStream, *unsigned_before}}, std::move(*auth));
+  return std::unique_ptr<AuditSource>(
+      new EmbeddedSource(std::move(*log), o.use_index, std::move(gate)));
 }
 
 StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
@@ -256,9 +300,17 @@ StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
   StatusOr<KafkaConfig> extra = ParseKafkaConfig(o.kafka_config);
   if (!extra.ok()) return extra.status();
   options.extra = std::move(*extra);
+  StatusOr<LogPositions> unsigned_before = ParsePositions(o.unsigned_before);
+  if (!unsigned_before.ok()) {
+    return Status::InvalidArgument("--accept-unsigned-before: " +
+                                   unsigned_before.status().message());
+  }
+  options.unsigned_before = std::move(*unsigned_before);
+  StatusOr<std::shared_ptr<const EventAuthenticator>> auth = EventKey(o.event_key_file, "");
+  if (!auth.ok()) return auth.status();
   StatusOr<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Open(options);
   if (!log.ok()) return log.status();
-  return std::unique_ptr<AuditSource>(new KafkaSource(std::move(*log)));
+  return std::unique_ptr<AuditSource>(new KafkaSource(std::move(*log), std::move(*auth)));
 }
 
 }  // namespace
@@ -274,7 +326,7 @@ StatusOr<std::unique_ptr<AuditSource>> OpenAuditSource(const SourceOptions& opti
   if (embedded && (!options.kafka_config.empty() || options.topic_prefix != "wit.")) {
     return Status::InvalidArgument("--kafka-config and --topic-prefix need --kafka-brokers");
   }
-  return embedded ? OpenEmbedded(options.data_dir, options.use_index) : OpenKafka(options);
+  return embedded ? OpenEmbedded(options) : OpenKafka(options);
 }
 
 }  // namespace wit

@@ -11,6 +11,7 @@
 
 #include "audit-cli/event_filter.h"
 #include "ledger/status.h"
+#include "projector/record_gate.h"
 
 namespace wit {
 
@@ -22,6 +23,11 @@ struct SourceOptions {
   std::string topic_prefix = "wit.";
   std::vector<std::string> kafka_config;  // KEY=VALUE, as witd's --kafka-config
   bool use_index = true;  // false: scan the whole log even where its index could answer
+  // The event key that authenticates lifecycle events (empty: <data_dir>/event.key when it
+  // exists). Without one, wit-audit cannot tell witd's lifecycle events from forged ones, and
+  // says so.
+  std::string event_key_file;
+  std::string unsigned_before;  // Kafka: as witd's --accept-unsigned-before
 };
 
 // AuditSource reads the ledger's records for wit-audit without ever writing to it. It keeps a
@@ -54,6 +60,14 @@ class AuditSource {
 
   // Rewind moves the position back to the start of the log.
   virtual void Rewind() = 0;
+
+  // Gate admits records as witd's projector does (record_gate.h), so that what wit-audit
+  // shows and folds is what the ledger applied.
+  virtual const RecordGate& Gate() const = 0;
+
+  // CurrentMac returns the MAC header of the record a RecordFn is being called with ("" if it
+  // has none). Valid only during that call.
+  virtual StatusOr<std::string> CurrentMac() = 0;
 };
 
 // OpenAuditSource opens the source `options` names. InvalidArgument when none or both are

@@ -5,9 +5,27 @@
 namespace wit {
 
 void ScanCounts::Report(std::ostream& err) const {
-  if (undecodable == 0) return;
-  err << "wit-audit: warning: skipped " << undecodable << " of " << records
-      << " records that are not valid events (first: " << first_problem << ")\n";
+  if (undecodable > 0) {
+    err << "wit-audit: warning: skipped " << undecodable << " of " << records
+        << " records that are not valid events (first: " << first_problem << ")\n";
+  }
+  std::string why;
+  uint64_t total = 0;
+  for (int i = 0; i < kSkipReasonCount; ++i) {
+    if (refused[i] == 0) continue;
+    total += refused[i];
+    why += std::string(why.empty() ? "" : ", ") + SkipReasonName(static_cast<SkipReason>(i)) +
+           " " + std::to_string(refused[i]);
+  }
+  if (total > 0) {
+    err << "wit-audit: warning: skipped " << total
+        << " matching records that witd does not apply (" << why << ")\n";
+  }
+  if (unauthenticated > 0) {
+    err << "wit-audit: warning: " << unauthenticated
+        << " lifecycle events shown without checking their MAC: no event key (give "
+           "--event-key-file, witd's event.key)\n";
+  }
 }
 
 AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
@@ -23,6 +41,19 @@ AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
       return true;
     }
     if (!filter_->Matches(*event)) return true;
+    const RecordGate& gate = source_->Gate();
+    std::optional<SkipReason> refused =
+        gate.Refuses(*event, stream, offset, payload, [this] {
+          StatusOr<std::string> mac = source_->CurrentMac();
+          return mac.ok() ? *mac : std::string();
+        });
+    if (refused) {
+      ++counts_.refused[static_cast<int>(*refused)];
+      return true;
+    }
+    if (!gate.checks_macs() && event->type != EventType::kUsed && gate.NeedsMac(stream, offset)) {
+      ++counts_.unauthenticated;
+    }
     return fn(*event, payload, stream);
   };
 }

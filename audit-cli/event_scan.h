@@ -1,6 +1,7 @@
 #ifndef WIT_AUDIT_CLI_EVENT_SCAN_H_
 #define WIT_AUDIT_CLI_EVENT_SCAN_H_
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,13 +22,20 @@ struct ScanCounts {
   uint64_t records = 0;
   uint64_t undecodable = 0;
   std::string first_problem;  // "log/42: <why>"
+  // Matching events the ledger does not apply (the source's RecordGate), by SkipReason.
+  std::array<uint64_t, kSkipReasonCount> refused{};
+  // Lifecycle events shown without a MAC check, for want of an event key.
+  uint64_t unauthenticated = 0;
 
-  // Report writes one warning line to `err` when records were skipped.
+  // Report writes a warning line to `err` for records skipped, and one when lifecycle events
+  // could not be authenticated.
   void Report(std::ostream& err) const;
 };
 
-// EventScanner decodes the records of a source that `filter` selects and hands each selected
-// event to a callback: EventFn(event, payload as stored, stream). Returning false stops.
+// EventScanner decodes the records of a source that `filter` selects, drops those the source's
+// RecordGate refuses (as witd's projector does: forged, unsigned, on the wrong topic), and
+// hands each remaining event to a callback: EventFn(event, payload as stored, stream).
+// Returning false stops.
 class EventScanner {
  public:
   using EventFn =

@@ -40,11 +40,15 @@ StatusOr<std::unique_ptr<EmbeddedLogFollower>> EmbeddedLogFollower::Open(const s
     return Status::FailedPrecondition("cannot read event log " + dir + ": " + s.ToString());
   }
   rocksdb::ColumnFamilyHandle* index = nullptr;
+  rocksdb::ColumnFamilyHandle* macs = nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == kLogIndexFamily) index = handles[i];
+    if (names[i] == kLogMacFamily) macs = handles[i];
   }
-  return std::unique_ptr<EmbeddedLogFollower>(new EmbeddedLogFollower(
+  std::unique_ptr<EmbeddedLogFollower> follower(new EmbeddedLogFollower(
       std::unique_ptr<rocksdb::DB>(raw), std::move(handles), index, pattern));
+  follower->macs_ = macs;
+  return follower;
 }
 
 EmbeddedLogFollower::EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db,
@@ -112,6 +116,24 @@ Status EmbeddedLogFollower::Lookup(const std::string& term, std::vector<uint64_t
   }
   if (!it->status().ok()) return Status::Unavailable("event log index read failed: " + it->status().ToString());
   return Status::OK();
+}
+
+StatusOr<std::string> EmbeddedLogFollower::Mac(uint64_t offset) {
+  if (!macs_) return std::string();
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), macs_, OffsetKey(offset), &value);
+  if (s.IsNotFound()) return std::string();
+  if (!s.ok()) return Status::Unavailable("event log read failed: " + s.ToString());
+  return value;
+}
+
+StatusOr<uint64_t> EmbeddedLogFollower::UnsignedBefore() {
+  std::string value;
+  rocksdb::Status s = index_ ? db_->Get(rocksdb::ReadOptions(), index_, kUnsignedBeforeKey, &value)
+                             : rocksdb::Status::NotFound();
+  if (s.IsNotFound()) return UINT64_MAX;
+  if (!s.ok()) return Status::Unavailable("event log index read failed: " + s.ToString());
+  return KeyOffset(value);
 }
 
 Status EmbeddedLogFollower::Fetch(const std::vector<uint64_t>& offsets, const ScanFn& fn) {

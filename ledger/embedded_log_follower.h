@@ -56,6 +56,13 @@ class EmbeddedLogFollower {
   // Lookup appends to *offsets, in order, the offsets of the records indexed under `term`.
   Status Lookup(const std::string& term, std::vector<uint64_t>* offsets);
 
+  // Mac returns the MAC header witd stored with the record at `offset` ("" when it has none).
+  StatusOr<std::string> Mac(uint64_t offset);
+
+  // UnsignedBefore is the offset below which the log's records were written before witd signed
+  // lifecycle events (EventLog::UnsignedBefore): every offset for a log no signing witd opened.
+  StatusOr<uint64_t> UnsignedBefore();
+
   // Fetch calls `fn` for the record at each of `offsets` (ascending), skipping any that is gone.
   Status Fetch(const std::vector<uint64_t>& offsets, const ScanFn& fn);
 
@@ -67,6 +74,7 @@ class EmbeddedLogFollower {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed before db_ closes
   rocksdb::ColumnFamilyHandle* index_;                 // one of handles_, or null
+  rocksdb::ColumnFamilyHandle* macs_ = nullptr;        // one of handles_, or null
   std::string secondary_dir_;  // the secondary's own info-log directory, removed on close
 };
 

@@ -63,9 +63,8 @@ class KafkaEventLog : public EventLog {
   StatusOr<LogPositions> StartPositions();
 
   // OffsetsForTime returns, per stream, the offset of the first record whose Kafka timestamp
-  // is at or after `t` (the end of the stream when there is none), from the brokers' time
-  // index (rd_kafka_offsets_for_times). Unavailable where the cluster cannot answer (the
-  // mock).
+  // is at or after `t`, from the brokers' time index (rd_kafka_offsets_for_times). A stream
+  // for which the brokers name none is absent: read it from its start.
   StatusOr<LogPositions> OffsetsForTime(TimeMs t);
 
   // AppendPayload produces raw bytes to `topic` with `key`, and a kEventMacHeader header when

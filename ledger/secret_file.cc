@@ -48,6 +48,12 @@ StatusOr<std::string> LoadOrCreateSecret(const std::string& path, const std::str
     Status s = WriteNewKey(path, what);
     if (!s.ok()) return s;
   }
+  return ReadSecret(path, what);
+}
+
+StatusOr<std::string> ReadSecret(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::NotFound("no " + what + " at " + path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FailedPrecondition("cannot read " + what + " " + path);
   std::ostringstream bytes;

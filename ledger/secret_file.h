@@ -14,6 +14,10 @@ namespace wit {
 // FailedPrecondition. `what` names the secret in messages ("session secret").
 StatusOr<std::string> LoadOrCreateSecret(const std::string& path, const std::string& what);
 
+// ReadSecret returns the bytes of an existing secret file, for a reader that must never create
+// one (wit-audit): NotFound when it is absent, FailedPrecondition when unreadable or short.
+StatusOr<std::string> ReadSecret(const std::string& path, const std::string& what);
+
 }  // namespace wit
 
 #endif  // WIT_LEDGER_SECRET_FILE_H_

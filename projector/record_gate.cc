@@ -17,7 +17,14 @@ const char* SkipReasonName(SkipReason reason) {
 }
 
 RecordGate::RecordGate(const EventLog* log, std::shared_ptr<const EventAuthenticator> auth)
-    : log_(log), auth_(std::move(auth)), unsigned_before_(log->UnsignedBefore()) {}
+    : RecordGate([log](const std::string& stream) { return log->RoleOf(stream); },
+                 log->UnsignedBefore(), std::move(auth)) {}
+
+RecordGate::RecordGate(RoleFn role_of, LogPositions unsigned_before,
+                       std::shared_ptr<const EventAuthenticator> auth)
+    : role_of_(std::move(role_of)),
+      auth_(std::move(auth)),
+      unsigned_before_(std::move(unsigned_before)) {}
 
 std::optional<Event> RecordGate::Admit(const LogRecord& record, SkipReason* why) const {
   StatusOr<Event> event = DecodeEvent(record.payload);
@@ -25,23 +32,37 @@ std::optional<Event> RecordGate::Admit(const LogRecord& record, SkipReason* why)
     *why = SkipReason::kMalformed;
     return std::nullopt;
   }
-  bool use = event->type == EventType::kUsed;
-  StreamRole role = log_->RoleOf(record.stream);
-  if ((role == StreamRole::kUsage && !use) || (role == StreamRole::kLifecycle && use)) {
-    *why = SkipReason::kWrongStream;
+  std::optional<SkipReason> refused = Refuses(*event, record.stream, record.offset,
+                                              record.payload, [&] { return record.mac; });
+  if (refused) {
+    *why = *refused;
     return std::nullopt;
   }
-  if (use) return std::move(*event);
-  auto legacy = unsigned_before_.find(record.stream);
-  if (legacy != unsigned_before_.end() && record.offset < legacy->second) return std::move(*event);
-  switch (auth_->Check(record.payload, record.mac)) {
-    case EventAuthenticator::Result::kValid: return std::move(*event);
-    case EventAuthenticator::Result::kMissing: *why = SkipReason::kUnsigned; break;
-    case EventAuthenticator::Result::kOtherKey: *why = SkipReason::kOtherKey; break;
-    case EventAuthenticator::Result::kMalformed:
-    case EventAuthenticator::Result::kBadMac: *why = SkipReason::kBadMac; break;
+  return std::move(*event);
+}
+
+bool RecordGate::NeedsMac(const std::string& stream, uint64_t offset) const {
+  auto legacy = unsigned_before_.find(stream);
+  return legacy == unsigned_before_.end() || offset >= legacy->second;
+}
+
+std::optional<SkipReason> RecordGate::Refuses(const Event& event, const std::string& stream,
+                                              uint64_t offset, std::string_view payload,
+                                              const std::function<std::string()>& mac) const {
+  bool use = event.type == EventType::kUsed;
+  StreamRole role = role_of_(stream);
+  if ((role == StreamRole::kUsage && !use) || (role == StreamRole::kLifecycle && use)) {
+    return SkipReason::kWrongStream;
   }
-  return std::nullopt;
+  if (use || !auth_ || !NeedsMac(stream, offset)) return std::nullopt;
+  switch (auth_->Check(payload, mac())) {
+    case EventAuthenticator::Result::kValid: return std::nullopt;
+    case EventAuthenticator::Result::kMissing: return SkipReason::kUnsigned;
+    case EventAuthenticator::Result::kOtherKey: return SkipReason::kOtherKey;
+    case EventAuthenticator::Result::kMalformed:
+    case EventAuthenticator::Result::kBadMac: return SkipReason::kBadMac;
+  }
+  return SkipReason::kBadMac;
 }
 
 }  // namespace wit

@@ -1,8 +1,11 @@
 #ifndef WIT_PROJECTOR_RECORD_GATE_H_
 #define WIT_PROJECTOR_RECORD_GATE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "ledger/event.h"
 #include "ledger/event_auth.h"
@@ -30,17 +33,36 @@ const char* SkipReasonName(SkipReason reason);
 //    and nothing else; a lifecycle stream yields token.created and token.revoked only;
 //  - a token.created or token.revoked counts only with a valid MAC under the event key, or
 //    when it lies below the log's UnsignedBefore for its stream (written before signing).
-// Thread-compatible: Admit is const and pure.
+// The projector and wit-audit use the same gate, so that wit-audit's fold of the log agrees
+// with the view. Thread-compatible: Admit and Refuses are const and pure.
 class RecordGate {
  public:
+  using RoleFn = std::function<StreamRole(const std::string& stream)>;
+
   // REQUIRES: `log` outlives the gate. `auth` holds the event key the MACs are checked with.
   RecordGate(const EventLog* log, std::shared_ptr<const EventAuthenticator> auth);
+  // `role_of` and `unsigned_before` say what EventLog::RoleOf and UnsignedBefore would. A null
+  // `auth` checks no MAC: only for wit-audit when it was given no event key, which says so.
+  RecordGate(RoleFn role_of, LogPositions unsigned_before,
+             std::shared_ptr<const EventAuthenticator> auth);
 
   // Admit decodes `record` and returns its event, or nullopt with *why set.
   std::optional<Event> Admit(const LogRecord& record, SkipReason* why) const;
 
+  // Refuses returns why `event`, decoded from `payload` at `stream`/`offset`, is not admitted,
+  // or nullopt. `mac` is called for lifecycle events only: the record's MAC header ("" none).
+  std::optional<SkipReason> Refuses(const Event& event, const std::string& stream,
+                                    uint64_t offset, std::string_view payload,
+                                    const std::function<std::string()>& mac) const;
+
+  bool checks_macs() const { return auth_ != nullptr; }
+
+  // NeedsMac tells whether a lifecycle record at `stream`/`offset` must carry a MAC: it lies
+  // past UnsignedBefore.
+  bool NeedsMac(const std::string& stream, uint64_t offset) const;
+
  private:
-  const EventLog* log_;
+  RoleFn role_of_;
   std::shared_ptr<const EventAuthenticator> auth_;
   LogPositions unsigned_before_;
 };

@@ -148,8 +148,8 @@ TEST_P(AuditFollowTest, FollowPrintsNewEventsUntilInterrupted) {
   std::vector<std::string> argv = {BinDir() + "/wit-audit", "replay", "--follow", "--format", "jsonl",
                                    "--type", "created"};
   if (backend.is_kafka()) {
-    argv.insert(argv.end(), {"--kafka-brokers", backend.brokers(), "--topic-prefix",
-                             backend.topic_prefix()});
+    std::istringstream flags(backend.AuditFlags());
+    for (std::string flag; flags >> flag;) argv.push_back(flag);
   } else {
     argv.insert(argv.end(), {"--data-dir", dir});
   }

@@ -74,7 +74,7 @@ class AuditLedger {
   // Audit runs wit-audit COMMAND with this ledger as its source and `args`.
   CommandResult Audit(const std::string& command, const std::string& args,
                       const std::string& input = "") const {
-    std::string source = backend_.is_kafka() ? backend_.KafkaFlags() : "--data-dir " + dir_;
+    std::string source = backend_.is_kafka() ? backend_.AuditFlags() : "--data-dir " + dir_;
     return RunCommand(BinDir() + "/wit-audit " + command + " " + source + " " + args, input);
   }
 

@@ -5,6 +5,7 @@
 #include <Poco/Timestamp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -301,6 +302,16 @@ TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
   EXPECT_TRUE(item.IsNull("lastUsedAt"));
   Json list = Json::Parse(Http(witd_->port(), "GET", "/api/tokens?status=all", "", alice).body);
   EXPECT_EQ(list.Array("tokens").size(), 1u);
+
+  // wit-audit applies the same gate: it shows witd's one creation and counts the rest.
+  std::string source =
+      backend_.is_kafka() ? backend_.AuditFlags() : "--data-dir " + dir_ + "/data";
+  CommandResult audit = RunCommand(BinDir() + "/wit-audit replay --format jsonl --type created " +
+                                   source);
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 1) << audit.out;
+  EXPECT_NE(audit.err.find("matching records that witd does not apply"), std::string::npos)
+      << audit.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, BadInputTest, ::testing::ValuesIn(kLogKinds));

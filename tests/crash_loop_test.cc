@@ -84,7 +84,7 @@ std::vector<std::string> Lines(const std::string& text) {
 class CrashLoopTest : public ::testing::TestWithParam<std::string> {
  protected:
   std::string AuditSource() const {
-    return backend_.is_kafka() ? backend_.KafkaFlags() : "--data-dir " + data_;
+    return backend_.is_kafka() ? backend_.AuditFlags() : "--data-dir " + data_;
   }
 
   // CheckAfterRestart checks the invariants against a witd that has just started.

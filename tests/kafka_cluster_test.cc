@@ -141,10 +141,13 @@ void Load(uint16_t port, const std::string& user, const std::string& service,
   }
 }
 
-// ReadTopics returns every record of both topics as wit-audit prints them (jsonl, as stored).
-std::vector<Event> AuditEvents(const std::string& brokers, const std::string& config = "") {
+// AuditEvents returns every event of both topics as wit-audit prints them (jsonl, as stored),
+// checking MACs with `key`.
+std::vector<Event> AuditEvents(const std::string& brokers, const std::string& key,
+                               const std::string& config = "") {
   CommandResult r = RunCommand(BinDir() + "/wit-audit replay --format jsonl --kafka-brokers " +
-                               brokers + " " + config);
+                               brokers + " --event-key-file " + key + " " + config);
+  EXPECT_EQ(r.err, "") << "wit-audit skipped records of witd's";
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<Event> out;
   std::istringstream lines(r.out);
@@ -188,7 +191,7 @@ TEST_F(ClusterTest, ABrokerKilledUnderLoadLosesNothingAcknowledgedAndAppliesNoth
               victim, leaders[victim], ack.created.size(), ack.revoked.size(), ack.unavailable);
 
   // The log holds every acknowledged write, each event once.
-  std::vector<Event> events = AuditEvents(cluster_->bootstrap());
+  std::vector<Event> events = AuditEvents(cluster_->bootstrap(), dir_ + "/event.key");
   std::set<std::string> event_ids, created, revoked;
   std::map<std::string, int> allowed;
   for (const Event& e : events) {
@@ -262,7 +265,7 @@ TEST_F(ClusterTest, BelowMinInsyncReplicasWritesAnswer503AndServiceResumesOnItsO
   v = Http(node->port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
   EXPECT_EQ(v.status, 200);
   EXPECT_TRUE(Json::Parse(v.body).Bool("active"));
-  std::vector<Event> events = AuditEvents(cluster_->bootstrap());
+  std::vector<Event> events = AuditEvents(cluster_->bootstrap(), dir_ + "/event.key");
   int during = 0;
   for (const Event& e : events) during += e.type == EventType::kCreated && e.name == "during";
   // A refused write may still have landed (at least once), but it is never acknowledged.
@@ -306,7 +309,8 @@ TEST_F(ClusterTest, AclsLetEachPrincipalDoItsJobAndNoMore) {
 
   // wit-audit reads both topics as audit.
   std::vector<Event> events =
-      AuditEvents(cluster_->bootstrap(), cluster_->SaslConfig("audit", "--kafka-config "));
+      AuditEvents(cluster_->bootstrap(), dir_ + "/event.key",
+                  cluster_->SaslConfig("audit", "--kafka-config "));
   bool saw_created = false, saw_use = false;
   for (const Event& e : events) {
     saw_created |= e.type == EventType::kCreated && e.token_id == t.Str("id");
@@ -371,18 +375,30 @@ TEST(RealKafkaTest, ReplaySinceStartsAtTheOffsetsForThatTime) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   TimeMs since = NowMs();
-  WitdProcess witd(dir + "/data", backend.WitdArgs());
-  ASSERT_TRUE(witd.Start());
-  std::string alice = witd.UserSession("alice");
-  ASSERT_EQ(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"later\"}", alice).status, 201);
-  ASSERT_EQ(witd.Stop(), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Then a valid use on every partition: each has a record after `since` in its time index.
+  Event use;
+  use.type = EventType::kUsed;
+  use.token_id = NewUuid();
+  use.user_id = "alice";
+  use.outcome = "allowed";
+  for (const std::string& topic : {backend.lifecycle_topic(), backend.usage_topic()}) {
+    for (int p = 0; p < 3; ++p) {
+      use.event_id = NewUuid();
+      use.occurred_at = NowMs();
+      std::ofstream(dir + "/use") << EncodeEvent(use);
+      CommandResult r = RunCommand("kcat -P -b " + backend.brokers() + " -t " + topic + " -p " +
+                                   std::to_string(p) + " " + dir + "/use");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
 
-  std::string replay = BinDir() + "/wit-audit replay --format jsonl " + backend.KafkaFlags();
+  std::string replay = BinDir() + "/wit-audit replay --format jsonl " + backend.AuditFlags();
   CommandResult all = RunCommand(replay);
   EXPECT_NE(all.err.find("skipped 6"), std::string::npos) << all.err;
   // wit-audit looks the offsets up for --since less 5 minutes of slack: with --since more
-  // than that past the junk, the scan starts after it, so it never reads (or reports) it,
-  // and the later events it does read are older than --since, so none is printed.
+  // than that past `since`, every partition's scan starts after the junk, so it never reads
+  // (or reports) it, and the uses it does read are older than --since, so none is printed.
   CommandResult later = RunCommand(replay + " --since " + FormatRfc3339(since + 5 * 60 * 1000 + 1));
   EXPECT_EQ(later.exit_code, 0) << later.err;
   EXPECT_EQ(later.err.find("skipped"), std::string::npos) << later.err;

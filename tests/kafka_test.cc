@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -261,6 +262,20 @@ TEST_P(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   EXPECT_EQ(item.Str("status"), "active");
   EXPECT_TRUE(item.IsNull("lastUsedAt")) << "mallory's use moved lastUsedAt";
   EXPECT_TRUE(Verify(*node, git, t.Str("token")).Bool("active"));
+
+  // wit-audit, given the event key, shows what witd applied and says what it skipped.
+  CommandResult audit = RunCommand(BinDir() + "/wit-audit replay --format jsonl " +
+                                   backend_.AuditFlags() + " --type created,revoked");
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 1) << audit.out;
+  EXPECT_NE(audit.out.find(t.Str("id")), std::string::npos);
+  EXPECT_NE(audit.err.find("skipped 5 matching records that witd does not apply (wrong_stream 2, "
+                           "unsigned 1, bad_mac 1, other_key 1)"),
+            std::string::npos)
+      << audit.err;
+  CommandResult keyless = RunCommand(BinDir() + "/wit-audit replay --format jsonl " +
+                                     backend_.KafkaFlags() + " --type created");
+  EXPECT_NE(keyless.err.find("without checking their MAC"), std::string::npos) << keyless.err;
 
   // A use of a revoked token leaves it revoked.
   ASSERT_EQ(Http(node->port(), "DELETE", "/api/tokens/" + t.Str("id"), "", alice).status, 200);

@@ -63,6 +63,12 @@ std::string LogBackend::KafkaFlags() const {
   return "--kafka-brokers " + brokers_ + " --topic-prefix " + prefix_;
 }
 
+std::string LogBackend::AuditFlags() const {
+  if (!is_kafka()) return "";
+  EventKey("");  // made here if no witd has made it yet
+  return KafkaFlags() + " --event-key-file " + key_dir_ + "/event.key";
+}
+
 std::shared_ptr<const EventAuthenticator> LogBackend::EventKey(const std::string& data_dir) const {
   std::string path = is_kafka() ? key_dir_ + "/event.key" : data_dir + "/event.key";
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());

@@ -43,6 +43,10 @@ class LogBackend {
   // ("--kafka-brokers B --topic-prefix P"); "" for the embedded log.
   std::string KafkaFlags() const;
 
+  // AuditFlags are wit-audit's flags for this Kafka log: KafkaFlags and the event key, so that
+  // it checks MACs as witd does ("" for the embedded log, whose data dir has the key).
+  std::string AuditFlags() const;
+
   // EventKey returns the authenticator of the event key witd used with `data_dir` (on Kafka
   // the shared one; embedded, <data_dir>/event.key, created if witd has not run yet).
   std::shared_ptr<const EventAuthenticator> EventKey(const std::string& data_dir) const;
