@@ -6,8 +6,10 @@
 # Baseline, same run and same wrk settings: bench_hello_server (a Poco HTTPServer configured
 # like witd that answers 200 "hello"), i.e. what HTTP alone costs on this machine.
 # Goals: verify requests/s >= 0.5 x hello's; verify p99 <= 10 ms.
-# With KAFKA=1 (the default) the same run also drives witd on wit-devkafka (librdkafka's mock
-# cluster, real Kafka protocol over loopback) and reports it beside the embedded log.
+# With KAFKA=1 (the default) the same run also drives witd on a real Apache Kafka cluster of
+# three brokers (scripts/kafka-cluster.sh; replication factor 3, acks=all) and on wit-devkafka
+# (librdkafka's mock cluster, real Kafka protocol over loopback), each reported beside the
+# embedded log.
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
 # appended per request wrk completed.
 #
@@ -31,6 +33,7 @@ cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -d $work/kafka ]] && "$(dirname "$0")/../scripts/kafka-cluster.sh" stop "$work/kafka"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -114,6 +117,14 @@ start_devkafka() {
     sleep 0.1
   done
   die "wit-devkafka did not start: $(cat "$work/devkafka.log")"
+}
+
+# start_real_kafka: three brokers and the topics (8 partitions, RF 3); brokers in $real_brokers.
+start_real_kafka() {
+  real_brokers=$("$(dirname "$0")/../scripts/kafka-cluster.sh" start "$work/kafka" --brokers 3 |
+    sed -n 's/^BOOTSTRAP=//p') || die "the Kafka cluster did not start"
+  "$BIN_DIR/witd" kafka create-topics --kafka-brokers "$real_brokers" --partitions 8 \
+    --replication-factor 3 >/dev/null || die "witd kafka create-topics failed"
 }
 
 start_hello() {
@@ -217,16 +228,24 @@ report() {
   printf '  %-28s %12s %12s %12s\n' "" "requests/s" "p50" "p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd, audit sync)" "$v_rps" "$v_p50" "$v_p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "hello (baseline)" "$h_rps" "$h_p50" "$h_p99"
-  local k_rps=""
+  local k_rps="" r_rps=""
+  if [[ -f $work/real.fig ]]; then
+    r_rps=$(calc "$(fig real requests) / ($(fig real duration_us) / 1e6)")
+    printf '  %-28s %12s %9s ms %9s ms\n' "verify (on Apache Kafka)" "$r_rps" \
+      "$(calc "$(fig real p50_us) / 1000" 2)" "$(calc "$(fig real p99_us) / 1000" 2)"
+  fi
   if [[ -f $work/kafka.fig ]]; then
     k_rps=$(calc "$(fig kafka requests) / ($(fig kafka duration_us) / 1e6)")
-    printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd on Kafka)" "$k_rps" \
+    printf '  %-28s %12s %9s ms %9s ms\n' "verify (on the mock Kafka)" "$k_rps" \
       "$(calc "$(fig kafka p50_us) / 1000" 2)" "$(calc "$(fig kafka p99_us) / 1000" 2)"
   fi
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
+  if [[ -n $r_rps ]]; then
+    printf '  %-40s %s x\n' "verify on Apache Kafka / embedded log" "$(calc "$r_rps / $v_rps" 3)"
+  fi
   if [[ -n $k_rps ]]; then
-    printf '  %-40s %s x\n' "verify on Kafka / on the embedded log" "$(calc "$k_rps / $v_rps" 3)"
+    printf '  %-40s %s x\n' "verify on the mock Kafka / embedded log" "$(calc "$k_rps / $v_rps" 3)"
   fi
 
   local requests appended extra
@@ -247,8 +266,13 @@ report() {
   fi
   check "verify answered active:true" "$((active_after - active_before)) / $appended" \
     "$((active_after - active_before == appended))"
+  if [[ -f $work/real.fig ]]; then
+    check "Apache Kafka: answers >= 400 / socket errors" \
+      "$(fig real status_errors) / $(fig real socket_errors)" \
+      "$(($(fig real status_errors) + $(fig real socket_errors) == 0))"
+  fi
   if [[ -f $work/kafka.fig ]]; then
-    check "Kafka: answers >= 400 / socket errors" \
+    check "mock Kafka: answers >= 400 / socket errors" \
       "$(fig kafka status_errors) / $(fig kafka socket_errors)" \
       "$(($(fig kafka status_errors) + $(fig kafka socket_errors) == 0))"
   fi
@@ -256,6 +280,21 @@ report() {
   echo "goals"
   goal "verify/hello >= $GOAL_RATIO" "$ratio x" "$(awk "BEGIN { print ($ratio >= $GOAL_RATIO) }")"
   goal "verify p99 <= $GOAL_P99_MS ms" "$v_p99 ms" "$(awk "BEGIN { print ($v_p99 <= $GOAL_P99_MS) }")"
+}
+
+# run_on_kafka NAME BROKERS WHAT: the verify run against a witd on that Kafka log; figures in
+# $work/NAME.fig.
+run_on_kafka() {
+  local user service
+  start_witd --kafka-brokers "$2"
+  user=$("$BIN_DIR/witd" session issue --user bench --data-dir "$work/data")
+  service=$("$BIN_DIR/witd" session issue --service bench --data-dir "$work/data")
+  create_tokens "$user"
+  write_verify_lua "$service"
+  echo "witd on 127.0.0.1:$witd_port, event log on $3 at $2"
+  run_wrk "$1" "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+  check_witd_alive
+  stop_witd
 }
 
 verify_active() {
@@ -287,16 +326,11 @@ main() {
   stop_witd
 
   if [[ ${KAFKA:-1} == 1 ]]; then
+    start_real_kafka
+    run_on_kafka real "$real_brokers" "Apache Kafka"
+    "$(dirname "$0")/../scripts/kafka-cluster.sh" stop "$work/kafka"
     start_devkafka
-    start_witd --kafka-brokers "$devkafka_brokers"
-    user=$("$BIN_DIR/witd" session issue --user bench --data-dir "$work/data")
-    service=$("$BIN_DIR/witd" session issue --service bench --data-dir "$work/data")
-    create_tokens "$user"
-    write_verify_lua "$service"
-    echo "witd on 127.0.0.1:$witd_port, event log on wit-devkafka at $devkafka_brokers"
-    run_wrk kafka "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
-    check_witd_alive
-    stop_witd
+    run_on_kafka kafka "$devkafka_brokers" "wit-devkafka"
   fi
 
   start_hello
