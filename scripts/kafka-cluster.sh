@@ -17,13 +17,15 @@
 #
 # Topics are created by `witd kafka create-topics`; the cluster creates none by itself
 # (auto.create.topics.enable=false). KAFKA_TOPIC_PREFIX (default wit.) names the topics the
-# --sasl ACLs cover. KAFKA_HEAP (default 384m) sets each node's Java heap.
+# --sasl ACLs cover. KAFKA_HEAP (default 384m) sets each node's Java heap; KAFKA_JVM_OPTS
+# (default: the quick-starting C1 compiler only, as tests want) the rest of its JVM flags.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 lib="$here/kafka/lib"
 prefix=${KAFKA_TOPIC_PREFIX:-wit.}
 heap=${KAFKA_HEAP:-384m}
+jvm_opts=${KAFKA_JVM_OPTS:--XX:TieredStopAtLevel=1}
 
 die() { echo "kafka-cluster: $*" >&2; exit 1; }
 
@@ -73,7 +75,8 @@ start_node() {  # start_node ID
   local jaas=()
   [[ -f $node/jaas.conf ]] && jaas=(-Djava.security.auth.login.config="$node/jaas.conf")
   # setsid: the node outlives this script and the shell that ran it.
-  setsid java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+  # shellcheck disable=SC2086
+  setsid java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC $jvm_opts -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$dir/log4j.properties" -Dkafka.logs.dir="$node" "${jaas[@]}" \
     -cp "$lib/*" kafka.Kafka "$node/server.properties" >"$node/server.out" 2>&1 </dev/null &
   echo $! >"$node/pid"
