@@ -188,10 +188,32 @@ Status LedgerServer::OpenLog() {
   auto log = KafkaEventLog::Open(kafka);
   if (!log.ok()) return log.status();
   if (Status s = CheckKafkaTopics((*log)->lifecycle_topic()); !s.ok()) return s;
+  if (Status s = CheckUnsignedBefore(**log); !s.ok()) return s;
   log_ = std::move(*log);
   LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " +
           options_.topic_prefix + "tokens.lifecycle and " + options_.topic_prefix +
           "tokens.usage");
+  return Status::OK();
+}
+
+Status LedgerServer::CheckUnsignedBefore(EventLog& log) {
+  if (options_.unsigned_before.empty()) return Status::OK();
+  StatusOr<LogPositions> end = log.EndPositions();
+  if (!end.ok()) return end.status();
+  for (const auto& [stream, offset] : options_.unsigned_before) {
+    // A stream that is not a lifecycle partition, or an offset past its end, would accept
+    // unsigned records witd never wrote: refuse rather than fail open.
+    if (log.RoleOf(stream) != StreamRole::kLifecycle || !end->count(stream)) {
+      return Status::InvalidArgument("--accept-unsigned-before names " + stream +
+                                     ", which is not a partition of the lifecycle topic");
+    }
+    if (offset > end->at(stream)) {
+      return Status::InvalidArgument(
+          "--accept-unsigned-before: " + stream + "=" + std::to_string(offset) +
+          " lies past the partition's end (" + std::to_string(end->at(stream)) +
+          "); record it with witd kafka lifecycle-end");
+    }
+  }
   return Status::OK();
 }
 

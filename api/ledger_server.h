@@ -66,6 +66,9 @@ class LedgerServer {
   void RegisterMetrics();
   Status OpenLog();
   Status OpenView();
+  // CheckUnsignedBefore refuses --accept-unsigned-before positions that are not lifecycle
+  // partitions of `log` or lie past their end.
+  Status CheckUnsignedBefore(EventLog& log);
   // CheckKafkaTopics refuses a lifecycle topic that could lose events (kafka_admin.h).
   Status CheckKafkaTopics(const std::string& lifecycle_topic);
   Status StartHttp(const std::pair<std::string, uint16_t>& listen);

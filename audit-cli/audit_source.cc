@@ -145,8 +145,9 @@ class EmbeddedSource : public AuditSource {
 
 class KafkaSource : public AuditSource {
  public:
+  // A null `auth` checks no MAC (RecordGate::WithoutMacs).
   KafkaSource(std::unique_ptr<KafkaEventLog> log, std::shared_ptr<const EventAuthenticator> auth)
-      : log_(std::move(log)), gate_(log_.get(), std::move(auth)) {}
+      : log_(std::move(log)), gate_(MakeGate(log_.get(), std::move(auth))) {}
 
   const RecordGate& Gate() const override { return gate_; }
   StatusOr<std::string> CurrentMac() override {
@@ -161,7 +162,8 @@ class KafkaSource : public AuditSource {
   // before the occurredAt witd gave it, so nothing that matches is skipped.
   void Narrow(const EventFilter& filter) override {
     if (!filter.since || reader_ || !next_.empty()) return;
-    StatusOr<LogPositions> from = log_->OffsetsForTime(*filter.since - kClockSlackMs);
+    StatusOr<LogPositions> from =
+        log_->OffsetsForTime(std::max<TimeMs>(0, *filter.since - kClockSlackMs));
     if (from.ok()) next_ = std::move(*from);  // else (the mock) scan from the start
   }
 
@@ -242,6 +244,13 @@ class KafkaSource : public AuditSource {
 
   static constexpr TimeMs kClockSlackMs = 5 * 60 * 1000;
 
+  static RecordGate MakeGate(const KafkaEventLog* log,
+                             std::shared_ptr<const EventAuthenticator> auth) {
+    if (auth) return RecordGate(log, std::move(auth));
+    return RecordGate::WithoutMacs([log](const std::string& s) { return log->RoleOf(s); },
+                                   log->UnsignedBefore());
+  }
+
   std::unique_ptr<KafkaEventLog> log_;
   RecordGate gate_;
   std::unique_ptr<LogReader> reader_;
@@ -285,9 +294,10 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const SourceOptions& o) {
   if (!auth.ok()) return auth.status();
   StatusOr<uint64_t> unsigned_before = (*log)->UnsignedBefore();
   if (!unsigned_before.ok()) return unsigned_before.status();
+  RecordGate::RoleFn all = [](const std::string&) { return StreamRole::kAll; };
+  LogPositions mark = {{EmbeddedEventLog::kStream, *unsigned_before}};
   auto gate = std::make_unique<RecordGate>(
-      [](const std::string&) { return StreamRole::kAll; },
-      LogPositions{{EmbeddedEventLog::kStream, *unsigned_before}}, std::move(*auth));
+      *auth ? RecordGate(all, mark, std::move(*auth)) : RecordGate::WithoutMacs(all, mark));
   return std::unique_ptr<AuditSource>(
       new EmbeddedSource(std::move(*log), o.use_index, std::move(gate)));
 }

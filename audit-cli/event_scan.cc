@@ -19,7 +19,7 @@ void ScanCounts::Report(std::ostream& err) const {
   }
   if (total > 0) {
     err << "wit-audit: warning: skipped " << total
-        << " matching records that witd does not apply (" << why << ")\n";
+        << " records that witd does not apply (" << why << ")\n";
   }
   if (unauthenticated > 0) {
     err << "wit-audit: warning: " << unauthenticated
@@ -40,7 +40,8 @@ AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
       }
       return true;
     }
-    if (!filter_->Matches(*event)) return true;
+    // The gate runs before Matches: Matches learns the ids of the tokens a hash or prefix
+    // names from their creations, and a forged creation must not teach it one.
     const RecordGate& gate = source_->Gate();
     std::optional<SkipReason> refused =
         gate.Refuses(*event, stream, offset, payload, [this] {
@@ -51,6 +52,7 @@ AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
       ++counts_.refused[static_cast<int>(*refused)];
       return true;
     }
+    if (!filter_->Matches(*event)) return true;
     if (!gate.checks_macs() && event->type != EventType::kUsed && gate.NeedsMac(stream, offset)) {
       ++counts_.unauthenticated;
     }

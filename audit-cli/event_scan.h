@@ -22,7 +22,7 @@ struct ScanCounts {
   uint64_t records = 0;
   uint64_t undecodable = 0;
   std::string first_problem;  // "log/42: <why>"
-  // Matching events the ledger does not apply (the source's RecordGate), by SkipReason.
+  // Events read that the ledger does not apply (the source's RecordGate), by SkipReason.
   std::array<uint64_t, kSkipReasonCount> refused{};
   // Lifecycle events shown without a MAC check, for want of an event key.
   uint64_t unauthenticated = 0;

@@ -8,6 +8,8 @@ namespace wit {
 
 void TokenHistory::Add(const Event& e) {
   std::optional<TokenState>& state = states_[e.token_id];
+  // As the view: an event naming another user than the token's changes and counts nothing.
+  if (NamesAnotherUser(state, e)) return;
   state = ApplyEvent(std::move(state), e);
   if (e.type != EventType::kUsed) return;
   TokenUsage& usage = usage_[e.token_id];

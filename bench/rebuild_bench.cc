@@ -57,7 +57,8 @@ struct LogStats {
 };
 
 // GenerateLog appends `opt.events` events from `opt.threads` threads, each with its own mix.
-void GenerateLog(EmbeddedEventLog* log, const Options& opt, LogStats* stats) {
+void GenerateLog(EmbeddedEventLog* log, const EventAuthenticator& auth, const Options& opt,
+                 LogStats* stats) {
   std::mutex mu;
   std::vector<std::thread> threads;
   Stopwatch wall;
@@ -67,9 +68,12 @@ void GenerateLog(EmbeddedEventLog* log, const Options& opt, LogStats* stats) {
       EventMix mix(static_cast<uint64_t>(t) + 1);
       uint64_t bytes = 0;
       for (int64_t i = 0; i < share; ++i) {
-        std::string payload = EncodeEvent(mix.Next());
+        Event event = mix.Next();
+        std::string payload = EncodeEvent(event);
         bytes += payload.size();
-        StatusOr<uint64_t> offset = log->AppendPayload(std::move(payload));
+        // Signed as witd signs them, so that the projector applies every lifecycle event.
+        std::string mac = event.type == EventType::kUsed ? "" : auth.Sign(payload);
+        StatusOr<uint64_t> offset = log->AppendPayload(std::move(payload), std::move(mac));
         if (!offset.ok() && stats->failures++ == 0) {
           std::lock_guard<std::mutex> lock(mu);
           stats->first_error = offset.status().message();
@@ -221,7 +225,7 @@ int Run(const Options& opt) {
     return 1;
   }
   LogStats stats;
-  GenerateLog(log->get(), opt, &stats);
+  GenerateLog(log->get(), *auth, opt, &stats);
   ReportLog(opt, stats);
   if (stats.failures > 0) {
     std::printf("FAILED: %zu appends failed, first: %s\n", stats.failures.load(),

@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cstdlib>
+
 namespace wit {
 namespace {
 
@@ -40,6 +42,8 @@ bool Unhex(std::string_view hex, std::string* out) {
 
 }  // namespace
 
+std::string EventMac::KeyIdHex() const { return Hex(key_id); }
+
 StatusOr<EventMac> ParseEventMac(std::string_view header) {
   // "v1:" + 8 + ":" + 64
   constexpr size_t kLength = 2 + 1 + 8 + 1 + 64;
@@ -57,7 +61,12 @@ StatusOr<EventMac> ParseEventMac(std::string_view header) {
 EventAuthenticator::EventAuthenticator(std::string key) : key_(std::move(key)) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(key_.data(), key_.size(), digest, &len, EVP_sha256(), nullptr);
+  // Without a digest there is no safe way on: every MAC would compare equal to nothing.
+  if (key_.size() < 32 ||
+      EVP_Digest(key_.data(), key_.size(), digest, &len, EVP_sha256(), nullptr) != 1 ||
+      len < 4) {
+    std::abort();
+  }
   key_id_.assign(reinterpret_cast<const char*>(digest), 4);
 }
 
@@ -67,8 +76,12 @@ std::string EventAuthenticator::Mac(std::string_view payload) const {
   message.append(kContext).append(payload);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac,
+           &len) == nullptr ||
+      len != 32) {
+    return std::string();  // Check treats an empty MAC as a mismatch, never as a match
+  }
   return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
@@ -83,9 +96,9 @@ EventAuthenticator::Result EventAuthenticator::Check(std::string_view payload,
   if (!parsed.ok()) return Result::kMalformed;
   if (parsed->key_id != key_id_) return Result::kOtherKey;
   std::string expected = Mac(payload);
-  return CRYPTO_memcmp(expected.data(), parsed->mac.data(), expected.size()) == 0
-             ? Result::kValid
-             : Result::kBadMac;
+  if (expected.size() != 32 || parsed->mac.size() != 32) return Result::kBadMac;
+  return CRYPTO_memcmp(expected.data(), parsed->mac.data(), 32) == 0 ? Result::kValid
+                                                                      : Result::kBadMac;
 }
 
 std::string EventAuthenticator::KeyId() const { return Hex(key_id_); }

@@ -17,6 +17,9 @@ inline constexpr const char* kEventMacHeader = "wit-mac";
 struct EventMac {
   std::string key_id;  // 4 bytes
   std::string mac;     // 32 bytes
+
+  // KeyIdHex returns key_id as the 8 hex digits the header spells it with.
+  std::string KeyIdHex() const;
 };
 
 // ParseEventMac reads a header value. Anything but the exact form above is InvalidArgument;
@@ -33,7 +36,7 @@ StatusOr<EventMac> ParseEventMac(std::string_view header);
 //   if (auth.Check(payload, header) == EventAuthenticator::Result::kValid) ...
 class EventAuthenticator {
  public:
-  // `key` must be at least 32 bytes (LoadOrCreateSecret guarantees it).
+  // REQUIRES: `key` is at least 32 bytes (LoadOrCreateSecret guarantees it); aborts otherwise.
   explicit EventAuthenticator(std::string key);
 
   // Sign returns the header value for `payload`.

@@ -1,5 +1,7 @@
 #include "ledger/event_codec.h"
 
+#include <algorithm>
+
 #include "ledger/flat_json.h"
 #include "ledger/json_writer.h"
 #include "ledger/random.h"
@@ -172,7 +174,13 @@ StatusOr<Event> DecodeEvent(std::string_view json) {
   } else if (type == "token.used") {
     e.type = EventType::kUsed;
   } else if (r.status().ok()) {
-    return Status::InvalidArgument("unknown event type \"" + type + "\"");
+    // The type comes from whoever wrote the record: name it only when it is short and plain,
+    // so that a message on a terminal or in a log cannot carry control characters.
+    bool plain = type.size() <= 40 && std::all_of(type.begin(), type.end(), [](char c) {
+                   return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+                 });
+    return Status::InvalidArgument(plain ? "unknown event type \"" + type + "\""
+                                         : std::string("unknown event type"));
   }
   e.event_id = r.Required("eventId");
   e.token_id = r.Required("tokenId");

@@ -85,6 +85,7 @@ StatusOr<RdKafkaPtr> KafkaEventLog::NewClient(const KafkaEventLogOptions& o) {
 StatusOr<RdKafkaMetadataPtr> KafkaEventLog::AllTopics(rd_kafka_t* rk,
                                                       const KafkaEventLogOptions& o) {
   // Asked a second at a time, so that brokers refusing our credentials end the wait at once.
+  ClearKafkaAuthError();
   auto deadline = std::chrono::steady_clock::now() + o.connect_timeout;
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   while (true) {
@@ -453,7 +454,10 @@ class KafkaEventLog::Reader : public LogReader {
 
 StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPositions& start) {
   KafkaConfig settings = CommonConfig(options_);
-  settings.insert(settings.begin(), {{"group.id", "witd-reader-" + NewUuid()},
+  // The group is never joined (assign(), nothing committed), but librdkafka still looks its
+  // coordinator up: name it as the ACLs of kafka-cluster.sh --sasl expect (witd-*, wit-audit*).
+  std::string group = (options_.read_only ? "wit-audit-reader-" : "witd-reader-") + NewUuid();
+  settings.insert(settings.begin(), {{"group.id", group},
                                      {"enable.auto.commit", "false"},
                                      {"enable.auto.offset.store", "false"},
                                      {"auto.offset.reset", "earliest"},

@@ -1,6 +1,10 @@
 #include "ledger/kafka_handles.h"
 
+#include <chrono>
 #include <mutex>
+#include <utility>
+
+#include "ledger/logging.h"
 
 namespace wit {
 namespace {
@@ -8,10 +12,23 @@ namespace {
 std::mutex auth_error_mu;
 std::string* auth_error = new std::string;  // never freed: clients may report until exit
 
-void OnError(rd_kafka_t*, int err, const char* reason, void*) {
-  if (err != RD_KAFKA_RESP_ERR__AUTHENTICATION) return;
-  std::lock_guard<std::mutex> lock(auth_error_mu);
-  *auth_error = reason;
+// OnError records authentication failures and logs every error, as librdkafka does itself
+// when no error callback is set; the same error a client repeats is logged once a second.
+void OnError(rd_kafka_t* rk, int err, const char* reason, void*) {
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+    std::lock_guard<std::mutex> lock(auth_error_mu);
+    *auth_error = reason;
+  }
+  static std::mutex log_mu;
+  static auto* last = new std::pair<std::string, std::chrono::steady_clock::time_point>();
+  std::string line = std::string("kafka: ") + rd_kafka_name(rk) + ": " + reason;
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(log_mu);
+    if (last->first == line && now - last->second < std::chrono::seconds(1)) return;
+    *last = {line, now};
+  }
+  LogWarn(line);
 }
 
 }  // namespace
@@ -19,6 +36,11 @@ void OnError(rd_kafka_t*, int err, const char* reason, void*) {
 std::string LastKafkaAuthError() {
   std::lock_guard<std::mutex> lock(auth_error_mu);
   return *auth_error;
+}
+
+void ClearKafkaAuthError() {
+  std::lock_guard<std::mutex> lock(auth_error_mu);
+  auth_error->clear();
 }
 
 StatusOr<KafkaConfig> ParseKafkaConfig(const std::vector<std::string>& items) {

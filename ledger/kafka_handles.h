@@ -44,6 +44,9 @@ StatusOr<RdKafkaConfPtr> MakeKafkaConf(const KafkaConfig& settings);
 // that the brokers refused its credentials. Thread-safe.
 std::string LastKafkaAuthError();
 
+// ClearKafkaAuthError forgets it, before a new client's first connection.
+void ClearKafkaAuthError();
+
 // NewKafkaHandle creates a producer or consumer from `conf` (which it takes over).
 StatusOr<RdKafkaPtr> NewKafkaHandle(rd_kafka_type_t type, RdKafkaConfPtr conf);
 

@@ -98,8 +98,16 @@ void Projector::LogSkip(const LogRecord& record, SkipReason reason) {
   }
   std::string more =
       unlogged_[i] ? " (and " + std::to_string(unlogged_[i]) + " more since the last report)" : "";
+  std::string why;
+  if (StatusOr<EventMac> mac = ParseEventMac(record.mac);
+      reason == SkipReason::kOtherKey && mac.ok()) {
+    // Most likely a node of this cluster with an event key of its own: its lifecycle events
+    // never reach this node's view, so say loudly what to fix.
+    why = " (signed with event key " + mac->KeyIdHex() + ", this node's is " +
+          gate_.KeyId() + ": every node must share one --event-key-file)";
+  }
   LogWarn("projector: skipped record " + record.stream + "@" + std::to_string(record.offset) +
-          ": " + SkipReasonName(reason) + more);
+          ": " + SkipReasonName(reason) + why + more);
   last_logged_[i] = now;
   unlogged_[i] = 0;
 }

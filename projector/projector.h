@@ -28,7 +28,8 @@ namespace wit {
 //   p.Stop();
 class Projector {
  public:
-  // REQUIRES: `log` and `view` outlive the projector. `auth` holds the event key.
+  // REQUIRES: `log` and `view` outlive the projector. `auth` holds the event key (null: no
+  // lifecycle event past the log's UnsignedBefore is applied).
   Projector(EventLog* log, TokenView* view, std::shared_ptr<const EventAuthenticator> auth)
       : log_(log), view_(view), gate_(log, std::move(auth)) {}
   ~Projector() { Stop(); }
@@ -55,7 +56,7 @@ class Projector {
  private:
   void Run();
   // Admit turns `records` into the events to apply and the positions after them; the records
-  // it skips go to *skips (reason → count), logged by Skip.
+  // it skips go to *skips (reason → count), logged by LogSkip.
   void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
              LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips);
   // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one

@@ -26,6 +26,12 @@ RecordGate::RecordGate(RoleFn role_of, LogPositions unsigned_before,
       auth_(std::move(auth)),
       unsigned_before_(std::move(unsigned_before)) {}
 
+RecordGate RecordGate::WithoutMacs(RoleFn role_of, LogPositions unsigned_before) {
+  RecordGate gate(std::move(role_of), std::move(unsigned_before), nullptr);
+  gate.skip_macs_ = true;
+  return gate;
+}
+
 std::optional<Event> RecordGate::Admit(const LogRecord& record, SkipReason* why) const {
   StatusOr<Event> event = DecodeEvent(record.payload);
   if (!event.ok()) {
@@ -54,7 +60,8 @@ std::optional<SkipReason> RecordGate::Refuses(const Event& event, const std::str
   if ((role == StreamRole::kUsage && !use) || (role == StreamRole::kLifecycle && use)) {
     return SkipReason::kWrongStream;
   }
-  if (use || !auth_ || !NeedsMac(stream, offset)) return std::nullopt;
+  if (use || skip_macs_ || !NeedsMac(stream, offset)) return std::nullopt;
+  if (!auth_) return SkipReason::kUnsigned;  // no key: nothing past the mark is trusted
   switch (auth_->Check(payload, mac())) {
     case EventAuthenticator::Result::kValid: return std::nullopt;
     case EventAuthenticator::Result::kMissing: return SkipReason::kUnsigned;

@@ -39,12 +39,16 @@ class RecordGate {
  public:
   using RoleFn = std::function<StreamRole(const std::string& stream)>;
 
-  // REQUIRES: `log` outlives the gate. `auth` holds the event key the MACs are checked with.
+  // REQUIRES: `log` outlives the gate. `auth` holds the event key the MACs are checked with;
+  // a null one admits no lifecycle record past UnsignedBefore (it fails closed).
   RecordGate(const EventLog* log, std::shared_ptr<const EventAuthenticator> auth);
-  // `role_of` and `unsigned_before` say what EventLog::RoleOf and UnsignedBefore would. A null
-  // `auth` checks no MAC: only for wit-audit when it was given no event key, which says so.
+  // `role_of` and `unsigned_before` say what EventLog::RoleOf and UnsignedBefore would.
   RecordGate(RoleFn role_of, LogPositions unsigned_before,
              std::shared_ptr<const EventAuthenticator> auth);
+
+  // WithoutMacs admits lifecycle records without checking their MACs: only for wit-audit when
+  // it was given no event key, which then says how many it showed unchecked.
+  static RecordGate WithoutMacs(RoleFn role_of, LogPositions unsigned_before);
 
   // Admit decodes `record` and returns its event, or nullopt with *why set.
   std::optional<Event> Admit(const LogRecord& record, SkipReason* why) const;
@@ -55,7 +59,10 @@ class RecordGate {
                                     uint64_t offset, std::string_view payload,
                                     const std::function<std::string()>& mac) const;
 
-  bool checks_macs() const { return auth_ != nullptr; }
+  bool checks_macs() const { return !skip_macs_; }
+
+  // KeyId names the event key MACs are checked with ("none" without one).
+  std::string KeyId() const { return auth_ ? auth_->KeyId() : "none"; }
 
   // NeedsMac tells whether a lifecycle record at `stream`/`offset` must carry a MAC: it lies
   // past UnsignedBefore.
@@ -65,6 +72,7 @@ class RecordGate {
   RoleFn role_of_;
   std::shared_ptr<const EventAuthenticator> auth_;
   LogPositions unsigned_before_;
+  bool skip_macs_ = false;
 };
 
 }  // namespace wit

@@ -87,5 +87,19 @@ TEST_F(RecordGateTest, LifecycleEventsNeedAValidMacPastTheUnsignedMark) {
   EXPECT_EQ(Admit("lifecycle/1", 0, created, other.Sign(created)), "other_key");
 }
 
+TEST_F(RecordGateTest, WithoutAKeyNothingPastTheMarkIsTrustedUnlessAskedForByName) {
+  std::string created = EncodeEvent(Make(EventType::kCreated));
+  RecordGate keyless(&log_, nullptr);  // fails closed
+  SkipReason why = SkipReason::kMalformed;
+  EXPECT_FALSE(keyless.Admit({"lifecycle/1", 0, created, auth_->Sign(created)}, &why));
+  EXPECT_EQ(why, SkipReason::kUnsigned);
+  EXPECT_TRUE(keyless.Admit({"lifecycle/0", 0, created, ""}, &why));  // below the mark
+  RecordGate audit = RecordGate::WithoutMacs(
+      [this](const std::string& s) { return log_.RoleOf(s); }, log_.UnsignedBefore());
+  EXPECT_FALSE(audit.checks_macs());
+  EXPECT_TRUE(audit.Admit({"lifecycle/1", 0, created, ""}, &why));
+  EXPECT_FALSE(audit.Admit({"usage/1", 0, created, ""}, &why));  // roles still hold
+}
+
 }  // namespace
 }  // namespace wit

@@ -147,7 +147,8 @@ std::vector<Event> AuditEvents(const std::string& brokers, const std::string& ke
                                const std::string& config = "") {
   CommandResult r = RunCommand(BinDir() + "/wit-audit replay --format jsonl --kafka-brokers " +
                                brokers + " --event-key-file " + key + " " + config);
-  EXPECT_EQ(r.err, "") << "wit-audit skipped records of witd's";
+  EXPECT_EQ(r.err.find("wit-audit: warning"), std::string::npos)
+      << "wit-audit skipped or could not check records of witd's: " << r.err;
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<Event> out;
   std::istringstream lines(r.out);
@@ -395,13 +396,13 @@ TEST(RealKafkaTest, ReplaySinceStartsAtTheOffsetsForThatTime) {
 
   std::string replay = BinDir() + "/wit-audit replay --format jsonl " + backend.AuditFlags();
   CommandResult all = RunCommand(replay);
-  EXPECT_NE(all.err.find("skipped 6"), std::string::npos) << all.err;
+  EXPECT_NE(all.err.find("skipped 6 of "), std::string::npos) << all.err;
   // wit-audit looks the offsets up for --since less 5 minutes of slack: with --since more
   // than that past `since`, every partition's scan starts after the junk, so it never reads
   // (or reports) it, and the uses it does read are older than --since, so none is printed.
   CommandResult later = RunCommand(replay + " --since " + FormatRfc3339(since + 5 * 60 * 1000 + 1));
   EXPECT_EQ(later.exit_code, 0) << later.err;
-  EXPECT_EQ(later.err.find("skipped"), std::string::npos) << later.err;
+  EXPECT_EQ(later.err.find("not valid events"), std::string::npos) << later.err;
   EXPECT_TRUE(later.out.empty()) << later.out;
   std::filesystem::remove_all(dir);
 }

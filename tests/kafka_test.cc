@@ -269,7 +269,7 @@ TEST_P(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   EXPECT_EQ(audit.exit_code, 0) << audit.err;
   EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 1) << audit.out;
   EXPECT_NE(audit.out.find(t.Str("id")), std::string::npos);
-  EXPECT_NE(audit.err.find("skipped 5 matching records that witd does not apply (wrong_stream 2, "
+  EXPECT_NE(audit.err.find("skipped 5 records that witd does not apply (wrong_stream 2, "
                            "unsigned 1, bad_mac 1, other_key 1)"),
             std::string::npos)
       << audit.err;
@@ -316,6 +316,18 @@ TEST_P(KafkaTest, UnsignedLifecycleRecordsCountOnlyBelowTheRecordedEnd) {
   EXPECT_EQ(Verify(*strict, strict->ServiceSession("git"), before.plaintext).Str("reason"),
             "unknown");
   EXPECT_EQ(strict->Stop(), 0);
+
+  // Positions that are no lifecycle partition, or lie past one's end, are refused: they would
+  // accept unsigned records witd never wrote.
+  std::string serve = BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ + "/c " +
+                      backend_.KafkaFlags() + " --accept-unsigned-before ";
+  CommandResult past = RunCommand(serve + backend_.lifecycle_topic() + "/0=999999");
+  EXPECT_NE(past.exit_code, 0);
+  EXPECT_NE(past.err.find("lies past the partition's end"), std::string::npos) << past.err;
+  CommandResult usage = RunCommand(serve + backend_.usage_topic() + "/0=0");
+  EXPECT_NE(usage.exit_code, 0);
+  EXPECT_NE(usage.err.find("not a partition of the lifecycle topic"), std::string::npos)
+      << usage.err;
 }
 
 TEST_P(KafkaTest, MalformedAndUnknownRecordsAreSkippedCountedAndServingGoesOn) {
