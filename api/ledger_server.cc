@@ -227,13 +227,19 @@ Status LedgerServer::CheckKafkaTopics(const std::string& lifecycle_topic) {
             "checked. Apache Kafka always names one");
     return Status::OK();
   }
-  StatusOr<std::map<std::string, std::string>> config = admin->DescribeTopic(lifecycle_topic);
-  if (!config.ok()) {
-    return Status::FailedPrecondition(config.status().message() +
-                                      "; witd must read it (DescribeConfigs) to know that the "
-                                      "topic keeps every event");
+  // A topic created a moment ago may be described by a broker that has not caught up with
+  // it yet: ask again for a few seconds before refusing to start.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (true) {
+    StatusOr<std::map<std::string, std::string>> config = admin->DescribeTopic(lifecycle_topic);
+    Status s = config.ok() ? CheckLifecycleTopicKeepsEvents(lifecycle_topic, *config)
+                           : Status::FailedPrecondition(
+                                 config.status().message() +
+                                 "; witd must read it (DescribeConfigs) to know that the topic "
+                                 "keeps every event");
+    if (s.ok() || std::chrono::steady_clock::now() >= deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
-  return CheckLifecycleTopicKeepsEvents(lifecycle_topic, *config);
 }
 
 void LedgerServer::RegisterMetrics() {

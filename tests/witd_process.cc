@@ -133,6 +133,10 @@ bool WitdProcess::Start() {
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      // The log usually goes with the test's temp dir: show why witd stopped here and now.
+      std::string log = ReadFile(log_path_);
+      std::fprintf(stderr, "witd exited while starting (status %d); its log ends:\n%s\n", status,
+                   log.substr(log.size() > 4000 ? log.size() - 4000 : 0).c_str());
       return false;
     }
     std::string log = ReadFile(log_path_);
