@@ -127,9 +127,12 @@ StatusOr<std::map<std::string, int>> KafkaEventLog::FindTopics(rd_kafka_t* rk,
     for (const std::string& topic :
          {o.topic_prefix + "tokens.lifecycle", o.topic_prefix + "tokens.usage"}) {
       for (int i = 0; i < md->topic_cnt; ++i) {
-        if (topic == md->topics[i].topic && !md->topics[i].err) {
-          partitions[topic] = md->topics[i].partition_cnt;
-        }
+        const rd_kafka_metadata_topic_t& t = md->topics[i];
+        if (topic != t.topic || t.err) continue;
+        // Counted only once every partition has a leader: a new topic is usable from then on.
+        bool led = std::all_of(t.partitions, t.partitions + t.partition_cnt,
+                               [](const rd_kafka_metadata_partition_t& p) { return p.leader >= 0; });
+        if (led) partitions[topic] = t.partition_cnt;
       }
       if (!partitions.count(topic) || partitions[topic] == 0) {
         if (missing.empty()) missing = topic;
@@ -356,9 +359,19 @@ StatusOr<LogPositions> KafkaEventLog::Watermarks(bool high_marks) {
       int64_t low = 0, high = 0;
       // With the brokers down this can wait longer than its timeout (librdkafka waits on the
       // request itself), so nothing that must answer promptly, like /metrics, calls it.
-      rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          Producer().get(), topic.c_str(), p, &low, &high,
-          static_cast<int>(options_.append_timeout.count()));
+      // A partition created a moment ago may not be ready on its leader yet: ask again for a
+      // few seconds when the broker says it does not know it or has no leader for it.
+      auto deadline = std::chrono::steady_clock::now() + kTopicWait;
+      rd_kafka_resp_err_t err;
+      while (true) {
+        err = rd_kafka_query_watermark_offsets(Producer().get(), topic.c_str(), p, &low, &high,
+                                               static_cast<int>(options_.append_timeout.count()));
+        bool not_ready = err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                         err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                         err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION;
+        if (!not_ready || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
       if (err) return Status::Unavailable("cannot read Kafka watermarks: " + ErrorText(err));
       end[KafkaStream(topic, p)] = static_cast<uint64_t>(high_marks ? high : low);
     }

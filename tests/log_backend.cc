@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "ledger/random.h"
 
@@ -46,6 +48,23 @@ LogBackend::LogBackend(const std::string& kind) {
                                brokers_ + " --topic-prefix " + prefix_ +
                                " --partitions 3 --replication-factor 3");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A broker that has not caught up with the new topics answers metadata without them, and a
+  // client that hears that drops the topic for a while: wait until every broker lists both
+  // topics with a leader for each partition.
+  std::istringstream list(brokers_);
+  for (std::string broker; std::getline(list, broker, ',');) {
+    for (const std::string& topic : {lifecycle_topic(), usage_topic()}) {
+      bool ready = false;
+      for (int i = 0; i < 100 && !ready; ++i) {
+        CommandResult md = RunCommand("kcat -L -m 2 -b " + broker + " -t " + topic);
+        ready = md.exit_code == 0 && md.out.find("with 3 partitions") != std::string::npos &&
+                md.out.find("leader -1") == std::string::npos &&
+                md.out.find("Broker:") == std::string::npos;
+        if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      EXPECT_TRUE(ready) << "broker " << broker << " does not list " << topic;
+    }
+  }
 }
 
 LogBackend::~LogBackend() {
