@@ -72,7 +72,8 @@ StatusOr<CreatedToken> TokenService::Create(const std::string& user, const Creat
   GeneratedToken generated = GenerateToken();
   while (view_->PrefixTaken(generated.prefix)) generated = GenerateToken();
 
-  Event e = NewEvent(EventType::kCreated, NewUuid(), user);
+  Event e = NewEvent(EventType::kCreated, "", user);
+  e.token_id = NewTimeOrderedUuid(e.occurred_at);
   e.name = req.name;
   e.prefix = generated.prefix;
   e.token_hash = generated.hash;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace wit {
 
@@ -16,10 +17,9 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
-std::string NewUuid() {
-  std::string b = RandomBytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+namespace {
+
+std::string FormatUuid(const std::string& b) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -30,6 +30,41 @@ std::string NewUuid() {
     out.push_back(kHex[c & 0xf]);
   }
   return out;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  std::string b = RandomBytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  return FormatUuid(b);
+}
+
+std::string NewTimeOrderedUuid(int64_t now_ms) {
+  static std::mutex mu;
+  static uint64_t last_ms = 0;
+  static uint32_t counter = 0;
+  uint64_t ms = now_ms > 0 ? static_cast<uint64_t>(now_ms) : 0;
+  uint32_t seq = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (ms > last_ms) {
+      last_ms = ms;
+      counter = 0;
+    } else if (++counter > 0xfff) {  // 4096 ids in one millisecond: borrow the next one
+      ++last_ms;
+      counter = 0;
+    }
+    ms = last_ms;
+    seq = counter;
+  }
+  std::string b = RandomBytes(16);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<char>((ms >> (8 * (5 - i))) & 0xff);
+  b[6] = static_cast<char>(0x70 | ((seq >> 8) & 0x0f));
+  b[7] = static_cast<char>(seq & 0xff);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  return FormatUuid(b);
 }
 
 bool IsUuid(std::string_view s) {

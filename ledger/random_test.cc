@@ -1,0 +1,36 @@
+#include "ledger/random.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace wit {
+namespace {
+
+TEST(RandomTest, NewUuidIsVersionFour) {
+  std::string id = NewUuid();
+  EXPECT_TRUE(IsUuid(id));
+  EXPECT_EQ(id[14], '4');
+  EXPECT_NE(NewUuid(), id);
+}
+
+TEST(RandomTest, TimeOrderedUuidCarriesTheTimeAndVersionSeven) {
+  // 2026-12-01T00:00:00Z = 1796083200000 ms = 0x01a2_2ee6_b000.
+  std::string id = NewTimeOrderedUuid(1796083200000);
+  EXPECT_TRUE(IsUuid(id));
+  EXPECT_EQ(id.substr(0, 13), "01a22ee6-b000");
+  EXPECT_EQ(id[14], '7');
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << "RFC 9562 variant";
+}
+
+TEST(RandomTest, TimeOrderedUuidsOnlyGrowEvenInOneMillisecondOrWhenTheClockStepsBack) {
+  std::string last = NewTimeOrderedUuid(1796083200000);
+  for (int i = 0; i < 10000; ++i) {  // past the 4096 a millisecond's counter holds
+    std::string next = NewTimeOrderedUuid(i == 5000 ? 1796083100000 : 1796083200000);
+    ASSERT_LT(last, next) << "at " << i;
+    last = next;
+  }
+}
+
+}  // namespace
+}  // namespace wit
