@@ -24,36 +24,19 @@ struct Reply {
   bool close = false;
 };
 
-const char* CodeName(int status) {
-  switch (status) {
-    case 400: return "invalid_argument";
-    case 401: return "unauthenticated";
-    case 403: return "permission_denied";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "payload_too_large";
-    case 503: return "unavailable";
-    default: return "internal";
-  }
-}
-
 Reply Error(int status, const std::string& message) {
   JsonWriter w;
   w.BeginObject().Key("error").BeginObject();
-  w.Key("code").String(CodeName(status)).Key("message").String(message);
+  w.Key("code").String(HttpErrorCode(status)).Key("message").String(message);
   w.EndObject().EndObject();
   return {status, w.Take()};
 }
 
+// FromStatus answers an error Status with its HTTP status. An internal error's message stays in
+// witd: it may name files or libraries, and says nothing a client can act on.
 Reply FromStatus(const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kInvalidArgument: return Error(400, s.message());
-    case Status::Code::kUnauthenticated: return Error(401, s.message());
-    case Status::Code::kPermissionDenied: return Error(403, s.message());
-    case Status::Code::kNotFound: return Error(404, s.message());
-    case Status::Code::kUnavailable: return Error(503, s.message());
-    default: return Error(500, "internal error");
-  }
+  int http = HttpStatusOf(s.code());
+  return Error(http, http == 500 ? "internal error" : s.message());
 }
 
 void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext) {

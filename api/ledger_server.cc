@@ -74,11 +74,11 @@ Status LedgerServer::Start() {
   namespace fs = std::filesystem;
   StatusOr<std::pair<std::string, uint16_t>> listen = ParseListen(options_.listen);
   if (!listen.ok()) return listen.status();
-  std::error_code ec;
-  fs::create_directories(options_.data_dir, ec);
-  if (ec) {
-    return Status::FailedPrecondition("cannot create data dir " + options_.data_dir + ": " +
-                                      ec.message());
+  bool readable_by_others = false;
+  if (Status s = CreatePrivateDir(options_.data_dir, &readable_by_others); !s.ok()) return s;
+  if (readable_by_others) {
+    LogWarn("data dir " + options_.data_dir + " can be read by other users, and it holds keys " +
+            "and the audit trail: chmod 700 " + options_.data_dir);
   }
   auto secret_path = [&](const std::string& flag, const char* file) {
     return flag.empty() ? (fs::path(options_.data_dir) / file).string() : flag;

@@ -2,6 +2,7 @@
 // projector; `witd session issue` prints a session token for a user or a service.
 #include <malloc.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "api/session_authority.h"
 #include "ledger/kafka_handles.h"
 #include "ledger/logging.h"
+#include "ledger/secret_file.h"
 
 namespace {
 
@@ -55,8 +57,8 @@ int IssueSession(const std::string& user, const std::string& service, int64_t tt
                  const std::string& data_dir, const std::string& secret_file) {
   std::string path = secret_file;
   if (path.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
+    bool readable_by_others = false;
+    (void)wit::CreatePrivateDir(data_dir, &readable_by_others);  // LoadOrCreate says what fails
     path = (std::filesystem::path(data_dir) / "session.key").string();
   }
   wit::StatusOr<std::string> key = wit::LoadOrCreateSessionKey(path);
@@ -156,6 +158,7 @@ CLI::App* AddSessionIssue(CLI::App& app, SessionFlags* f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::umask(077);  // keys, the log and the view are for witd's user only
   CLI::App app{"witd: the wit token ledger server"};
   app.require_subcommand(1);
   ServeFlags serve_flags;

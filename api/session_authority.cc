@@ -84,6 +84,13 @@ StatusOr<Principal> SessionAuthority::Verify(std::string_view jwt, int64_t now,
   if (*iat - kClockSkewSeconds > now) {
     return Status::Unauthenticated("session token is issued in the future");
   }
+  if (const FlatValue* nbf_claim = claims->Find("nbf")) {  // RFC 7519 4.1.5
+    std::optional<int64_t> nbf = NumericDate(nbf_claim);
+    if (!nbf) return Status::Unauthenticated("session token's nbf is not a NumericDate");
+    if (*nbf - kClockSkewSeconds > now) {
+      return Status::Unauthenticated("session token is not valid yet (nbf)");
+    }
+  }
   const FlatValue* sub = claims->Find("sub");
   const FlatValue* svc = claims->Find("svc");
   bool has_sub = sub && sub->type == FlatValue::Type::kString;

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/hs256_jwt.h"
 #include "ledger/random.h"
+#include "ledger/time_util.h"
 
 namespace wit {
 namespace {
@@ -60,6 +62,24 @@ TEST(SessionAuthorityTest, RefusesWhatItShould) {
     EXPECT_FALSE(r.ok()) << header;
     EXPECT_EQ(r.status().code(), Status::Code::kUnauthenticated) << header;
   }
+}
+
+TEST(SessionAuthorityTest, RefusesASessionBeforeItsNotBefore) {
+  std::string key(32, 'k');
+  SessionAuthority auth(key);
+  int64_t now = NowMs() / 1000;
+  auto session = [&](const std::string& nbf) {
+    std::string claims = "{\"sub\":\"alice\",\"iat\":" + std::to_string(now) +
+                         ",\"exp\":" + std::to_string(now + 600) + ",\"nbf\":" + nbf + "}";
+    return auth.Authenticate("Bearer " + SignHs256Jwt(key, claims));
+  };
+  EXPECT_TRUE(session(std::to_string(now - 60)).ok());
+  EXPECT_TRUE(session(std::to_string(now + 10)).ok()) << "within the 30 s skew";
+  auto early = session(std::to_string(now + 300));
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), Status::Code::kUnauthenticated);
+  EXPECT_NE(early.status().message().find("nbf"), std::string::npos) << early.status().message();
+  EXPECT_FALSE(session("\"soon\"").ok()) << "an nbf that is not a NumericDate";
 }
 
 TEST(SessionAuthorityTest, ToleratesSmallClockSkew) {

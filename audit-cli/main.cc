@@ -1,5 +1,6 @@
 // wit-audit: replays and queries the wit token ledger's history for security teams; see
 // audit-cli/audit_app.h.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +20,7 @@ void OnSignal(int) { g_stop = true; }
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  ::umask(077);  // the log reader's temporary copies hold the audit trail
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   try {

@@ -131,19 +131,19 @@ Status StatusFromHttp(int http_status, const std::string& body) {
                             " without a wit API error; is --server (or WIT_SERVER) a wit server?");
   }
   const std::string& message = *server_message;
-  switch (http_status) {
-    case 400:
-    case 405:
-    case 413:
+  switch (CodeOfHttpStatus(http_status)) {
+    case Status::Code::kInvalidArgument:
       return Status::InvalidArgument(message);
-    case 401:
+    case Status::Code::kUnauthenticated:
       return Status::Unauthenticated("not signed in or session expired: " + message +
                                      "; set WIT_SESSION");
-    case 403:
+    case Status::Code::kPermissionDenied:
       return Status::PermissionDenied("permission denied: " + message);
-    case 404:
+    case Status::Code::kNotFound:
       return Status::NotFound(message);
-    case 503:
+    case Status::Code::kFailedPrecondition:
+      return Status::FailedPrecondition(message);
+    case Status::Code::kUnavailable:
       return Status::Unavailable("the wit server is unavailable: " + message +
                                  "; try again shortly");
     default:

@@ -1,6 +1,7 @@
 #include "cli/server_address.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/URI.h>
 
 namespace wit {
@@ -29,6 +30,12 @@ StatusOr<ServerAddress> ParseServerUrl(const std::string& url) {
     address.base_path.pop_back();
   }
   return address;
+}
+
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  Poco::Net::IPAddress address;
+  return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
 }
 
 }  // namespace wit

@@ -24,6 +24,10 @@ struct ServerAddress {
 //   ParseServerUrl("http://127.0.0.1:8080/base")  // host 127.0.0.1, port 8080, base "/base"
 StatusOr<ServerAddress> ParseServerUrl(const std::string& url);
 
+// IsLoopback reports whether `host` names this machine: "localhost", 127.0.0.0/8 or ::1. A
+// session sent over http:// to any other host crosses a network in clear.
+bool IsLoopback(const std::string& host);
+
 }  // namespace wit
 
 #endif  // WIT_CLI_SERVER_ADDRESS_H_

@@ -27,6 +27,16 @@ TEST(ParseServerUrlTest, HttpsDefaultsToPort443) {
   EXPECT_EQ(a->port, 443);
 }
 
+TEST(IsLoopbackTest, OnlyThisMachine) {
+  for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"}) {
+    EXPECT_TRUE(IsLoopback(host)) << host;
+  }
+  for (const char* host : {"wit.example.com", "10.0.0.1", "0.0.0.0", "128.0.0.1", "::2",
+                           "localhost.example.com", ""}) {
+    EXPECT_FALSE(IsLoopback(host)) << host;
+  }
+}
+
 TEST(ParseServerUrlTest, RejectsWhatItCannotUse) {
   for (const char* url : {"", "127.0.0.1:8080", "http://", "https://", "ftp://x",
                           "http://host:99999"}) {

@@ -24,6 +24,7 @@ struct Flags {
   bool all = false;
   bool json = false;
   std::string ca_file;
+  bool insecure_http = false;
 };
 
 struct Commands {
@@ -43,6 +44,8 @@ Commands Define(CLI::App& app, Flags& f) {
       ->envname("WIT_SESSION");
   app.add_option("--ca-file", f.ca_file, "PEM CA certificates to trust for an https:// server")
       ->envname("WIT_CA_FILE");
+  app.add_flag("--insecure-http", f.insecure_http,
+               "Send the session over http:// to a host that is not this machine without a warning");
 
   CLI::App* token = app.add_subcommand("token", "Manage your personal access tokens");
   token->require_subcommand(1);
@@ -105,7 +108,12 @@ int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err)
     if (Status s = CheckSession(f.session); !s.ok()) return Fail(err, s, kExitUsage);
   }
 
-  ApiClient client(std::move(*server), c.scopes->parsed() ? std::string() : f.session);
+  bool sends_session = !c.scopes->parsed();
+  if (sends_session && !server->https && !IsLoopback(server->host) && !f.insecure_http) {
+    err << "wit: warning: your session goes to " << ForTerminal(server->url)
+        << " unencrypted, readable on the way; use https:// (--insecure-http silences this)\n";
+  }
+  ApiClient client(std::move(*server), sends_session ? f.session : std::string());
   StatusOr<std::string> text = Status::Internal("no command");
   if (c.create->parsed()) {
     text = RunCreate(client, create);

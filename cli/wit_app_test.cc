@@ -70,6 +70,23 @@ TEST(WitAppTest, UnreachableServerExitsOne) {
                      "Connection refused");
 }
 
+TEST(WitAppTest, ASessionSentInClearToAnotherHostIsWarnedAbout) {
+  // 0.0.0.0 is not loopback by name, yet the connection goes to this machine's port 1 and is
+  // refused at once.
+  Result r = Wit({"--server", "http://0.0.0.0:1", "token", "list", "--session", "s"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("wit: warning: your session goes to http://0.0.0.0:1 unencrypted", 0), 0u)
+      << r.err;
+  EXPECT_NE(r.err.find("--insecure-http"), std::string::npos) << r.err;
+
+  r = Wit({"--server", "http://0.0.0.0:1", "--insecure-http", "token", "list", "--session", "s"});
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  r = Wit({"--server", "http://127.0.0.1:1", "token", "list", "--session", "s"});
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << "loopback: " << r.err;
+  r = Wit({"--server", "http://0.0.0.0:1", "token", "scopes"});
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << "no session is sent: " << r.err;
+}
+
 TEST(WitAppTest, HelpGoesToStdoutAndSucceeds) {
   Result r = Wit({"token", "create", "--help"});
   EXPECT_EQ(r.exit_code, 0);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -64,6 +65,26 @@ StatusOr<std::string> ReadSecret(const std::string& path, const std::string& wha
                                       " bytes; it needs at least 32");
   }
   return key;
+}
+
+Status CreatePrivateDir(const std::string& dir, bool* readable_by_others) {
+  namespace fs = std::filesystem;
+  *readable_by_others = false;
+  std::error_code ec;
+  fs::path path(dir);
+  if (!fs::exists(path, ec)) {
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Status::FailedPrecondition("cannot create data dir " + dir + ": " +
+                                        std::strerror(errno));
+    }
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::FailedPrecondition("cannot create data dir " + dir + ": not a directory");
+  }
+  *readable_by_others = (st.st_mode & 0077) != 0;
+  return Status::OK();
 }
 
 }  // namespace wit

@@ -18,6 +18,12 @@ StatusOr<std::string> LoadOrCreateSecret(const std::string& path, const std::str
 // one (wit-audit): NotFound when it is absent, FailedPrecondition when unreadable or short.
 StatusOr<std::string> ReadSecret(const std::string& path, const std::string& what);
 
+// CreatePrivateDir makes `dir` (and its parents) if absent, the last one with mode 0700: a data
+// dir holds keys and the audit trail (user ids, client addresses). An existing dir is left as
+// it is; `*readable_by_others` says whether its group or others may read or enter it, for the
+// caller to warn. Programs that write into it set umask 077 first, so its files are 0600.
+Status CreatePrivateDir(const std::string& dir, bool* readable_by_others);
+
 }  // namespace wit
 
 #endif  // WIT_LEDGER_SECRET_FILE_H_

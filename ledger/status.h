@@ -8,8 +8,8 @@
 namespace wit {
 
 // Status is the outcome of an operation that can fail in an expected way. Each code maps onto
-// one HTTP status: InvalidArgument→400, Unauthenticated→401, PermissionDenied→403,
-// NotFound→404, FailedPrecondition→409, Unavailable→503, Internal→500.
+// one HTTP status (HttpStatusOf below): InvalidArgument→400, Unauthenticated→401,
+// PermissionDenied→403, NotFound→404, FailedPrecondition→409, Unavailable→503, Internal→500.
 //
 //   Status s = log.Append(event);
 //   if (!s.ok()) return s;
@@ -49,6 +49,18 @@ class [[nodiscard]] Status {
   Code code_ = Code::kOk;
   std::string message_;
 };
+
+// HttpStatusOf is the HTTP status the API answers for `code` (200 for kOk).
+int HttpStatusOf(Status::Code code);
+
+// CodeOfHttpStatus is the reverse, for clients: 400, 405 and 413 are kInvalidArgument; statuses
+// the API does not send are kInternal.
+Status::Code CodeOfHttpStatus(int http_status);
+
+// HttpErrorCode is the API's `error.code` name for an HTTP status: "invalid_argument",
+// "unauthenticated", "permission_denied", "not_found", "method_not_allowed",
+// "payload_too_large", "failed_precondition", "unavailable", else "internal".
+const char* HttpErrorCode(int http_status);
 
 // StatusOr<T> holds either a value or a non-OK Status explaining why there is none.
 //

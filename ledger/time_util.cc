@@ -29,6 +29,13 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+// DaysInMonth gives the days of month `mo` (1-12) of year `y` in the proleptic Gregorian calendar.
+int DaysInMonth(int y, int mo) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return mo == 2 && leap ? 29 : kDays[mo - 1];
+}
+
 }  // namespace
 
 TimeMs NowMs() {
@@ -66,7 +73,9 @@ StatusOr<TimeMs> ParseRfc3339(std::string_view s) {
       !Digits(s, 17, 2, &se)) {
     return bad();
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return bad();
+  if (mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || se > 60) {
+    return bad();
+  }
   size_t pos = 19;
   int64_t frac_ms = 0;
   if (pos < s.size() && s[pos] == '.') {

@@ -37,5 +37,15 @@ TEST(TimeUtilTest, RejectsGarbage) {
   }
 }
 
+TEST(TimeUtilTest, RejectsDaysTheMonthDoesNotHave) {
+  for (const char* s : {"2026-02-31T00:00:00Z", "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z",
+                        "2026-04-31T00:00:00Z", "2026-11-31T00:00:00Z"}) {
+    EXPECT_FALSE(ParseRfc3339(s).ok()) << s;
+  }
+  for (const char* s : {"2028-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-12-31T00:00:00Z"}) {
+    EXPECT_TRUE(ParseRfc3339(s).ok()) << s;
+  }
+}
+
 }  // namespace
 }  // namespace wit

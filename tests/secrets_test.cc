@@ -82,5 +82,45 @@ INSTANTIATE_TEST_SUITE_P(LogsAndUseAudit, SecretsTest,
                          ::testing::Combine(::testing::ValuesIn(kLogKinds),
                                             ::testing::Values("sync", "async")));
 
+fs::perms Mode(const fs::path& p) { return fs::status(p).permissions() & fs::perms::mask; }
+
+TEST(DataDirModeTest, ANewDataDirAndItsFilesAreForWitdsUserOnly) {
+  std::string dir = MakeTempDir("private");
+  {
+    WitdProcess witd(dir + "/data");
+    ASSERT_TRUE(witd.Start());
+    ASSERT_EQ(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"x\"}",
+                   witd.UserSession("alice")).status, 201);
+    ASSERT_EQ(witd.Stop(), 0);
+    EXPECT_EQ(Slurp(witd.log_path()).find("can be read by other users"), std::string::npos);
+  }
+  EXPECT_EQ(Mode(dir + "/data"), fs::perms::owner_all);
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir + "/data")) {
+    EXPECT_EQ(Mode(entry.path()) & (fs::perms::group_all | fs::perms::others_all), fs::perms::none)
+        << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 5u) << "keys, the log and the view";
+  fs::remove_all(dir);
+}
+
+TEST(DataDirModeTest, ADataDirOthersCanReadIsWarnedAbout) {
+  std::string dir = MakeTempDir("shared");
+  fs::create_directories(dir + "/data");
+  fs::permissions(dir + "/data", fs::perms::owner_all | fs::perms::group_read |
+                                     fs::perms::group_exec | fs::perms::others_read |
+                                     fs::perms::others_exec);
+  WitdProcess witd(dir + "/data");
+  ASSERT_TRUE(witd.Start());
+  ASSERT_EQ(witd.Stop(), 0);
+  std::string log = Slurp(witd.log_path());
+  EXPECT_NE(log.find("WARN data dir " + dir + "/data can be read by other users"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("chmod 700"), std::string::npos) << log;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wit::testing
