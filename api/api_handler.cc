@@ -6,9 +6,9 @@
 #include <Poco/URI.h>
 
 #include "api/request_parsing.h"
-#include "ledger/json_writer.h"
-#include "ledger/logging.h"
-#include "ledger/scopes.h"
+#include "base/json_writer.h"
+#include "base/logging.h"
+#include "token/scopes.h"
 
 namespace wit {
 namespace {

@@ -4,7 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "ledger/flat_json.h"
+#include "base/flat_json.h"
 
 namespace wit {
 namespace {

@@ -17,9 +17,9 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_admin.h"
 #include "ledger/kafka_event_log.h"
-#include "ledger/logging.h"
-#include "ledger/secret_file.h"
-#include "ledger/time_util.h"
+#include "base/logging.h"
+#include "base/secret_file.h"
+#include "base/time_util.h"
 
 namespace wit {
 

@@ -14,8 +14,8 @@
 #include "api/ledger_server.h"
 #include "api/session_authority.h"
 #include "ledger/kafka_handles.h"
-#include "ledger/logging.h"
-#include "ledger/secret_file.h"
+#include "base/logging.h"
+#include "base/secret_file.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ledger/flat_json.h"
+#include "base/flat_json.h"
 
 namespace wit {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "api/token_service.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

@@ -4,11 +4,11 @@
 #include <optional>
 
 #include "api/hs256_jwt.h"
-#include "ledger/flat_json.h"
-#include "ledger/json_writer.h"
-#include "ledger/secret_file.h"
-#include "ledger/time_util.h"
-#include "ledger/token.h"
+#include "base/flat_json.h"
+#include "base/json_writer.h"
+#include "base/secret_file.h"
+#include "base/time_util.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {

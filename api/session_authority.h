@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "api/hs256_jwt.h"
-#include "ledger/random.h"
-#include "ledger/time_util.h"
+#include "base/random.h"
+#include "base/time_util.h"
 
 namespace wit {
 namespace {

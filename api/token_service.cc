@@ -2,10 +2,10 @@
 
 #include <functional>
 
-#include "ledger/random.h"
-#include "ledger/scopes.h"
-#include "ledger/token.h"
-#include "ledger/utf8.h"
+#include "base/random.h"
+#include "token/scopes.h"
+#include "token/token.h"
+#include "base/utf8.h"
 
 namespace wit {
 namespace {

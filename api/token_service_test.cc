@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "ledger/embedded_event_log.h"
-#include "ledger/random.h"
+#include "base/random.h"
 #include "projector/projector.h"
 
 namespace wit {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ledger/logging.h"
+#include "base/logging.h"
 
 namespace wit {
 namespace {

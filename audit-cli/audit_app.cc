@@ -9,9 +9,9 @@
 #include "audit-cli/history_commands.h"
 #include "audit-cli/replay_command.h"
 #include "audit-cli/time_arg.h"
-#include "ledger/random.h"
-#include "ledger/scopes.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/scopes.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {

@@ -5,7 +5,7 @@
 #include <istream>
 #include <ostream>
 
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 

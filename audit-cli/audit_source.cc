@@ -11,7 +11,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
 #include "ledger/kafka_event_log.h"
-#include "ledger/secret_file.h"
+#include "base/secret_file.h"
 
 namespace wit {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "audit-cli/event_filter.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "projector/record_gate.h"
 
 namespace wit {

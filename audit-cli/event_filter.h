@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "ledger/event.h"
-#include "ledger/status.h"
-#include "ledger/time_util.h"
+#include "base/status.h"
+#include "base/time_util.h"
 
 namespace wit {
 

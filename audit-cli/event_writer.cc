@@ -3,7 +3,7 @@
 #include <iterator>
 
 #include "audit-cli/ocsf.h"
-#include "cli/text_table.h"
+#include "base/text_table.h"
 
 namespace wit {
 namespace {

@@ -6,9 +6,9 @@
 #include "audit-cli/event_scan.h"
 #include "audit-cli/event_writer.h"
 #include "audit-cli/token_history.h"
-#include "cli/text_table.h"
-#include "ledger/json_writer.h"
-#include "ledger/scopes.h"
+#include "base/text_table.h"
+#include "base/json_writer.h"
+#include "token/scopes.h"
 
 namespace wit {
 

@@ -8,9 +8,9 @@
 #include "audit-cli/audit_source.h"
 #include "audit-cli/event_filter.h"
 #include "audit-cli/token_history.h"
-#include "ledger/json_writer.h"
-#include "ledger/status.h"
-#include "ledger/time_util.h"
+#include "base/json_writer.h"
+#include "base/status.h"
+#include "base/time_util.h"
 
 namespace wit {
 

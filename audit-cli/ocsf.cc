@@ -1,6 +1,6 @@
 #include "audit-cli/ocsf.h"
 
-#include "ledger/json_writer.h"
+#include "base/json_writer.h"
 
 namespace wit {
 namespace {

@@ -5,7 +5,7 @@
 #include "audit-cli/audit_source.h"
 #include "audit-cli/event_filter.h"
 #include "audit-cli/event_writer.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "audit-cli/history_commands.h"
-#include "cli/text_table.h"
-#include "ledger/scopes.h"
+#include "base/text_table.h"
+#include "token/scopes.h"
 
 namespace wit {
 namespace {

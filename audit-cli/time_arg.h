@@ -3,8 +3,8 @@
 
 #include <string_view>
 
-#include "ledger/status.h"
-#include "ledger/time_util.h"
+#include "base/status.h"
+#include "base/time_util.h"
 
 namespace wit {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ledger/scopes.h"
+#include "token/scopes.h"
 
 namespace wit {
 

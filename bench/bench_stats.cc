@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit::bench {
 namespace {

@@ -1,7 +1,7 @@
 #include "bench/event_mix.h"
 
-#include "ledger/random.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/token.h"
 
 namespace wit::bench {
 namespace {

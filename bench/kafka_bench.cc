@@ -22,7 +22,7 @@
 #include "tests/witd_process.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
-#include "ledger/random.h"
+#include "base/random.h"
 #include "projector/projector.h"
 
 namespace wit::bench {

@@ -31,7 +31,7 @@
 #include "bench/event_mix.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
-#include "ledger/random.h"
+#include "base/random.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
 

@@ -18,8 +18,8 @@
 #include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 #include "ledger/embedded_event_log.h"
-#include "ledger/random.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/token.h"
 
 namespace wit::bench {
 namespace {

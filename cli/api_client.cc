@@ -17,7 +17,7 @@
 #include <utility>
 
 #include "cli/token_json.h"
-#include "ledger/json_writer.h"
+#include "base/json_writer.h"
 
 namespace wit {
 namespace {

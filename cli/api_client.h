@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/server_address.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

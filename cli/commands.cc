@@ -2,7 +2,7 @@
 
 #include "cli/output.h"
 #include "cli/token_json.h"
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 namespace {

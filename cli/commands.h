@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/api_client.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

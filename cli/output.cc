@@ -5,7 +5,7 @@
 
 #include "cli/relative_time.h"
 #include "cli/scope_format.h"
-#include "cli/text_table.h"
+#include "base/text_table.h"
 
 namespace wit {
 

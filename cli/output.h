@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cli/token_json.h"
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 

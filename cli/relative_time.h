@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "cli/text_table.h"
+#include "base/text_table.h"
 
 namespace wit {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

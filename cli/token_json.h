@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
-#include "ledger/time_util.h"
+#include "base/status.h"
+#include "base/time_util.h"
 
 namespace wit {
 

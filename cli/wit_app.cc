@@ -8,7 +8,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/server_address.h"
-#include "cli/text_table.h"
+#include "base/text_table.h"
 
 namespace wit {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "ledger/kafka_handles.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
 

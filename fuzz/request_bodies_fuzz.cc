@@ -4,7 +4,7 @@
 #include <string>
 
 #include "api/request_parsing.h"
-#include "ledger/flat_json.h"
+#include "base/flat_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data), size);

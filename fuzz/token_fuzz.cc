@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ledger/token.h"
+#include "token/token.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -9,7 +9,7 @@
 
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
-#include "ledger/logging.h"
+#include "base/logging.h"
 #include "ledger/offset_key.h"
 #include "ledger/rocksdb_memory.h"
 

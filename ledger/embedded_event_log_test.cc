@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "ledger/event_codec.h"
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

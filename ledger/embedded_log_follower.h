@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;

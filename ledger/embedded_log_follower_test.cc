@@ -9,7 +9,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
 #include "ledger/offset_key.h"
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "ledger/flat_json.h"
-#include "ledger/json_writer.h"
-#include "ledger/random.h"
-#include "ledger/scopes.h"
+#include "base/flat_json.h"
+#include "base/json_writer.h"
+#include "base/random.h"
+#include "token/scopes.h"
 
 namespace wit {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "ledger/event.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

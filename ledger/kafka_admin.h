@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ledger/kafka_handles.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "ledger/event_codec.h"
-#include "ledger/logging.h"
-#include "ledger/random.h"
+#include "base/logging.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <utility>
 
-#include "ledger/logging.h"
+#include "base/logging.h"
 
 namespace wit {
 namespace {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 

@@ -1,6 +1,6 @@
 #include "projector/projector.h"
 
-#include "ledger/logging.h"
+#include "base/logging.h"
 
 namespace wit {
 namespace {

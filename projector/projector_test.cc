@@ -9,8 +9,8 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_auth.h"
 #include "ledger/event_codec.h"
-#include "ledger/random.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {

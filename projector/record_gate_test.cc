@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/event_codec.h"
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/random.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ledger/event_log.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "projector/token_state.h"
 
 namespace rocksdb {

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "ledger/time_util.h"
-#include "ledger/token.h"
+#include "base/time_util.h"
+#include "token/token.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"

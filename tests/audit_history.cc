@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
-#include "ledger/random.h"
-#include "ledger/scopes.h"
-#include "ledger/token.h"
+#include "base/random.h"
+#include "token/scopes.h"
+#include "token/token.h"
 
 namespace wit::testing {
 namespace {

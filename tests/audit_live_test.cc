@@ -16,7 +16,7 @@
 
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
-#include "ledger/random.h"
+#include "base/random.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"

@@ -15,7 +15,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/offset_key.h"
 #include "ledger/event_codec.h"
-#include "ledger/token.h"
+#include "token/token.h"
 #include "tests/audit_history.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit::testing {
 

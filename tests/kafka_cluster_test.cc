@@ -16,8 +16,8 @@
 
 #include "ledger/event_codec.h"
 #include "ledger/kafka_admin.h"
-#include "ledger/random.h"
-#include "ledger/time_util.h"
+#include "base/random.h"
+#include "base/time_util.h"
 #include "tests/kafka_cluster.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"

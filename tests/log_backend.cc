@@ -4,7 +4,7 @@
 
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
-#include "ledger/secret_file.h"
+#include "base/secret_file.h"
 #include "tests/witd_process.h"
 
 #include <cstdlib>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit::testing {
 

@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "ledger/embedded_event_log.h"
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit::testing {
 namespace {

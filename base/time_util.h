@@ -1,12 +1,12 @@
-#ifndef WIT_LEDGER_TIME_UTIL_H_
-#define WIT_LEDGER_TIME_UTIL_H_
+#ifndef WIT_BASE_TIME_UTIL_H_
+#define WIT_BASE_TIME_UTIL_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 
@@ -29,4 +29,4 @@ constexpr TimeMs kMsPerDay = 86'400'000;
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_TIME_UTIL_H_
+#endif  // WIT_BASE_TIME_UTIL_H_

@@ -1,4 +1,4 @@
-#include "ledger/scopes.h"
+#include "token/scopes.h"
 
 #include <algorithm>
 

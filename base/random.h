@@ -1,5 +1,5 @@
-#ifndef WIT_LEDGER_RANDOM_H_
-#define WIT_LEDGER_RANDOM_H_
+#ifndef WIT_BASE_RANDOM_H_
+#define WIT_BASE_RANDOM_H_
 
 #include <cstdint>
 #include <string>
@@ -25,4 +25,4 @@ bool IsUuid(std::string_view s);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_RANDOM_H_
+#endif  // WIT_BASE_RANDOM_H_

@@ -1,4 +1,4 @@
-#include "ledger/random.h"
+#include "base/random.h"
 
 #include <openssl/rand.h>
 

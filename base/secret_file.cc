@@ -1,4 +1,4 @@
-#include "ledger/secret_file.h"
+#include "base/secret_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

@@ -1,5 +1,5 @@
-#ifndef WIT_CLI_TEXT_TABLE_H_
-#define WIT_CLI_TEXT_TABLE_H_
+#ifndef WIT_BASE_TEXT_TABLE_H_
+#define WIT_BASE_TEXT_TABLE_H_
 
 #include <string>
 #include <string_view>
@@ -41,4 +41,4 @@ std::string ForTerminal(const std::string& s);
 
 }  // namespace wit
 
-#endif  // WIT_CLI_TEXT_TABLE_H_
+#endif  // WIT_BASE_TEXT_TABLE_H_

@@ -1,11 +1,11 @@
-#include "ledger/logging.h"
+#include "base/logging.h"
 
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 namespace wit {
 namespace {

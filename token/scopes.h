@@ -1,12 +1,12 @@
-#ifndef WIT_LEDGER_SCOPES_H_
-#define WIT_LEDGER_SCOPES_H_
+#ifndef WIT_TOKEN_SCOPES_H_
+#define WIT_TOKEN_SCOPES_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 
@@ -37,4 +37,4 @@ std::vector<std::string> DefaultScopes();
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_SCOPES_H_
+#endif  // WIT_TOKEN_SCOPES_H_

@@ -1,10 +1,10 @@
-#include "ledger/token.h"
+#include "token/token.h"
 
 #include <openssl/evp.h>
 
 #include <array>
 
-#include "ledger/random.h"
+#include "base/random.h"
 
 namespace wit {
 namespace {

@@ -1,5 +1,5 @@
-#ifndef WIT_LEDGER_STATUS_H_
-#define WIT_LEDGER_STATUS_H_
+#ifndef WIT_BASE_STATUS_H_
+#define WIT_BASE_STATUS_H_
 
 #include <optional>
 #include <string>
@@ -89,4 +89,4 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_STATUS_H_
+#endif  // WIT_BASE_STATUS_H_

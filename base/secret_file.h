@@ -1,9 +1,9 @@
-#ifndef WIT_LEDGER_SECRET_FILE_H_
-#define WIT_LEDGER_SECRET_FILE_H_
+#ifndef WIT_BASE_SECRET_FILE_H_
+#define WIT_BASE_SECRET_FILE_H_
 
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 
@@ -26,4 +26,4 @@ Status CreatePrivateDir(const std::string& dir, bool* readable_by_others);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_SECRET_FILE_H_
+#endif  // WIT_BASE_SECRET_FILE_H_

@@ -1,8 +1,8 @@
-#include "ledger/json_writer.h"
+#include "base/json_writer.h"
 
 #include <cstdio>
 
-#include "ledger/utf8.h"
+#include "base/utf8.h"
 
 namespace wit {
 

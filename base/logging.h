@@ -1,5 +1,5 @@
-#ifndef WIT_LEDGER_LOGGING_H_
-#define WIT_LEDGER_LOGGING_H_
+#ifndef WIT_BASE_LOGGING_H_
+#define WIT_BASE_LOGGING_H_
 
 #include <string_view>
 
@@ -14,4 +14,4 @@ void LogError(std::string_view message);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_LOGGING_H_
+#endif  // WIT_BASE_LOGGING_H_

@@ -1,4 +1,4 @@
-#include "ledger/time_util.h"
+#include "base/time_util.h"
 
 #include <gtest/gtest.h>
 

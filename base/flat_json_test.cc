@@ -1,4 +1,4 @@
-#include "ledger/flat_json.h"
+#include "base/flat_json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
-#ifndef WIT_LEDGER_FLAT_JSON_H_
-#define WIT_LEDGER_FLAT_JSON_H_
+#ifndef WIT_BASE_FLAT_JSON_H_
+#define WIT_BASE_FLAT_JSON_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 
@@ -43,4 +43,4 @@ StatusOr<FlatObject> ParseFlatObject(std::string_view json);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_FLAT_JSON_H_
+#endif  // WIT_BASE_FLAT_JSON_H_

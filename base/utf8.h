@@ -1,5 +1,5 @@
-#ifndef WIT_LEDGER_UTF8_H_
-#define WIT_LEDGER_UTF8_H_
+#ifndef WIT_BASE_UTF8_H_
+#define WIT_BASE_UTF8_H_
 
 #include <cstddef>
 #include <string_view>
@@ -15,4 +15,4 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_UTF8_H_
+#endif  // WIT_BASE_UTF8_H_

@@ -1,9 +1,9 @@
-#include "ledger/flat_json.h"
+#include "base/flat_json.h"
 
 #include <cerrno>
 #include <cstdlib>
 
-#include "ledger/utf8.h"
+#include "base/utf8.h"
 
 namespace wit {
 namespace {

@@ -1,11 +1,11 @@
-#ifndef WIT_LEDGER_TOKEN_H_
-#define WIT_LEDGER_TOKEN_H_
+#ifndef WIT_TOKEN_TOKEN_H_
+#define WIT_TOKEN_TOKEN_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace wit {
 
@@ -49,4 +49,4 @@ std::string Base62Fixed(uint64_t value, size_t width);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_TOKEN_H_
+#endif  // WIT_TOKEN_TOKEN_H_

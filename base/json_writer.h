@@ -1,5 +1,5 @@
-#ifndef WIT_LEDGER_JSON_WRITER_H_
-#define WIT_LEDGER_JSON_WRITER_H_
+#ifndef WIT_BASE_JSON_WRITER_H_
+#define WIT_BASE_JSON_WRITER_H_
 
 #include <cstdint>
 #include <optional>
@@ -47,4 +47,4 @@ void AppendJsonString(std::string* out, std::string_view s);
 
 }  // namespace wit
 
-#endif  // WIT_LEDGER_JSON_WRITER_H_
+#endif  // WIT_BASE_JSON_WRITER_H_
