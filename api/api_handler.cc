@@ -44,9 +44,9 @@ void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::strin
   w.Key("id").String(t.id).Key("name").String(t.name).Key("prefix").String(t.prefix);
   w.Key("scopes").StringArray(t.scopes);
   w.Key("createdAt").String(FormatRfc3339(t.created_at));
-  for (auto [key, value] : {std::pair{"expiresAt", &t.expires_at},
-                            std::pair{"lastUsedAt", &t.last_used_at},
-                            std::pair{"revokedAt", &t.revoked_at}}) {
+  for (auto [key, value] :
+       {std::pair{"expiresAt", &t.expires_at}, std::pair{"lastUsedAt", &t.last_used_at},
+        std::pair{"revokedAt", &t.revoked_at}}) {
     w.Key(key);
     if (*value) {
       w.String(FormatRfc3339(**value));
@@ -106,20 +106,26 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
  private:
   Reply Route(HTTPServerRequest& request, std::string* route) {
     Poco::URI uri(request.getURI());
-    const std::string path = uri.getPath();
+    const std::string& path = uri.getPath();
     Poco::URI::QueryParameters query = uri.getQueryParameters();  // throws now if malformed
     const std::string& method = request.getMethod();
 
-    if (path == "/healthz") return Only(method, "GET", route, "/healthz", [] {
-      return Reply{200, "{\"status\":\"ok\"}"};
-    });
-    if (path == "/readyz") return Only(method, "GET", route, "/readyz", [&] {
-      return ctx_.ready() ? Reply{200, "{\"status\":\"ready\"}"}
-                          : Error(503, "the view is still catching up with the event log");
-    });
-    if (path == "/metrics") return Only(method, "GET", route, "/metrics", [&] {
-      return Reply{200, ctx_.metrics->Render(), "text/plain; version=0.0.4"};
-    });
+    if (path == "/healthz") {
+      return Only(method, "GET", route, "/healthz", [] {
+        return Reply{200, "{\"status\":\"ok\"}"};
+      });
+    }
+    if (path == "/readyz") {
+      return Only(method, "GET", route, "/readyz", [&] {
+        return ctx_.ready() ? Reply{200, "{\"status\":\"ready\"}"}
+                            : Error(503, "the view is still catching up with the event log");
+      });
+    }
+    if (path == "/metrics") {
+      return Only(method, "GET", route, "/metrics", [&] {
+        return Reply{200, ctx_.metrics->Render(), "text/plain; version=0.0.4"};
+      });
+    }
     if (path == "/api/tokens/scopes") {
       return Only(method, "GET", route, "/api/tokens/scopes", [] { return Scopes(); });
     }
@@ -147,8 +153,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   template <typename F>
-  Reply Only(const std::string& method, const char* allowed, std::string* route,
-             const char* name, F serve) {
+  Reply Only(const std::string& method, const char* allowed, std::string* route, const char* name,
+             F serve) {
     *route = name;
     allow_ = allowed;
     if (method != allowed) return Error(405, std::string("use ") + allowed + " on " + name);

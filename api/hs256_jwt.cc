@@ -49,14 +49,16 @@ std::string Base64UrlEncode(std::string_view bytes) {
 }
 
 StatusOr<std::string> Base64UrlDecode(std::string_view text) {
-  if (text.size() % 4 == 1) return Status::InvalidArgument("base64url text has an impossible length");
+  if (text.size() % 4 == 1)
+    return Status::InvalidArgument("base64url text has an impossible length");
   std::string out;
   out.reserve(text.size() * 3 / 4);
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
     int v = Sextet(c);
-    if (v < 0) return Status::InvalidArgument("base64url text holds a character outside its alphabet");
+    if (v < 0)
+      return Status::InvalidArgument("base64url text holds a character outside its alphabet");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -65,7 +67,8 @@ StatusOr<std::string> Base64UrlDecode(std::string_view text) {
     }
   }
   // Leftover bits must be zero, so every text decodes from exactly one encoding.
-  if ((acc & ((1u << bits) - 1)) != 0) return Status::InvalidArgument("base64url text is not canonical");
+  if ((acc & ((1u << bits) - 1)) != 0)
+    return Status::InvalidArgument("base64url text is not canonical");
   return out;
 }
 

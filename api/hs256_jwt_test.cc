@@ -49,9 +49,9 @@ TEST(Hs256JwtTest, RefusesEveryTampering) {
       "",
       "a.b",
       jwt + ".x",
-      jwt.substr(0, dot2),                                                  // no signature part
-      jwt.substr(0, dot2 + 1),                                              // empty signature
-      jwt.substr(0, dot1 + 1) + other_payload + jwt.substr(dot2),           // payload swapped
+      jwt.substr(0, dot2),                                         // no signature part
+      jwt.substr(0, dot2 + 1),                                     // empty signature
+      jwt.substr(0, dot1 + 1) + other_payload + jwt.substr(dot2),  // payload swapped
       jwt.substr(0, jwt.size() - 2) + (jwt[jwt.size() - 2] == 'A' ? "B" : "A") + jwt.back(),
       SignHs256Jwt(std::string(32, 'x'), R"({"sub":"alice","iat":1,"exp":2})"),  // other key
       // {"alg":"none"} with the original payload and no signature

@@ -62,9 +62,8 @@ int CreateTopics(const KafkaCommandFlags& f, const KafkaConfig& config) {
   std::optional<int64_t> usage_retention;
   if (f.usage_retention_days > 0) usage_retention = int64_t{f.usage_retention_days} * 86'400'000;
   std::vector<std::string> report;
-  Status s = admin->CreateTopics(KafkaTopicSpecs(f.topic_prefix, f.partitions, replicas,
-                                                 usage_retention),
-                                 &report);
+  Status s = admin->CreateTopics(
+      KafkaTopicSpecs(f.topic_prefix, f.partitions, replicas, usage_retention), &report);
   for (const std::string& line : report) std::cout << line << "\n";
   if (!s.ok()) {
     std::cerr << "witd: " << s.message() << "\n";

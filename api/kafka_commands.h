@@ -16,7 +16,7 @@ struct KafkaCommandFlags {
   std::string topic_prefix = "wit.";
   std::vector<std::string> kafka_config;  // KEY=VALUE
   int partitions = 3;
-  int replication_factor = 0;  // 0: 3, or the number of brokers when fewer
+  int replication_factor = 0;    // 0: 3, or the number of brokers when fewer
   int usage_retention_days = 0;  // 0: the usage topic keeps its events forever
   CLI::App* lifecycle_end = nullptr;
   CLI::App* create_topics = nullptr;

@@ -1,9 +1,9 @@
 #include "api/ledger_server.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "api/api_handler.h"
-#include "ledger/embedded_event_log.h"
-#include "ledger/kafka_admin.h"
-#include "ledger/kafka_event_log.h"
 #include "base/logging.h"
 #include "base/secret_file.h"
 #include "base/time_util.h"
+#include "ledger/embedded_event_log.h"
+#include "ledger/kafka_admin.h"
+#include "ledger/kafka_event_log.h"
 
 namespace wit {
 
@@ -83,8 +83,8 @@ Status LedgerServer::Start() {
   auto secret_path = [&](const std::string& flag, const char* file) {
     return flag.empty() ? (fs::path(options_.data_dir) / file).string() : flag;
   };
-  StatusOr<std::string> key =
-      LoadOrCreateSecret(secret_path(options_.session_secret_file, "session.key"), "session secret");
+  StatusOr<std::string> key = LoadOrCreateSecret(
+      secret_path(options_.session_secret_file, "session.key"), "session secret");
   if (!key.ok()) return key.status();
   sessions_ = std::make_unique<SessionAuthority>(std::move(*key));
   StatusOr<std::string> event_key =
@@ -145,9 +145,9 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   if (!tls.ok()) return tls.status();
   try {
     Poco::Net::SocketAddress address(listen.first, listen.second);
-    Poco::Net::ServerSocket socket =
-        tls->isNull() ? Poco::Net::ServerSocket(address, 256)
-                      : Poco::Net::SecureServerSocket(address, 256, *tls);
+    Poco::Net::ServerSocket socket = tls->isNull()
+                                         ? Poco::Net::ServerSocket(address, 256)
+                                         : Poco::Net::SecureServerSocket(address, 256, *tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(1024);
@@ -190,9 +190,8 @@ Status LedgerServer::OpenLog() {
   if (Status s = CheckKafkaTopics((*log)->lifecycle_topic()); !s.ok()) return s;
   if (Status s = CheckUnsignedBefore(**log); !s.ok()) return s;
   log_ = std::move(*log);
-  LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " +
-          options_.topic_prefix + "tokens.lifecycle and " + options_.topic_prefix +
-          "tokens.usage");
+  LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " + options_.topic_prefix +
+          "tokens.lifecycle and " + options_.topic_prefix + "tokens.usage");
   return Status::OK();
 }
 
@@ -208,10 +207,10 @@ Status LedgerServer::CheckUnsignedBefore(EventLog& log) {
                                      ", which is not a partition of the lifecycle topic");
     }
     if (offset > end->at(stream)) {
-      return Status::InvalidArgument(
-          "--accept-unsigned-before: " + stream + "=" + std::to_string(offset) +
-          " lies past the partition's end (" + std::to_string(end->at(stream)) +
-          "); record it with witd kafka lifecycle-end");
+      return Status::InvalidArgument("--accept-unsigned-before: " + stream + "=" +
+                                     std::to_string(offset) + " lies past the partition's end (" +
+                                     std::to_string(end->at(stream)) +
+                                     "); record it with witd kafka lifecycle-end");
     }
   }
   return Status::OK();
@@ -249,8 +248,9 @@ void LedgerServer::RegisterMetrics() {
                     "Verifications answered active:false, by calling address (at most 1000).");
   metrics_.LimitSeries("wit_verify_failures_total", 1000);
   metrics_.Describe("wit_events_appended_total", "counter", "Events appended to the log.");
-  metrics_.AddGauge("wit_events_applied_total", "Events applied to the view by this process.",
-                    [this] { return static_cast<double>(projector_->applied()); }, "counter");
+  metrics_.AddGauge(
+      "wit_events_applied_total", "Events applied to the view by this process.",
+      [this] { return static_cast<double>(projector_->applied()); }, "counter");
   for (int i = 0; i < kSkipReasonCount; ++i) {
     auto reason = static_cast<SkipReason>(i);
     metrics_.AddGauge(
@@ -267,12 +267,11 @@ void LedgerServer::RegisterMetrics() {
                     "Durable events not yet applied to the view, as of the projector's last read "
                     "(-1: not known yet).",
                     [this] { return static_cast<double>(projector_->lag()); });
-  metrics_.AddGauge("wit_rocksdb_memory_bytes",
-                    "Memory RocksDB holds in buffers it bounds itself (memtables, block cache, "
-                    "table readers), for the view and the embedded log.",
-                    [this] {
-                      return static_cast<double>(view_->RocksDbMemory() + log_->RocksDbMemory());
-                    });
+  metrics_.AddGauge(
+      "wit_rocksdb_memory_bytes",
+      "Memory RocksDB holds in buffers it bounds itself (memtables, block cache, "
+      "table readers), for the view and the embedded log.",
+      [this] { return static_cast<double>(view_->RocksDbMemory() + log_->RocksDbMemory()); });
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }

@@ -31,7 +31,7 @@ struct LedgerServerOptions {
   // Kafka: per lifecycle stream, the offset below which records from before witd signed them
   // are accepted without a MAC (`--accept-unsigned-before`).
   LogPositions unsigned_before;
-  std::string kafka_brokers;        // empty: the embedded log under <data_dir>/log
+  std::string kafka_brokers;  // empty: the embedded log under <data_dir>/log
   std::string topic_prefix = "wit.";
   std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;

@@ -13,9 +13,9 @@
 #include "api/kafka_commands.h"
 #include "api/ledger_server.h"
 #include "api/session_authority.h"
-#include "ledger/kafka_handles.h"
 #include "base/logging.h"
 #include "base/secret_file.h"
+#include "ledger/kafka_handles.h"
 
 namespace {
 
@@ -91,15 +91,17 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
                     "Kafka bootstrap servers (HOST:PORT,...); without it the log is embedded");
   serve->add_option("--topic-prefix", o.topic_prefix, "Prefix of the Kafka topic names")
       ->capture_default_str();
-  serve->add_option("--kafka-config", f->kafka_config,
-                    "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
+  serve
+      ->add_option("--kafka-config", f->kafka_config,
+                   "KEY=VALUE passed to librdkafka (TLS, SASL, tuning); repeatable")
       ->take_all();
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS (TLS 1.2+)")
       ->check(CLI::ExistingFile);
   serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")
       ->check(CLI::ExistingFile);
-  serve->add_option("--idle-timeout", o.idle_timeout_seconds,
-                    "Seconds a connection may stay idle before it is closed (default 10)")
+  serve
+      ->add_option("--idle-timeout", o.idle_timeout_seconds,
+                   "Seconds a connection may stay idle before it is closed (default 10)")
       ->check(CLI::Range(1, 3600));
   serve->add_option("--session-secret-file", o.session_secret_file,
                     "Session secret (default <data-dir>/session.key)");

@@ -23,8 +23,7 @@ std::string Metrics::RenderLabels(const Labels& labels) {
   return out + "}";
 }
 
-void Metrics::Describe(const std::string& name, const std::string& type,
-                       const std::string& help) {
+void Metrics::Describe(const std::string& name, const std::string& type, const std::string& help) {
   std::unique_lock<std::shared_mutex> lock(mu_);
   Family& f = families_[name];
   f.type = type;

@@ -13,8 +13,7 @@ StatusOr<FlatObject> ParseObject(const std::string& body) {
   if (body.empty()) return Status::InvalidArgument("request body must be a JSON object");
   StatusOr<FlatObject> obj = ParseFlatObject(body);
   if (!obj.ok()) {
-    return Status::InvalidArgument("request body must be a JSON object: " +
-                                   obj.status().message());
+    return Status::InvalidArgument("request body must be a JSON object: " + obj.status().message());
   }
   return obj;
 }
@@ -23,7 +22,8 @@ StatusOr<FlatObject> ParseObject(const std::string& body) {
 Status OptionalString(const FlatObject& obj, const char* key, std::optional<std::string>* out) {
   const FlatValue* v = obj.Find(key);
   if (!v || v->type == Type::kNull) return Status::OK();
-  if (v->type != Type::kString) return Status::InvalidArgument(std::string(key) + " must be a string");
+  if (v->type != Type::kString)
+    return Status::InvalidArgument(std::string(key) + " must be a string");
   *out = v->string;
   return Status::OK();
 }
@@ -68,10 +68,10 @@ StatusOr<VerifyRequest> ParseVerifyRequest(const std::string& body) {
   VerifyRequest req;
   std::optional<std::string> token;
   const FlatObject& o = *obj;
-  for (Status s : {OptionalString(o, "token", &token), OptionalString(o, "scope", &req.scope),
-                   OptionalString(o, "ip", &req.ip), OptionalString(o, "userAgent", &req.user_agent),
-                   OptionalString(o, "action", &req.action),
-                   OptionalString(o, "resource", &req.resource)}) {
+  for (Status s :
+       {OptionalString(o, "token", &token), OptionalString(o, "scope", &req.scope),
+        OptionalString(o, "ip", &req.ip), OptionalString(o, "userAgent", &req.user_agent),
+        OptionalString(o, "action", &req.action), OptionalString(o, "resource", &req.resource)}) {
     if (!s.ok()) return s;
   }
   if (!token) return Status::InvalidArgument("token is required");

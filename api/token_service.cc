@@ -3,9 +3,9 @@
 #include <functional>
 
 #include "base/random.h"
+#include "base/utf8.h"
 #include "token/scopes.h"
 #include "token/token.h"
-#include "base/utf8.h"
 
 namespace wit {
 namespace {
@@ -126,8 +126,7 @@ StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::st
   return view_->GetById(id);
 }
 
-StatusOr<VerifyResult> TokenService::Verify(const std::string& service,
-                                            const VerifyRequest& req) {
+StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const VerifyRequest& req) {
   VerifyResult result;
   if (req.scope && !IsKnownScope(*req.scope)) {
     return Status::InvalidArgument("unknown scope: " + *req.scope);

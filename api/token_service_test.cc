@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "ledger/embedded_event_log.h"
 #include "base/random.h"
+#include "ledger/embedded_event_log.h"
 #include "projector/projector.h"
 
 namespace wit {

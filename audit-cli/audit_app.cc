@@ -1,7 +1,6 @@
 #include "audit-cli/audit_app.h"
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
@@ -64,10 +63,13 @@ struct Flags {
 };
 
 void AddSourceFlags(CLI::App* cmd, Flags* f) {
-  cmd->add_option("--data-dir", f->source.data_dir, "witd's data dir (reads its log/, also while witd runs)");
-  cmd->add_option("--kafka-brokers", f->source.kafka_brokers, "Kafka bootstrap servers, host:port[,...]");
+  cmd->add_option("--data-dir", f->source.data_dir,
+                  "witd's data dir (reads its log/, also while witd runs)");
+  cmd->add_option("--kafka-brokers", f->source.kafka_brokers,
+                  "Kafka bootstrap servers, host:port[,...]");
   cmd->add_option("--topic-prefix", f->source.topic_prefix, "Kafka topic prefix (default wit.)");
-  cmd->add_option("--kafka-config", f->source.kafka_config, "librdkafka setting KEY=VALUE (repeatable)");
+  cmd->add_option("--kafka-config", f->source.kafka_config,
+                  "librdkafka setting KEY=VALUE (repeatable)");
   cmd->add_option("--event-key-file", f->source.event_key_file,
                   "witd's event key, to tell its lifecycle events from forged ones "
                   "(default <data-dir>/event.key)");
@@ -75,16 +77,19 @@ void AddSourceFlags(CLI::App* cmd, Flags* f) {
                   "Kafka: STREAM=OFFSET,... as given to witd serve");
   cmd->add_flag("--no-index", f->no_index,
                 "scan the whole embedded log even where its index could answer (to cross-check)");
-  cmd->add_option("--progress", f->progress, "progress line on stderr: auto (when a terminal), always, never")
+  cmd->add_option("--progress", f->progress,
+                  "progress line on stderr: auto (when a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 void AddTokenFlags(CLI::App* cmd, Flags* f) {
-  cmd->add_option("--token-id", f->token_ids, "token id (repeatable, or comma-separated)")->delimiter(',');
+  cmd->add_option("--token-id", f->token_ids, "token id (repeatable, or comma-separated)")
+      ->delimiter(',');
   cmd->add_option("--token-hash", f->token_hash, "tokenHash: lowercase hex SHA-256 of the token");
   cmd->add_option("--prefix", f->prefix, "the token's 8-character prefix");
   cmd->add_option("--user", f->user, "the token owner's user id");
-  cmd->add_flag("--token", f->token_on_stdin, "read a plaintext token from stdin and match its hash");
+  cmd->add_flag("--token", f->token_on_stdin,
+                "read a plaintext token from stdin and match its hash");
 }
 
 // ReadTokenHash reads one plaintext token from `in` and returns its hash. The token is never
@@ -118,14 +123,16 @@ Status Criteria(const Flags& f, std::istream& in, EventFilter* filter) {
     filter->token_hash = f.token_hash;
   }
   if (f.token_on_stdin) {
-    if (filter->token_hash) return Status::InvalidArgument("give --token or --token-hash, not both");
+    if (filter->token_hash)
+      return Status::InvalidArgument("give --token or --token-hash, not both");
     StatusOr<std::string> hash = ReadTokenHash(in);
     if (!hash.ok()) return hash.status();
     filter->token_hash = *hash;
   }
   if (!f.prefix.empty()) {
     if (f.prefix.size() != kTokenPrefixLength ||
-        f.prefix.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
+        f.prefix.find_first_not_of(
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
             std::string::npos) {
       return Status::InvalidArgument("--prefix must be the token's 8 base62 characters");
     }
@@ -177,7 +184,8 @@ Status BuildTokens(const Flags& f, AuditIo& io, TokensOptions* o) {
   if (Status s = Time("--as-of", f.as_of, io.now, &o->as_of); !s.ok()) return s;
   if (!f.status.empty()) o->status = f.status;
   if (!f.scope.empty()) {
-    if (!IsKnownScope(f.scope)) return Status::InvalidArgument("--scope: unknown scope \"" + f.scope + "\"");
+    if (!IsKnownScope(f.scope))
+      return Status::InvalidArgument("--scope: unknown scope \"" + f.scope + "\"");
     o->scope = f.scope;
   }
   StatusOr<ReportFormat> format = ParseReportFormat(f.format.empty() ? "table" : f.format, true);
@@ -193,7 +201,8 @@ Status BuildStats(const Flags& f, AuditIo& io, StatsOptions* o) {
   if (!unused.ok()) return Status::InvalidArgument("--unused-since: " + unused.status().message());
   o->unused_for = *unused;
   StatusOr<TimeMs> expiring = ParseDuration(f.expiring_within);
-  if (!expiring.ok()) return Status::InvalidArgument("--expiring-within: " + expiring.status().message());
+  if (!expiring.ok())
+    return Status::InvalidArgument("--expiring-within: " + expiring.status().message());
   o->expiring_within = *expiring;
   StatusOr<ReportFormat> format = ParseReportFormat(f.format.empty() ? "table" : f.format, false);
   if (!format.ok()) return format.status();
@@ -225,7 +234,8 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
   replay->add_option("--service", f.service, "uses reported by this service");
   replay->add_option("--ip", f.ip, "uses from this client address");
   replay->add_option("--format", f.format, "table (default), jsonl (as stored), csv or ocsf");
-  replay->add_flag("--follow,-f", f.follow, "then print new events as they arrive, until interrupted");
+  replay->add_flag("--follow,-f", f.follow,
+                   "then print new events as they arrive, until interrupted");
   replay->footer(kReplayExamples);
 
   CLI::App* tokens = app.add_subcommand("tokens", "every token's state as it was at one moment");
@@ -238,12 +248,15 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
   tokens->add_option("--format", f.format, "table (default), json or csv");
   tokens->footer(kTokensExamples);
 
-  CLI::App* stats = app.add_subcommand("stats", "dormant, unexpiring and over-privileged tokens; denials");
+  CLI::App* stats =
+      app.add_subcommand("stats", "dormant, unexpiring and over-privileged tokens; denials");
   AddSourceFlags(stats, &f);
   AddTokenFlags(stats, &f);
   stats->add_option("--as-of", f.as_of, "the report's now (default now)");
-  stats->add_option("--unused-since", f.unused_since, "dormant: no use for this long (default 90d)");
-  stats->add_option("--expiring-within", f.expiring_within, "expiring: within this span (default 7d)");
+  stats->add_option("--unused-since", f.unused_since,
+                    "dormant: no use for this long (default 90d)");
+  stats->add_option("--expiring-within", f.expiring_within,
+                    "expiring: within this span (default 7d)");
   stats->add_option("--format", f.format, "table (default) or json");
   stats->footer(kStatsExamples);
 

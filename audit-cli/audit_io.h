@@ -14,9 +14,9 @@ struct AuditIo {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
-  bool progress = false;                      // draw a progress line on err
-  const std::atomic<bool>* stop = nullptr;    // set by SIGINT/SIGTERM: --follow ends
-  TimeMs now = 0;                             // "now" for relative times and stats
+  bool progress = false;                    // draw a progress line on err
+  const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM: --follow ends
+  TimeMs now = 0;                           // "now" for relative times and stats
 };
 
 }  // namespace wit

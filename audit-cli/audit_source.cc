@@ -6,12 +6,12 @@
 #include <system_error>
 #include <thread>
 
+#include "base/secret_file.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/embedded_log_follower.h"
 #include "ledger/event_codec.h"
-#include "ledger/log_index.h"
 #include "ledger/kafka_event_log.h"
-#include "base/secret_file.h"
+#include "ledger/log_index.h"
 
 namespace wit {
 namespace {
@@ -111,8 +111,9 @@ class EmbeddedSource : public AuditSource {
     std::vector<std::string> token_ids = f.token_ids;
     if (token_ids.empty() && (f.token_hash || f.prefix)) {
       std::vector<uint64_t> created;
-      Status s = f.token_hash ? log_->Lookup(IndexTerm(IndexTermKind::kHash, *f.token_hash), &created)
-                              : log_->Lookup(IndexTerm(IndexTermKind::kPrefix, *f.prefix), &created);
+      Status s = f.token_hash
+                     ? log_->Lookup(IndexTerm(IndexTermKind::kHash, *f.token_hash), &created)
+                     : log_->Lookup(IndexTerm(IndexTermKind::kPrefix, *f.prefix), &created);
       if (!s.ok()) return s;
       s = log_->Fetch(created, [&](uint64_t, std::string_view payload) {
         if (StatusOr<Event> e = DecodeEvent(payload); e.ok()) token_ids.push_back(e->token_id);
@@ -123,13 +124,15 @@ class EmbeddedSource : public AuditSource {
     }
     if (!token_ids.empty()) {
       for (const std::string& id : token_ids) {
-        if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kToken, id), &offsets); !s.ok()) return s;
+        if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kToken, id), &offsets); !s.ok())
+          return s;
       }
       return std::optional<std::vector<uint64_t>>(std::move(offsets));
     }
     if (f.token_hash || f.prefix) return std::optional<std::vector<uint64_t>>(std::move(offsets));
     if (f.user) {
-      if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kUser, *f.user), &offsets); !s.ok()) return s;
+      if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kUser, *f.user), &offsets); !s.ok())
+        return s;
       return std::optional<std::vector<uint64_t>>(std::move(offsets));
     }
     return std::optional<std::vector<uint64_t>>();
@@ -150,9 +153,7 @@ class KafkaSource : public AuditSource {
       : log_(std::move(log)), gate_(MakeGate(log_.get(), std::move(auth))) {}
 
   const RecordGate& Gate() const override { return gate_; }
-  StatusOr<std::string> CurrentMac() override {
-    return current_ ? current_->mac : std::string();
-  }
+  StatusOr<std::string> CurrentMac() override { return current_ ? current_->mac : std::string(); }
 
   bool Ordered() const override { return false; }
 
@@ -242,7 +243,7 @@ class KafkaSource : public AuditSource {
     return Status::OK();
   }
 
-  static constexpr TimeMs kClockSlackMs = 5 * 60 * 1000;
+  static constexpr TimeMs kClockSlackMs = TimeMs{5} * 60 * 1000;
 
   static RecordGate MakeGate(const KafkaEventLog* log,
                              std::shared_ptr<const EventAuthenticator> auth) {
@@ -285,8 +286,7 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const SourceOptions& o) {
   }
   fs::path log_dir = fs::path(data_dir) / "log";
   if (!fs::exists(log_dir / "CURRENT", ec)) {
-    return Status::NotFound(data_dir +
-                            " is not a wit ledger data dir: it has no event log (log/)");
+    return Status::NotFound(data_dir + " is not a wit ledger data dir: it has no event log (log/)");
   }
   StatusOr<std::unique_ptr<EmbeddedLogFollower>> log = EmbeddedLogFollower::Open(log_dir.string());
   if (!log.ok()) return log.status();
@@ -296,8 +296,8 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const SourceOptions& o) {
   if (!unsigned_before.ok()) return unsigned_before.status();
   RecordGate::RoleFn all = [](const std::string&) { return StreamRole::kAll; };
   LogPositions mark = {{EmbeddedEventLog::kStream, *unsigned_before}};
-  auto gate = std::make_unique<RecordGate>(
-      *auth ? RecordGate(all, mark, std::move(*auth)) : RecordGate::WithoutMacs(all, mark));
+  auto gate = std::make_unique<RecordGate>(*auth ? RecordGate(all, mark, std::move(*auth))
+                                                 : RecordGate::WithoutMacs(all, mark));
   return std::unique_ptr<AuditSource>(
       new EmbeddedSource(std::move(*log), o.use_index, std::move(gate)));
 }

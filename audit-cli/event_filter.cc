@@ -59,9 +59,8 @@ bool EventFilter::MayMatch(std::string_view payload) const {
   }
   auto lacks_token = [&](const std::optional<std::string>& v, const std::set<std::string>& ids) {
     if (!v) return false;
-    return std::none_of(ids.begin(), ids.end(), [&](const auto& id) {
-      return !Literal(id) || Contains(payload, id);
-    });
+    return std::none_of(ids.begin(), ids.end(),
+                        [&](const auto& id) { return !Literal(id) || Contains(payload, id); });
   };
   if (lacks_token(token_hash, hash_ids_) || lacks_token(prefix, prefix_ids_)) return false;
   if (types.size() == 1 && !Contains(payload, EventTypeName(*types.begin()))) return false;

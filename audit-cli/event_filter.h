@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/event.h"
 #include "base/status.h"
 #include "base/time_util.h"
+#include "ledger/event.h"
 
 namespace wit {
 
@@ -25,7 +25,7 @@ class EventFilter {
   std::optional<std::string> token_hash;
   std::optional<std::string> prefix;
   std::optional<std::string> user;
-  std::set<EventType> types;  // empty: every type
+  std::set<EventType> types;    // empty: every type
   std::optional<TimeMs> since;  // inclusive
   std::optional<TimeMs> until;  // inclusive
   std::optional<std::string> outcome;
@@ -56,8 +56,8 @@ class EventFilter {
   bool TokenCriteriaHold(const std::string& token_id) const;
 
   mutable std::optional<bool> ids_literal_;  // MayMatch's cache: every token id is Literal
-  std::set<std::string> hash_ids_;    // ids learned for token_hash
-  std::set<std::string> prefix_ids_;  // ids learned for prefix
+  std::set<std::string> hash_ids_;           // ids learned for token_hash
+  std::set<std::string> prefix_ids_;         // ids learned for prefix
 };
 
 // ParseEventTypes reads --type: a comma-separated list of "created", "revoked", "used" (the

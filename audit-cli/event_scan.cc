@@ -14,12 +14,12 @@ void ScanCounts::Report(std::ostream& err) const {
   for (int i = 0; i < kSkipReasonCount; ++i) {
     if (refused[i] == 0) continue;
     total += refused[i];
-    why += std::string(why.empty() ? "" : ", ") + SkipReasonName(static_cast<SkipReason>(i)) +
-           " " + std::to_string(refused[i]);
+    why += std::string(why.empty() ? "" : ", ") + SkipReasonName(static_cast<SkipReason>(i)) + " " +
+           std::to_string(refused[i]);
   }
   if (total > 0) {
-    err << "wit-audit: warning: skipped " << total
-        << " records that witd does not apply (" << why << ")\n";
+    err << "wit-audit: warning: skipped " << total << " records that witd does not apply (" << why
+        << ")\n";
   }
   if (unauthenticated > 0) {
     err << "wit-audit: warning: " << unauthenticated
@@ -36,18 +36,18 @@ AuditSource::RecordFn EventScanner::Wrap(const EventFn& fn) {
     StatusOr<Event> event = DecodeEvent(payload);
     if (!event.ok()) {
       if (counts_.undecodable++ == 0) {
-        counts_.first_problem = stream + "/" + std::to_string(offset) + ": " + event.status().message();
+        counts_.first_problem =
+            stream + "/" + std::to_string(offset) + ": " + event.status().message();
       }
       return true;
     }
     // The gate runs before Matches: Matches learns the ids of the tokens a hash or prefix
     // names from their creations, and a forged creation must not teach it one.
     const RecordGate& gate = source_->Gate();
-    std::optional<SkipReason> refused =
-        gate.Refuses(*event, stream, offset, payload, [this] {
-          StatusOr<std::string> mac = source_->CurrentMac();
-          return mac.ok() ? *mac : std::string();
-        });
+    std::optional<SkipReason> refused = gate.Refuses(*event, stream, offset, payload, [this] {
+      StatusOr<std::string> mac = source_->CurrentMac();
+      return mac.ok() ? *mac : std::string();
+    });
     if (refused) {
       ++counts_.refused[static_cast<int>(*refused)];
       return true;

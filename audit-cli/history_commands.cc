@@ -6,8 +6,8 @@
 #include "audit-cli/event_scan.h"
 #include "audit-cli/event_writer.h"
 #include "audit-cli/token_history.h"
-#include "base/text_table.h"
 #include "base/json_writer.h"
+#include "base/text_table.h"
 #include "token/scopes.h"
 
 namespace wit {
@@ -63,8 +63,8 @@ void WriteTokenJson(JsonWriter& w, const TokenState& t, TimeMs as_of) {
 namespace {
 
 void TokensTable(const std::vector<const TokenState*>& tokens, TimeMs as_of, std::ostream& out) {
-  TextTable table({"ID", "USER", "NAME", "PREFIX", "SCOPES", "CREATED", "EXPIRES", "LAST USED",
-                   "STATUS"});
+  TextTable table(
+      {"ID", "USER", "NAME", "PREFIX", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS"});
   for (const TokenState* t : tokens) {
     table.AddRow({t->id, ForTerminal(t->user_id), ForTerminal(t->name), t->prefix,
                   JoinCells(t->scopes, ","), FormatRfc3339(t->created_at),
@@ -120,12 +120,8 @@ Status RunTokens(AuditSource& source, TokensOptions& o, AuditIo& io) {
     tokens.push_back(t);
   }
   switch (o.format) {
-    case ReportFormat::kTable:
-      TokensTable(tokens, o.as_of, io.out);
-      break;
-    case ReportFormat::kCsv:
-      TokensCsv(tokens, o.as_of, io.out);
-      break;
+    case ReportFormat::kTable: TokensTable(tokens, o.as_of, io.out); break;
+    case ReportFormat::kCsv: TokensCsv(tokens, o.as_of, io.out); break;
     case ReportFormat::kJson: {
       JsonWriter w;
       w.BeginObject().Key("asOf").String(FormatRfc3339(o.as_of)).Key("tokens").BeginArray();

@@ -44,8 +44,8 @@ struct TokensOptions {
 Status RunTokens(AuditSource& source, TokensOptions& options, AuditIo& io);
 
 struct StatsOptions {
-  EventFilter filter;         // token and user criteria only
-  TimeMs as_of = 0;           // the report's "now"
+  EventFilter filter;  // token and user criteria only
+  TimeMs as_of = 0;    // the report's "now"
   TimeMs unused_for = 90 * kMsPerDay;
   TimeMs expiring_within = 7 * kMsPerDay;
   ReportFormat format = ReportFormat::kTable;

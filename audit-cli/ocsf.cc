@@ -35,7 +35,10 @@ void Base(JsonWriter& w, const Event& e, int class_uid, const char* class_name, 
       .String(class_uid / 1000 == 3 ? "Identity & Access Management" : "Application Activity");
   w.Key("activity_id").Int(activity_id).Key("activity_name").String(activity_name);
   w.Key("type_uid").Int(class_uid * 100 + activity_id);
-  w.Key("severity_id").Int(severity_id).Key("severity").String(severity_id == kLow ? "Low" : "Informational");
+  w.Key("severity_id")
+      .Int(severity_id)
+      .Key("severity")
+      .String(severity_id == kLow ? "Low" : "Informational");
   w.Key("time").Int(e.occurred_at);
   Metadata(w, e);
 }
@@ -54,15 +57,25 @@ std::string Used(const Event& e) {
   w.BeginObject();
   Base(w, e, kAuthenticationClass, "Authentication", kLogon, "Logon",
        allowed ? kInformational : kLow);
-  w.Key("status_id").Int(allowed ? kSuccess : kFailure).Key("status").String(allowed ? "Success" : "Failure");
+  w.Key("status_id")
+      .Int(allowed ? kSuccess : kFailure)
+      .Key("status")
+      .String(allowed ? "Success" : "Failure");
   if (e.reason) w.Key("status_detail").String(*e.reason);
   w.Key("auth_protocol_id").Int(99).Key("auth_protocol").String("wit personal access token");
-  w.Key("user").BeginObject().Key("uid").String(e.user_id).Key("credential_uid").String(e.token_id).EndObject();
+  w.Key("user")
+      .BeginObject()
+      .Key("uid")
+      .String(e.user_id)
+      .Key("credential_uid")
+      .String(e.token_id)
+      .EndObject();
   w.Key("src_endpoint").BeginObject();
   if (e.ip) w.Key("ip").String(*e.ip);
   w.EndObject();
   w.Key("service").BeginObject().Key("name").String(e.service.value_or("")).EndObject();
-  if (e.user_agent) w.Key("http_request").BeginObject().Key("user_agent").String(*e.user_agent).EndObject();
+  if (e.user_agent)
+    w.Key("http_request").BeginObject().Key("user_agent").String(*e.user_agent).EndObject();
   if (e.action || e.resource || e.scope) {
     w.Key("unmapped").BeginObject();
     if (e.scope) w.Key("scope").String(*e.scope);

@@ -50,7 +50,9 @@ std::string Progress::Render(uint64_t done, uint64_t total, std::chrono::millise
   if (total > 0) line += " / " + Grouped(total);
   line += " events  " + Rate(rate);
   if (total > done && rate > 0) {
-    line += "  ETA " + std::to_string(static_cast<uint64_t>(static_cast<double>(total - done) / rate) + 1) + "s";
+    line += "  ETA " +
+            std::to_string(static_cast<uint64_t>(static_cast<double>(total - done) / rate) + 1) +
+            "s";
   }
   return line;
 }

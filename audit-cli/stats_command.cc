@@ -64,8 +64,8 @@ std::string ScopeCell(const std::vector<std::string>& scopes) {
   return scopes.empty() ? "-" : JoinCells(scopes, ",");
 }
 
-void Section(std::ostream& out, const std::string& title, const std::vector<const TokenState*>& tokens,
-             const char* time_header) {
+void Section(std::ostream& out, const std::string& title,
+             const std::vector<const TokenState*>& tokens, const char* time_header) {
   out << "\n" << title << ": " << tokens.size() << "\n";
   if (tokens.empty()) return;
   TextTable table({"ID", "USER", "NAME", "PREFIX", "SCOPES", "CREATED", time_header});
@@ -82,8 +82,7 @@ void Section(std::ostream& out, const std::string& title, const std::vector<cons
 void WriteTable(const Report& r, std::ostream& out) {
   out << "As of " << FormatRfc3339(r.as_of) << ": " << r.total << " tokens (" << r.active
       << " active, " << r.revoked << " revoked, " << r.expired << " expired); "
-      << r.allowed + r.denied << " uses (" << r.allowed << " allowed, " << r.denied
-      << " denied)\n";
+      << r.allowed + r.denied << " uses (" << r.allowed << " allowed, " << r.denied << " denied)\n";
   Section(out, "Active tokens never used", r.never_used, "LAST USED");
   Section(out, "Active tokens unused since " + FormatRfc3339(r.unused_before), r.unused,
           "LAST USED");
@@ -93,7 +92,8 @@ void WriteTable(const Report& r, std::ostream& out) {
   out << "\nDenied uses by reason: " << r.denied << "\n";
   if (!r.denied_by_reason.empty()) {
     TextTable table({"REASON", "USES"});
-    for (const auto& [reason, n] : r.denied_by_reason) table.AddRow({ForTerminal(reason), std::to_string(n)});
+    for (const auto& [reason, n] : r.denied_by_reason)
+      table.AddRow({ForTerminal(reason), std::to_string(n)});
     out << table.Render();
   }
   size_t over = 0;
@@ -121,10 +121,16 @@ void WriteJson(const Report& r, std::ostream& out) {
   JsonWriter w;
   w.BeginObject().Key("asOf").String(FormatRfc3339(r.as_of));
   w.Key("tokens").BeginObject().Key("total").Int(static_cast<int64_t>(r.total));
-  w.Key("active").Int(static_cast<int64_t>(r.active)).Key("revoked").Int(static_cast<int64_t>(r.revoked));
+  w.Key("active")
+      .Int(static_cast<int64_t>(r.active))
+      .Key("revoked")
+      .Int(static_cast<int64_t>(r.revoked));
   w.Key("expired").Int(static_cast<int64_t>(r.expired)).EndObject();
   w.Key("uses").BeginObject().Key("total").Int(static_cast<int64_t>(r.allowed + r.denied));
-  w.Key("allowed").Int(static_cast<int64_t>(r.allowed)).Key("denied").Int(static_cast<int64_t>(r.denied));
+  w.Key("allowed")
+      .Int(static_cast<int64_t>(r.allowed))
+      .Key("denied")
+      .Int(static_cast<int64_t>(r.denied));
   w.EndObject();
   w.Key("neverUsed");
   TokenList(w, r.never_used, r.as_of);

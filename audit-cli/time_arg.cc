@@ -17,8 +17,7 @@ bool AllDigits(std::string_view s) {
 
 StatusOr<TimeMs> ParseDuration(std::string_view text) {
   std::string shown(text);
-  if (text.size() < 2 || !AllDigits(text.substr(0, text.size() - 1)) ||
-      text.size() > 12) {
+  if (text.size() < 2 || !AllDigits(text.substr(0, text.size() - 1)) || text.size() > 12) {
     return Status::InvalidArgument("\"" + shown +
                                    "\" is not a duration; use a number and s, m, h, d or w, "
                                    "e.g. 90d or 12h");

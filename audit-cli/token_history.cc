@@ -56,7 +56,7 @@ std::vector<std::string> SuggestScopes(const std::set<std::string>& used) {
     bool implied = std::any_of(used.begin(), used.end(), [&](const std::string& other) {
       return other != scope.name && ScopesGrant({other}, scope.name);
     });
-    if (!implied) out.push_back(scope.name);
+    if (!implied) out.emplace_back(scope.name);
   }
   return out;
 }

@@ -17,7 +17,7 @@ namespace wit {
 struct TokenUsage {
   uint64_t allowed = 0;
   uint64_t denied = 0;
-  uint64_t unscoped = 0;               // allowed uses that named no scope
+  uint64_t unscoped = 0;              // allowed uses that named no scope
   std::set<std::string> scopes_used;  // the `scope` of allowed uses that named one
   std::map<std::string, uint64_t> denied_by_reason;
 };

@@ -32,9 +32,10 @@ Event Use(const std::string& id, TimeMs at, const char* outcome, const char* sco
 // On Kafka a token's lifecycle events share a partition (in order) while its uses travel on
 // another topic: the fold must not depend on how the two interleave.
 TEST(TokenHistoryTest, FoldsWithTheProjectorsRulesWhateverTheTopicInterleaving) {
-  std::vector<Event> events = {At(EventType::kCreated, "a", 10), Use("a", 20, "allowed", "repo:read"),
-                               Use("a", 30, "denied", "repo:admin"), At(EventType::kRevoked, "a", 40),
-                               At(EventType::kCreated, "b", 15)};
+  std::vector<Event> events = {At(EventType::kCreated, "a", 10),
+                               Use("a", 20, "allowed", "repo:read"),
+                               Use("a", 30, "denied", "repo:admin"),
+                               At(EventType::kRevoked, "a", 40), At(EventType::kCreated, "b", 15)};
   TokenHistory forward, backward;
   for (const Event& e : events) forward.Add(e);
   for (const Event& e : events) {

@@ -46,8 +46,8 @@ class Parser {
 
  private:
   Status Fail(const char* expected) const {
-    return Status::InvalidArgument("invalid JSON at byte " + std::to_string(pos_) +
-                                   ": expected " + expected);
+    return Status::InvalidArgument("invalid JSON at byte " + std::to_string(pos_) + ": expected " +
+                                   expected);
   }
 
   bool Consume(char c) {
@@ -75,7 +75,10 @@ class Parser {
     if (pos_ >= s_.size()) return false;
     switch (s_[pos_]) {
       case '"': v->type = FlatValue::Type::kString; return ParseString(&v->string);
-      case 't': v->type = FlatValue::Type::kBool; v->boolean = true; return Literal("true");
+      case 't':
+        v->type = FlatValue::Type::kBool;
+        v->boolean = true;
+        return Literal("true");
       case 'f': v->type = FlatValue::Type::kBool; return Literal("false");
       case 'n': v->type = FlatValue::Type::kNull; return Literal("null");
       case '[': return ParseArray(v);

@@ -10,7 +10,8 @@ using Type = FlatValue::Type;
 TEST(FlatJsonTest, ParsesEveryFlatKind) {
   auto o = ParseFlatObject(
       " { \"s\" : \"a\\\"b\\\\c\\n\\u00e4\\ud83d\\ude00/\", \"i\": -42, \"d\": 1.5e3, \"t\": true,"
-      " \"f\": false, \"n\": null, \"a\": [\"x\", \"y\"], \"e\": [], \"o\": {\"k\": [1, {\"z\": 2}]},"
+      " \"f\": false, \"n\": null, \"a\": [\"x\", \"y\"], \"e\": [], \"o\": {\"k\": [1, {\"z\": "
+      "2}]},"
       " \"m\": [1, \"x\"] } ");
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->Find("s")->string, "a\"b\\c\n\xc3\xa4\xf0\x9f\x98\x80/");
@@ -42,16 +43,40 @@ TEST(FlatJsonTest, IntegersBeyondInt64AreNotIntegers) {
 }
 
 TEST(FlatJsonTest, RejectsWhatIsNotOneValidObject) {
-  for (const char* bad :
-       {"", " ", "[]", "\"s\"", "1", "null", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
-        "{\"a\":1}x", "{\"a\":1}{}", "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
-        "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
-        "{\"a\":\"\\udc00\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"line\nbreak\"}", "{\"a\":\"open",
-        "{\"a\":1,\"a\":2}", "{\"a\":[\"x\",]}", "{\"a\":[\"x\" \"y\"]}"}) {
+  for (const char* bad : {"",
+                          " ",
+                          "[]",
+                          "\"s\"",
+                          "1",
+                          "null",
+                          "{",
+                          "{\"a\"}",
+                          "{\"a\":}",
+                          "{\"a\":1,}",
+                          "{,}",
+                          "{\"a\":1}x",
+                          "{\"a\":1}{}",
+                          "{a:1}",
+                          "{'a':1}",
+                          "{\"a\":01}",
+                          "{\"a\":1.}",
+                          "{\"a\":.5}",
+                          "{\"a\":-}",
+                          "{\"a\":1e}",
+                          "{\"a\":tru}",
+                          "{\"a\":\"\\x\"}",
+                          "{\"a\":\"\\ud800\"}",
+                          "{\"a\":\"\\udc00\"}",
+                          "{\"a\":\"\\u12\"}",
+                          "{\"a\":\"line\nbreak\"}",
+                          "{\"a\":\"open",
+                          "{\"a\":1,\"a\":2}",
+                          "{\"a\":[\"x\",]}",
+                          "{\"a\":[\"x\" \"y\"]}"}) {
     EXPECT_FALSE(ParseFlatObject(bad).ok()) << bad;
   }
   EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xff\"}").ok());
-  EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xc0\xaf\"}").ok());  // overlong
+  EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xc0\xaf\"}").ok());      // overlong
   EXPECT_FALSE(ParseFlatObject("{\"a\":\"\xed\xa0\x80\"}").ok());  // UTF-8 surrogate
   std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
   EXPECT_FALSE(ParseFlatObject(deep).ok());

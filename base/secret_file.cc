@@ -27,8 +27,8 @@ Status WriteNewKey(const std::string& path, const std::string& what) {
                                       std::strerror(errno));
   }
   std::string key = RandomBytes(kKeyBytes);
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
   ::close(fd);
   int linked = ok ? ::link(temp.c_str(), path.c_str()) : -1;
   int link_errno = errno;

@@ -8,8 +8,8 @@ namespace {
 TEST(StatusTest, EveryCodeHasOneHttpStatusAndBack) {
   for (Status::Code code :
        {Status::Code::kOk, Status::Code::kInvalidArgument, Status::Code::kUnauthenticated,
-        Status::Code::kPermissionDenied, Status::Code::kNotFound,
-        Status::Code::kFailedPrecondition, Status::Code::kUnavailable, Status::Code::kInternal}) {
+        Status::Code::kPermissionDenied, Status::Code::kNotFound, Status::Code::kFailedPrecondition,
+        Status::Code::kUnavailable, Status::Code::kInternal}) {
     EXPECT_EQ(CodeOfHttpStatus(HttpStatusOf(code)), code) << HttpStatusOf(code);
   }
   EXPECT_EQ(HttpStatusOf(Status::Code::kFailedPrecondition), 409);

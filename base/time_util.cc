@@ -55,8 +55,7 @@ std::string FormatRfc3339(TimeMs ms) {
   gmtime_r(&t, &tm);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(rem));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(rem));
   return buf;
 }
 
@@ -83,7 +82,7 @@ StatusOr<TimeMs> ParseRfc3339(std::string_view s) {
     int scale = 100;
     size_t start = pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      frac_ms += (s[pos] - '0') * scale;
+      frac_ms += int64_t{s[pos] - '0'} * scale;
       scale /= 10;
       ++pos;
     }
@@ -98,14 +97,14 @@ StatusOr<TimeMs> ParseRfc3339(std::string_view s) {
         !Digits(s, pos + 4, 2, &om)) {
       return bad();
     }
-    offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    offset_min = (int64_t{oh} * 60 + om) * (s[pos] == '-' ? -1 : 1);
     pos += 6;
   } else {
     return bad();
   }
   if (pos != s.size()) return bad();
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
+  int64_t secs = days * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + se - offset_min * 60;
   return secs * 1000 + frac_ms;
 }
 

@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
       "bench_audit_gen", "writes a generated ledger as an embedded log and as JSONL", argc, argv,
       [&](CLI::App& app) {
         app.add_option("--events", o.events, "events to generate (default 1000000)");
-        app.add_option("--out", o.out, "directory to write data/ and events.jsonl into")->required();
+        app.add_option("--out", o.out, "directory to write data/ and events.jsonl into")
+            ->required();
       },
       [&] { return wit::bench::Run(o); });
 }

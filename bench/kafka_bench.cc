@@ -14,16 +14,16 @@
 #include <iostream>
 #include <thread>
 
+#include "base/random.h"
 #include "bench/bench_http.h"
 #include "bench/bench_stats.h"
 #include "bench/event_mix.h"
 #include "devkafka/mock_kafka_cluster.h"
-#include "tests/kafka_cluster.h"
-#include "tests/witd_process.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
-#include "base/random.h"
 #include "projector/projector.h"
+#include "tests/kafka_cluster.h"
+#include "tests/witd_process.h"
 
 namespace wit::bench {
 namespace {
@@ -43,10 +43,9 @@ bool Propagation(const Cluster& cluster, int revocations, const std::string& roo
   PrintHeader("revocation propagation on " + cluster.name +
               ": DELETE on node A until node B refuses the token");
   std::filesystem::create_directories(root);
-  std::vector<std::string> args = {"--kafka-brokers", cluster.brokers, "--topic-prefix",
-                                   cluster.prefix,
-                                   "--session-secret-file", root + "/session.key",
-                                   "--event-key-file", root + "/event.key"};
+  std::vector<std::string> args = {
+      "--kafka-brokers",       cluster.brokers,       "--topic-prefix",   cluster.prefix,
+      "--session-secret-file", root + "/session.key", "--event-key-file", root + "/event.key"};
   testing::WitdProcess a(root + "/a", args), b(root + "/b", args);
   if (!a.Start() || !b.Start()) {
     std::cerr << "bench_kafka: a witd node did not start\n";
@@ -57,7 +56,8 @@ bool Propagation(const Cluster& cluster, int revocations, const std::string& roo
   std::vector<double> latencies;
   int failures = 0;
   for (int i = 0; i < revocations; ++i) {
-    HttpResult created = on_a.Send("POST", "/api/tokens", "{\"name\":\"p" + std::to_string(i) + "\"}");
+    HttpResult created =
+        on_a.Send("POST", "/api/tokens", "{\"name\":\"p" + std::to_string(i) + "\"}");
     std::string id = JsonStringField(created.body, "id");
     std::string body = "{\"token\":\"" + JsonStringField(created.body, "token") + "\"}";
     // Wait until B knows the token, so the measurement starts from an active token on B.
@@ -149,7 +149,8 @@ bool ApplyRate(const std::vector<Cluster>& clusters, size_t events, const std::s
   }
   std::cout << "embedded log (baseline)\n";
   double on_embedded = ApplyAll(**embedded, root + "/view-embedded", events, auth);
-  for (const auto& [name, rate] : rates) PrintFigure("apply rate from " + name, rate, "events/s", 0);
+  for (const auto& [name, rate] : rates)
+    PrintFigure("apply rate from " + name, rate, "events/s", 0);
   PrintFigure("apply rate from the embedded log", on_embedded, "events/s", 0);
   std::cout << "ratio against the baseline\n";
   bool ok = on_embedded > 0;
@@ -184,7 +185,8 @@ int main(int argc, char** argv) {
   size_t events = 50000;
   bool mock_only = false;
   app.add_option("--revocations", revocations, "Revocations to time")->capture_default_str();
-  app.add_option("--events", events, "Events for the apply rate (mind the mock's 5 MiB a partition)")
+  app.add_option("--events", events,
+                 "Events for the apply rate (mind the mock's 5 MiB a partition)")
       ->capture_default_str();
   app.add_flag("--mock-only", mock_only, "Leave the real cluster out");
   CLI11_PARSE(app, argc, argv);
@@ -208,11 +210,13 @@ int main(int argc, char** argv) {
   }
   bool ok = true;
   if (real) {
-    ok = wit::bench::Propagation({"Apache Kafka (3 brokers, RF 3)", real->bootstrap()},
-                                 revocations, root + "/real") && ok;
+    ok = wit::bench::Propagation({"Apache Kafka (3 brokers, RF 3)", real->bootstrap()}, revocations,
+                                 root + "/real") &&
+         ok;
   }
   ok = wit::bench::Propagation({"the mock cluster", (*mock)->Bootstraps()}, revocations,
-                               root + "/mock") && ok;
+                               root + "/mock") &&
+       ok;
   std::vector<wit::bench::Cluster> apply = {{"the mock cluster", (*mock_apply)->Bootstraps()}};
   if (real) apply.insert(apply.begin(), {"Apache Kafka", real->bootstrap(), "apply."});
   ok = wit::bench::ApplyRate(apply, events, root) && ok;

@@ -26,12 +26,12 @@
 #include <thread>
 #include <vector>
 
+#include "base/random.h"
 #include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 #include "bench/event_mix.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
-#include "base/random.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
 

@@ -53,9 +53,9 @@ struct SoakUser {
   std::deque<std::pair<std::string, std::string>> live;  // id, plaintext; oldest first
 };
 
-void Client(uint16_t port, const std::vector<std::string>& sessions, const std::string& git,
-            int id, double per_second, const std::atomic<bool>& stop,
-            const std::atomic<bool>& measuring, Tally* tally) {
+void Client(uint16_t port, const std::vector<std::string>& sessions, const std::string& git, int id,
+            double per_second, const std::atomic<bool>& stop, const std::atomic<bool>& measuring,
+            Tally* tally) {
   std::vector<SoakUser> users(sessions.size());
   for (size_t u = 0; u < sessions.size(); ++u) {
     users[u].http = std::make_unique<KeepAliveClient>(port, sessions[u]);
@@ -77,9 +77,9 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
     bool create = user.live.empty() || (op < 3 && user.live.size() < kLivePerUser);
     bool revoke = !create && op < 6;
     if (create) {
-      r = user.http->Send("POST", "/api/tokens",
-                          "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) +
-                              "\"}");
+      r = user.http->Send(
+          "POST", "/api/tokens",
+          "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) + "\"}");
       latencies = &tally->create_ms;
       if (r.status == 201) {
         user.live.emplace_back(JsonStringField(r.body, "id"), JsonStringField(r.body, "token"));
@@ -156,7 +156,8 @@ long MedianRestKb(const std::vector<MemorySample>& samples, int from, int to) {
 }
 
 uint64_t EventsInLog(const std::string& data_dir) {
-  testing::CommandResult r = testing::RunCommand(testing::BinDir() + "/wit-audit replay --format jsonl --data-dir " + data_dir + " | wc -l");
+  testing::CommandResult r = testing::RunCommand(
+      testing::BinDir() + "/wit-audit replay --format jsonl --data-dir " + data_dir + " | wc -l");
   return r.exit_code == 0 ? std::stoull(r.out) : 0;
 }
 
@@ -168,8 +169,8 @@ int Run(const Options& o) {
   std::vector<std::vector<std::string>> sessions(static_cast<size_t>(o.clients));
   for (int c = 0; c < o.clients; ++c) {
     for (int u = 0; u < kUsersPerClient; ++u) {
-      sessions[static_cast<size_t>(c)].push_back(witd.process().UserSession(
-          "soak-user-" + std::to_string(c * kUsersPerClient + u)));
+      sessions[static_cast<size_t>(c)].push_back(
+          witd.process().UserSession("soak-user-" + std::to_string(c * kUsersPerClient + u)));
     }
   }
   PrintHeader("soak: " + std::to_string(o.rate) + " operations/s for " + std::to_string(o.seconds) +
@@ -179,8 +180,8 @@ int Run(const Options& o) {
   std::vector<std::thread> clients;
   for (int c = 0; c < o.clients; ++c) {
     clients.emplace_back(Client, witd.port(), std::cref(sessions[static_cast<size_t>(c)]), git, c,
-                         static_cast<double>(o.rate) / o.clients,
-                         std::cref(stop), std::cref(measuring), &tally);
+                         static_cast<double>(o.rate) / o.clients, std::cref(stop),
+                         std::cref(measuring), &tally);
   }
   std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
   measuring = true;
@@ -192,11 +193,14 @@ int Run(const Options& o) {
   for (auto& t : clients) t.join();
   uint64_t events = EventsInLog(witd.process().data_dir());
 
-  PrintFigure("operations/s (measured phase)", static_cast<double>(tally.operations) / seconds, "ops/s");
+  PrintFigure("operations/s (measured phase)", static_cast<double>(tally.operations) / seconds,
+              "ops/s");
   PrintFigure("failed operations", static_cast<double>(tally.failures), "", 0);
   if (tally.failures) std::printf("  first failure: %s\n", tally.first_error.c_str());
-  for (auto [name, v] : {std::pair{"create", &tally.create_ms}, {"verify", &tally.verify_ms},
-                         {"revoke", &tally.revoke_ms}, {"list", &tally.list_ms}}) {
+  for (auto [name, v] : {std::pair{"create", &tally.create_ms},
+                         {"verify", &tally.verify_ms},
+                         {"revoke", &tally.revoke_ms},
+                         {"list", &tally.list_ms}}) {
     LatencySummary s = Summarize(*v);
     std::printf("  %-34s p50 %.2f ms  p99 %.2f ms  (%zu)\n", name, s.p50_ms, s.p99_ms, s.count);
   }

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "bench/bench_http.h"
 #include "bench/bench_main.h"
 #include "bench/bench_stats.h"
 #include "ledger/embedded_event_log.h"
-#include "base/random.h"
 #include "token/token.h"
 
 namespace wit::bench {

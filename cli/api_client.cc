@@ -3,21 +3,21 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <memory>
 #include <utility>
 
-#include "cli/token_json.h"
 #include "base/json_writer.h"
+#include "cli/token_json.h"
 
 namespace wit {
 namespace {
@@ -102,8 +102,8 @@ StatusOr<std::string> ApiClient::Send(const std::string& method, const std::stri
     std::istream& in = session->receiveResponse(response);
     Poco::StreamCopier::copyToString(in, answer);
   } catch (const Poco::Net::SSLException& ex) {
-    return Status::Unavailable("TLS with the wit server at " + server_.url + " failed: " +
-                               ex.displayText() +
+    return Status::Unavailable("TLS with the wit server at " + server_.url +
+                               " failed: " + ex.displayText() +
                                "; if it uses its own CA, give its certificate with --ca-file");
   } catch (const Poco::Exception& ex) {
     // These exceptions carry the address as their message; the URL already says it.
@@ -132,17 +132,14 @@ Status StatusFromHttp(int http_status, const std::string& body) {
   }
   const std::string& message = *server_message;
   switch (CodeOfHttpStatus(http_status)) {
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(message);
+    case Status::Code::kInvalidArgument: return Status::InvalidArgument(message);
     case Status::Code::kUnauthenticated:
       return Status::Unauthenticated("not signed in or session expired: " + message +
                                      "; set WIT_SESSION");
     case Status::Code::kPermissionDenied:
       return Status::PermissionDenied("permission denied: " + message);
-    case Status::Code::kNotFound:
-      return Status::NotFound(message);
-    case Status::Code::kFailedPrecondition:
-      return Status::FailedPrecondition(message);
+    case Status::Code::kNotFound: return Status::NotFound(message);
+    case Status::Code::kFailedPrecondition: return Status::FailedPrecondition(message);
     case Status::Code::kUnavailable:
       return Status::Unavailable("the wit server is unavailable: " + message +
                                  "; try again shortly");

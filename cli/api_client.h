@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/server_address.h"
 #include "base/status.h"
+#include "cli/server_address.h"
 
 namespace wit {
 

@@ -1,8 +1,8 @@
 #include "cli/commands.h"
 
+#include "base/time_util.h"
 #include "cli/output.h"
 #include "cli/token_json.h"
-#include "base/time_util.h"
 
 namespace wit {
 namespace {

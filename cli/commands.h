@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/api_client.h"
 #include "base/status.h"
+#include "cli/api_client.h"
 
 namespace wit {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/text_table.h"
 #include "cli/relative_time.h"
 #include "cli/scope_format.h"
-#include "base/text_table.h"
 
 namespace wit {
 

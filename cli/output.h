@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/token_json.h"
 #include "base/time_util.h"
+#include "cli/token_json.h"
 
 namespace wit {
 

@@ -38,8 +38,8 @@ TEST(IsLoopbackTest, OnlyThisMachine) {
 }
 
 TEST(ParseServerUrlTest, RejectsWhatItCannotUse) {
-  for (const char* url : {"", "127.0.0.1:8080", "http://", "https://", "ftp://x",
-                          "http://host:99999"}) {
+  for (const char* url :
+       {"", "127.0.0.1:8080", "http://", "https://", "ftp://x", "http://host:99999"}) {
     StatusOr<ServerAddress> a = ParseServerUrl(url);
     EXPECT_FALSE(a.ok()) << url;
     if (!a.ok()) {

@@ -4,11 +4,11 @@
 #include <optional>
 #include <string>
 
+#include "base/text_table.h"
 #include "cli/api_client.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/server_address.h"
-#include "base/text_table.h"
 
 namespace wit {
 namespace {
@@ -44,8 +44,9 @@ Commands Define(CLI::App& app, Flags& f) {
       ->envname("WIT_SESSION");
   app.add_option("--ca-file", f.ca_file, "PEM CA certificates to trust for an https:// server")
       ->envname("WIT_CA_FILE");
-  app.add_flag("--insecure-http", f.insecure_http,
-               "Send the session over http:// to a host that is not this machine without a warning");
+  app.add_flag(
+      "--insecure-http", f.insecure_http,
+      "Send the session over http:// to a host that is not this machine without a warning");
 
   CLI::App* token = app.add_subcommand("token", "Manage your personal access tokens");
   token->require_subcommand(1);

@@ -27,17 +27,12 @@ void* RunStart(void* p) {
 
 int FromErrno(int err) {
   switch (err) {
-    case 0:
-      return thrd_success;
-    case ETIMEDOUT:
-      return thrd_timedout;
-    case EBUSY:
-      return thrd_busy;
+    case 0: return thrd_success;
+    case ETIMEDOUT: return thrd_timedout;
+    case EBUSY: return thrd_busy;
     case ENOMEM:
-    case EAGAIN:
-      return thrd_nomem;
-    default:
-      return thrd_error;
+    case EAGAIN: return thrd_nomem;
+    default: return thrd_error;
   }
 }
 

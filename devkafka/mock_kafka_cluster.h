@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/kafka_handles.h"
 #include "base/status.h"
+#include "ledger/kafka_handles.h"
 
 typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
 

@@ -7,9 +7,9 @@
 
 #include <optional>
 
+#include "base/logging.h"
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
-#include "base/logging.h"
 #include "ledger/offset_key.h"
 #include "ledger/rocksdb_memory.h"
 
@@ -153,8 +153,8 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::Unavailable("event log " + dir + " is in use by another process: " +
-                                 s.ToString());
+      return Status::Unavailable("event log " + dir +
+                                 " is in use by another process: " + s.ToString());
     }
     std::string hint = s.IsCorruption() ? " (the log is damaged: restore it from a backup)" : "";
     return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString() + hint);
@@ -179,7 +179,8 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
   if (!it->status().ok()) return fail("cannot read event log", it->status());
   it.reset();
   if (foreign) {
-    return Status::FailedPrecondition(dir + " holds a RocksDB database that is not a wit event log");
+    return Status::FailedPrecondition(dir +
+                                      " holds a RocksDB database that is not a wit event log");
   }
   std::string indexed;
   s = db->Get(rocksdb::ReadOptions(), index.get(), kIndexedEndKey, &indexed);
@@ -196,13 +197,12 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
                                       unsigned_before.status().message());
   }
   return std::unique_ptr<EmbeddedEventLog>(
-      new EmbeddedEventLog(std::move(db), std::move(index), std::move(macs), next,
-                           *unsigned_before, dir, std::move(signer)));
+      new EmbeddedEventLog(std::move(db), std::move(index), std::move(macs), next, *unsigned_before,
+                           dir, std::move(signer)));
 }
 
-EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index,
-                                   FamilyPtr macs, uint64_t next_offset, uint64_t unsigned_before,
-                                   std::string dir,
+EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index, FamilyPtr macs,
+                                   uint64_t next_offset, uint64_t unsigned_before, std::string dir,
                                    std::shared_ptr<const EventAuthenticator> signer)
     : db_(std::move(db)),
       index_(std::move(index)),
@@ -223,8 +223,7 @@ EmbeddedEventLog::~EmbeddedEventLog() {
   db_->Close().PermitUncheckedError();
 }
 
-void EmbeddedEventLog::Encode(const std::vector<Event>& events,
-                              std::vector<std::string>* payloads,
+void EmbeddedEventLog::Encode(const std::vector<Event>& events, std::vector<std::string>* payloads,
                               std::vector<std::vector<std::string>>* terms,
                               std::vector<std::string>* macs) const {
   payloads->reserve(events.size());
@@ -257,8 +256,7 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayload(std::string payload, std::str
   return AppendRecords(std::move(payloads), std::move(terms), std::move(macs));
 }
 
-Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events,
-                                     std::vector<bool>* durable) {
+Status EmbeddedEventLog::AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) {
   std::vector<std::string> payloads, macs;
   std::vector<std::vector<std::string>> terms;
   Encode(events, &payloads, &terms, &macs);
@@ -358,9 +356,9 @@ Status EmbeddedEventLog::CheckFreeSpace() const {
   if (::statvfs(dir_.c_str(), &fs) != 0) return Status::OK();  // cannot tell: let RocksDB try
   uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
   if (free_bytes >= kReservedBytes) return Status::OK();
-  return Status::Unavailable("the disk holding the event log is full: " +
-                             std::to_string(free_bytes >> 20) + " MiB free, " +
-                             std::to_string(kReservedBytes >> 20) + " MiB are kept in reserve");
+  return Status::Unavailable(
+      "the disk holding the event log is full: " + std::to_string(free_bytes >> 20) +
+      " MiB free, " + std::to_string(kReservedBytes >> 20) + " MiB are kept in reserve");
 }
 
 StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPositions& start) {

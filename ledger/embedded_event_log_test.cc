@@ -6,8 +6,8 @@
 #include <set>
 #include <thread>
 
-#include "ledger/event_codec.h"
 #include "base/random.h"
+#include "ledger/event_codec.h"
 
 namespace wit {
 namespace {
@@ -16,9 +16,7 @@ namespace fs = std::filesystem;
 
 class EmbeddedEventLogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wit-log-test-" + NewUuid());
-  }
+  void SetUp() override { dir_ = fs::temp_directory_path() / ("wit-log-test-" + NewUuid()); }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<EmbeddedEventLog> OpenLog() {

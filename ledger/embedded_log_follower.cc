@@ -31,7 +31,8 @@ StatusOr<std::unique_ptr<EmbeddedLogFollower>> EmbeddedLogFollower::Open(const s
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &names);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  for (const std::string& name : names)
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   if (s.ok()) s = rocksdb::DB::OpenAsSecondary(options, dir, pattern, families, &handles, &raw);
@@ -61,7 +62,8 @@ EmbeddedLogFollower::EmbeddedLogFollower(std::unique_ptr<rocksdb::DB> db,
       secondary_dir_(std::move(secondary_dir)) {}
 
 EmbeddedLogFollower::~EmbeddedLogFollower() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  for (rocksdb::ColumnFamilyHandle* h : handles_)
+    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
   db_.reset();
   std::error_code ec;
@@ -77,7 +79,8 @@ Status EmbeddedLogFollower::CatchUp() {
 StatusOr<uint64_t> EmbeddedLogFollower::EndOffset() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   it->SeekToLast();
-  if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
+  if (!it->status().ok())
+    return Status::Unavailable("event log read failed: " + it->status().ToString());
   return it->Valid() ? KeyOffset(it->key().ToStringView()) + 1 : 0;
 }
 
@@ -93,7 +96,8 @@ Status EmbeddedLogFollower::Scan(uint64_t from, uint64_t end, const ScanFn& fn) 
   for (it->Seek(OffsetKey(from)); it->Valid(); it->Next()) {
     if (!fn(KeyOffset(it->key().ToStringView()), it->value().ToStringView())) break;
   }
-  if (!it->status().ok()) return Status::Unavailable("event log read failed: " + it->status().ToString());
+  if (!it->status().ok())
+    return Status::Unavailable("event log read failed: " + it->status().ToString());
   return Status::OK();
 }
 
@@ -114,7 +118,8 @@ Status EmbeddedLogFollower::Lookup(const std::string& term, std::vector<uint64_t
     if (key.size() != term.size() + 8 || key.substr(0, term.size()) != term) break;
     offsets->push_back(KeyOffset(key.substr(term.size())));
   }
-  if (!it->status().ok()) return Status::Unavailable("event log index read failed: " + it->status().ToString());
+  if (!it->status().ok())
+    return Status::Unavailable("event log index read failed: " + it->status().ToString());
   return Status::OK();
 }
 

@@ -13,7 +13,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
-}
+}  // namespace rocksdb
 
 namespace wit {
 

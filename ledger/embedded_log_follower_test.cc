@@ -5,11 +5,11 @@
 
 #include <filesystem>
 
+#include "base/random.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
 #include "ledger/offset_key.h"
-#include "base/random.h"
 
 namespace wit {
 namespace {
@@ -107,7 +107,9 @@ TEST_F(EmbeddedLogFollowerTest, ALogWrittenBeforeTheIndexIsIndexedWhenOpened) {
     ASSERT_TRUE(rocksdb::DB::Open(options, dir_.string(), &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     for (uint64_t i = 0; i < 3; ++i) {
-      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), OffsetKey(i), EncodeEvent(Used(i % 2 ? kB : kA, "u"))).ok());
+      ASSERT_TRUE(
+          db->Put(rocksdb::WriteOptions(), OffsetKey(i), EncodeEvent(Used(i % 2 ? kB : kA, "u")))
+              .ok());
     }
   }
   {

@@ -63,8 +63,7 @@ EventAuthenticator::EventAuthenticator(std::string key) : key_(std::move(key)) {
   unsigned int len = 0;
   // Without a digest there is no safe way on: every MAC would compare equal to nothing.
   if (key_.size() < 32 ||
-      EVP_Digest(key_.data(), key_.size(), digest, &len, EVP_sha256(), nullptr) != 1 ||
-      len < 4) {
+      EVP_Digest(key_.data(), key_.size(), digest, &len, EVP_sha256(), nullptr) != 1 || len < 4) {
     std::abort();
   }
   key_id_.assign(reinterpret_cast<const char*>(digest), 4);
@@ -98,7 +97,7 @@ EventAuthenticator::Result EventAuthenticator::Check(std::string_view payload,
   std::string expected = Mac(payload);
   if (expected.size() != 32 || parsed->mac.size() != 32) return Result::kBadMac;
   return CRYPTO_memcmp(expected.data(), parsed->mac.data(), 32) == 0 ? Result::kValid
-                                                                      : Result::kBadMac;
+                                                                     : Result::kBadMac;
 }
 
 std::string EventAuthenticator::KeyId() const { return Hex(key_id_); }

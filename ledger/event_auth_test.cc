@@ -62,9 +62,9 @@ TEST(EventAuthTest, ParsesOnlyTheExactForm) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->key_id.size(), 4u);
   EXPECT_EQ(parsed->mac.size(), 32u);
-  for (std::string bad : {std::string(), std::string("v1:"), mac.substr(0, 75),
-                          "v1;" + mac.substr(3), mac.substr(0, 11) + "-" + mac.substr(12),
-                          mac.substr(0, 20) + "g" + mac.substr(21)}) {
+  for (const std::string& bad :
+       {std::string(), std::string("v1:"), mac.substr(0, 75), "v1;" + mac.substr(3),
+        mac.substr(0, 11) + "-" + mac.substr(12), mac.substr(0, 20) + "g" + mac.substr(21)}) {
     StatusOr<EventMac> p = ParseEventMac(bad);
     ASSERT_FALSE(p.ok()) << bad;
     // The message never repeats what it was given.

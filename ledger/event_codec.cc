@@ -118,12 +118,18 @@ const char* EventTypeName(EventType type) {
 std::string EncodeEvent(const Event& e) {
   JsonWriter w;
   w.BeginObject()
-      .Key("schemaVersion").Int(Event::kSchemaVersion)
-      .Key("type").String(EventTypeName(e.type))
-      .Key("eventId").String(e.event_id)
-      .Key("occurredAt").String(FormatRfc3339(e.occurred_at))
-      .Key("tokenId").String(e.token_id)
-      .Key("userId").String(e.user_id);
+      .Key("schemaVersion")
+      .Int(Event::kSchemaVersion)
+      .Key("type")
+      .String(EventTypeName(e.type))
+      .Key("eventId")
+      .String(e.event_id)
+      .Key("occurredAt")
+      .String(FormatRfc3339(e.occurred_at))
+      .Key("tokenId")
+      .String(e.token_id)
+      .Key("userId")
+      .String(e.user_id);
   switch (e.type) {
     case EventType::kCreated:
       w.Key("name").String(e.name).Key("prefix").String(e.prefix);

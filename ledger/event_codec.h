@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/event.h"
 #include "base/status.h"
+#include "ledger/event.h"
 
 namespace wit {
 

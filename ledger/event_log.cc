@@ -22,8 +22,8 @@ StatusOr<LogPositions> ParsePositions(const std::string& text) {
     std::string_view item(text.data() + start, comma - start);
     size_t eq = item.rfind('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size()) {
-      return Status::InvalidArgument("positions are stream=offset,...; got \"" +
-                                     std::string(item) + "\"");
+      return Status::InvalidArgument("positions are stream=offset,...; got \"" + std::string(item) +
+                                     "\"");
     }
     uint64_t offset = 0;
     std::string_view number = item.substr(eq + 1);

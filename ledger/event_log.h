@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event.h"
 #include "base/status.h"
+#include "ledger/event.h"
 
 namespace wit {
 

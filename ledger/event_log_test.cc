@@ -15,8 +15,8 @@ TEST(EventLogTest, PositionsRoundTripThroughText) {
 }
 
 TEST(EventLogTest, BadPositionsAreRefused) {
-  for (const char* bad : {"a", "=1", "a=", "a=1,a=2", "a=-1", "a=1x", "a=1,,b=2",
-                          "a=99999999999999999999"}) {
+  for (const char* bad :
+       {"a", "=1", "a=", "a=1,a=2", "a=-1", "a=1x", "a=1,,b=2", "a=99999999999999999999"}) {
     EXPECT_EQ(ParsePositions(bad).status().code(), Status::Code::kInvalidArgument) << bad;
   }
 }

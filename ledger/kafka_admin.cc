@@ -140,8 +140,8 @@ Status KafkaAdmin::CreateTopics(const std::vector<TopicSpec>& specs,
       if (have != want) differs += " " + k + "=" + have + " (needs " + want + ")";
     }
     if (differs.empty()) {
-      report->push_back(name + " exists with the required settings (" +
-                        std::to_string(partitions) + " partitions)");
+      report->push_back(name + " exists with the required settings (" + std::to_string(partitions) +
+                        " partitions)");
     } else {
       differences += "; " + name + " exists with other settings:" + differs;
     }
@@ -158,8 +158,9 @@ bool KafkaAdmin::HasController(std::chrono::milliseconds wait) {
   // The mock names controller 0, a broker that is not in its metadata (its brokers are 1..N).
   int32_t id = rd_kafka_controllerid(rk_.get(), static_cast<int>(wait.count()));
   const rd_kafka_metadata_t* raw = nullptr;
-  if (id < 0 || rd_kafka_metadata(rk_.get(), 0, nullptr, &raw,
-                                  static_cast<int>(timeout_.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (id < 0 ||
+      rd_kafka_metadata(rk_.get(), 0, nullptr, &raw, static_cast<int>(timeout_.count())) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
     return false;
   }
   RdKafkaMetadataPtr md(raw);
@@ -180,11 +181,11 @@ StatusOr<int> KafkaAdmin::BrokerCount() {
 }
 
 StatusOr<std::map<std::string, std::string>> KafkaAdmin::DescribeTopic(const std::string& topic,
-                                                                        int* partitions) {
+                                                                       int* partitions) {
   if (partitions) {
     const rd_kafka_metadata_t* raw = nullptr;
-    if (rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 1, nullptr, &raw,
-                                                    static_cast<int>(timeout_.count()))) {
+    if (rd_kafka_resp_err_t err =
+            rd_kafka_metadata(rk_.get(), 1, nullptr, &raw, static_cast<int>(timeout_.count()))) {
       return Status::Unavailable(std::string("cannot read Kafka metadata: ") +
                                  rd_kafka_err2str(err));
     }
@@ -205,7 +206,7 @@ StatusOr<std::map<std::string, std::string>> KafkaAdmin::DescribeTopic(const std
 }
 
 StatusOr<std::map<std::string, std::string>> KafkaAdmin::DescribeOnce(const std::string& topic,
-                                                                       bool* unknown) {
+                                                                      bool* unknown) {
   ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
   QueuePtr q(rd_kafka_queue_new(rk_.get()));

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/kafka_handles.h"
 #include "base/status.h"
+#include "ledger/kafka_handles.h"
 
 namespace wit {
 

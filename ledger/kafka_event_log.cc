@@ -5,9 +5,9 @@
 #include <map>
 #include <mutex>
 
-#include "ledger/event_codec.h"
 #include "base/logging.h"
 #include "base/random.h"
+#include "ledger/event_codec.h"
 
 namespace wit {
 namespace {
@@ -50,21 +50,20 @@ struct Slot {
 }  // namespace
 
 void KafkaEventLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  auto* slot = static_cast<Slot*>(m->_private);
+  std::unique_ptr<Slot> slot(static_cast<Slot*>(m->_private));  // made in Produce
   auto batch = std::static_pointer_cast<Batch>(slot->batch);
   {
     std::lock_guard<std::mutex> lock(batch->mu);
     if (m->err) {
       batch->error = m->err;
     } else {
-      batch->positions[slot->index] = {
-          KafkaStream(rd_kafka_topic_name(m->rkt), m->partition), static_cast<uint64_t>(m->offset)};
+      batch->positions[slot->index] = {KafkaStream(rd_kafka_topic_name(m->rkt), m->partition),
+                                       static_cast<uint64_t>(m->offset)};
       batch->delivered[slot->index] = true;
     }
     --batch->remaining;
   }
   batch->cv.notify_all();
-  delete slot;
 }
 
 StatusOr<RdKafkaPtr> KafkaEventLog::NewClient(const KafkaEventLogOptions& o) {
@@ -130,8 +129,9 @@ StatusOr<std::map<std::string, int>> KafkaEventLog::FindTopics(rd_kafka_t* rk,
         const rd_kafka_metadata_topic_t& t = md->topics[i];
         if (topic != t.topic || t.err) continue;
         // Counted only once every partition has a leader: a new topic is usable from then on.
-        bool led = std::all_of(t.partitions, t.partitions + t.partition_cnt,
-                               [](const rd_kafka_metadata_partition_t& p) { return p.leader >= 0; });
+        bool led =
+            std::all_of(t.partitions, t.partitions + t.partition_cnt,
+                        [](const rd_kafka_metadata_partition_t& p) { return p.leader >= 0; });
         if (led) partitions[topic] = t.partition_cnt;
       }
       if (!partitions.count(topic) || partitions[topic] == 0) {
@@ -230,8 +230,8 @@ void KafkaEventLog::TriggerFatalErrorForTesting() {
 }
 
 KafkaEventLog::Record KafkaEventLog::ToRecord(const Event& e) const {
-  Record r{e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id,
-           EncodeEvent(e), ""};
+  Record r{e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id, EncodeEvent(e),
+           ""};
   if (options_.signer && e.type != EventType::kUsed) r.mac = options_.signer->Sign(r.payload);
   return r;
 }
@@ -254,35 +254,29 @@ StatusOr<std::vector<LogPosition>> KafkaEventLog::Produce(const std::vector<Reco
   batch->remaining = records.size();
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
-    auto* slot = new Slot{batch, i};
+    auto slot = std::make_unique<Slot>(Slot{batch, i});
     // producev takes the headers over when it succeeds, and leaves them to us when it fails.
-    rd_kafka_headers_t* headers = nullptr;
+    std::unique_ptr<rd_kafka_headers_t, decltype(&rd_kafka_headers_destroy)> headers(
+        nullptr, &rd_kafka_headers_destroy);
     if (!r.mac.empty()) {
-      headers = rd_kafka_headers_new(1);
-      rd_kafka_header_add(headers, kEventMacHeader, -1, r.mac.data(),
+      headers.reset(rd_kafka_headers_new(1));
+      rd_kafka_header_add(headers.get(), kEventMacHeader, -1, r.mac.data(),
                           static_cast<ssize_t>(r.mac.size()));
     }
-    rd_kafka_resp_err_t err =
-        headers ? rd_kafka_producev(
-                      producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
-                      RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-                      RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
-                      RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                      RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_END)
-                : rd_kafka_producev(
-                      producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
-                      RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-                      RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
-                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(slot),
-                      RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+        RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
+        RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_OPAQUE(slot.get()), RD_KAFKA_V_END);
     if (err) {
-      if (headers) rd_kafka_headers_destroy(headers);
-      delete slot;
       std::lock_guard<std::mutex> lock(batch->mu);
       batch->error = err;
       batch->remaining -= records.size() - i;
       break;
     }
+    (void)headers.release();  // librdkafka's now
+    (void)slot.release();     // the delivery callback's now: it deletes the slot
   }
   std::unique_lock<std::mutex> lock(batch->mu);
   // The delivery report comes at the latest when message.timeout.ms runs out.
@@ -316,8 +310,7 @@ Status KafkaEventLog::AppendBatch(const std::vector<Event>& events, std::vector<
   return Produce(records, durable).status();
 }
 
-StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
-                                                   const std::string& key,
+StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic, const std::string& key,
                                                    const std::string& payload,
                                                    const std::string& mac) {
   auto positions = Produce({{topic, key, payload, mac}});
@@ -325,9 +318,9 @@ StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic,
   return positions->front();
 }
 
-StatusOr<LogPositions> KafkaEventLog::EndPositions() { return Watermarks(/*high=*/true); }
+StatusOr<LogPositions> KafkaEventLog::EndPositions() { return Watermarks(/*high_marks=*/true); }
 
-StatusOr<LogPositions> KafkaEventLog::StartPositions() { return Watermarks(/*high=*/false); }
+StatusOr<LogPositions> KafkaEventLog::StartPositions() { return Watermarks(/*high_marks=*/false); }
 
 StatusOr<LogPositions> KafkaEventLog::OffsetsForTime(TimeMs t) {
   RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(8));

@@ -123,8 +123,8 @@ class KafkaEventLog : public EventLog {
   std::string lifecycle_topic_;
   std::string usage_topic_;
   mutable std::mutex producer_mu_;
-  std::shared_ptr<rd_kafka_t> producer_;               // guarded by producer_mu_
-  std::vector<std::shared_ptr<rd_kafka_t>> retired_;   // guarded by producer_mu_
+  std::shared_ptr<rd_kafka_t> producer_;              // guarded by producer_mu_
+  std::vector<std::shared_ptr<rd_kafka_t>> retired_;  // guarded by producer_mu_
   std::atomic<uint64_t> producer_restarts_{0};
   std::map<std::string, int> partitions_;  // topic → partition count, read at Open
   std::atomic<bool> stop_{false};

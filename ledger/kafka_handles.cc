@@ -72,7 +72,7 @@ StatusOr<RdKafkaPtr> NewKafkaHandle(rd_kafka_type_t type, RdKafkaConfPtr conf) {
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk) return Status::InvalidArgument(std::string("cannot create Kafka client: ") + err);
-  conf.release();  // rd_kafka_new took it over
+  (void)conf.release();  // rd_kafka_new took it over
   return RdKafkaPtr(rk);
 }
 

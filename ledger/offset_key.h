@@ -21,7 +21,8 @@ inline std::string OffsetKey(uint64_t offset) {
 // KeyOffset is OffsetKey's inverse.
 inline uint64_t KeyOffset(std::string_view key) {
   uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
+  for (size_t i = 0; i < 8 && i < key.size(); ++i)
+    v = (v << 8) | static_cast<unsigned char>(key[i]);
   return v;
 }
 

@@ -103,8 +103,8 @@ void Projector::LogSkip(const LogRecord& record, SkipReason reason) {
       reason == SkipReason::kOtherKey && mac.ok()) {
     // Most likely a node of this cluster with an event key of its own: its lifecycle events
     // never reach this node's view, so say loudly what to fix.
-    why = " (signed with event key " + mac->KeyIdHex() + ", this node's is " +
-          gate_.KeyId() + ": every node must share one --event-key-file)";
+    why = " (signed with event key " + mac->KeyIdHex() + ", this node's is " + gate_.KeyId() +
+          ": every node must share one --event-key-file)";
   }
   LogWarn("projector: skipped record " + record.stream + "@" + std::to_string(record.offset) +
           ": " + SkipReasonName(reason) + why + more);

@@ -57,8 +57,8 @@ class Projector {
   void Run();
   // Admit turns `records` into the events to apply and the positions after them; the records
   // it skips go to *skips (reason → count), logged by LogSkip.
-  void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
-             LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips);
+  void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events, LogPositions* next,
+             std::array<uint64_t, kSkipReasonCount>* skips);
   // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one
   // line per reason per kSkipLogInterval, so a flood of forged records cannot flood the log.
   void LogSkip(const LogRecord& record, SkipReason reason);

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/random.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_auth.h"
 #include "ledger/event_codec.h"
-#include "base/random.h"
 #include "token/token.h"
 
 namespace wit {
@@ -109,8 +109,8 @@ TEST_F(ProjectorTest, ListingUnrevokedTokensSkipsTheRevokedOnes) {
   Event c = Created("alice", "revoked-at-once", 3000);
   // c is created and revoked in one batch; b is revoked in a later one.
   TokenView::ApplyStats stats;
-  ASSERT_TRUE(view->Apply({a, b, c, Revoked(c, 3500)}, {{EmbeddedEventLog::kStream, 4}}, &stats)
-                  .ok());
+  ASSERT_TRUE(
+      view->Apply({a, b, c, Revoked(c, 3500)}, {{EmbeddedEventLog::kStream, 4}}, &stats).ok());
   ASSERT_TRUE(view->Apply({Revoked(b, 4000)}, {{EmbeddedEventLog::kStream, 5}}, &stats).ok());
 
   auto unrevoked = view->ListByUser("alice", TokenView::Listing::kUnrevoked);
@@ -285,7 +285,7 @@ TEST_F(ProjectorTest, AUseNeitherRevivesNorCrossesUsers) {
   Event a = Created("alice", "a", 1000);
   Append(a);
   Append(Revoked(a, 2000));
-  Append(Used(a, "alice", 3000));    // a late use of a revoked token
+  Append(Used(a, "alice", 3000));  // a late use of a revoked token
   Event b = Created("bob", "b", 1000);
   Append(b);
   Append(Used(b, "mallory", 4000));  // a use naming another user

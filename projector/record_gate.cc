@@ -38,8 +38,8 @@ std::optional<Event> RecordGate::Admit(const LogRecord& record, SkipReason* why)
     *why = SkipReason::kMalformed;
     return std::nullopt;
   }
-  std::optional<SkipReason> refused = Refuses(*event, record.stream, record.offset,
-                                              record.payload, [&] { return record.mac; });
+  std::optional<SkipReason> refused =
+      Refuses(*event, record.stream, record.offset, record.payload, [&] { return record.mac; });
   if (refused) {
     *why = *refused;
     return std::nullopt;

@@ -55,8 +55,8 @@ class RecordGate {
 
   // Refuses returns why `event`, decoded from `payload` at `stream`/`offset`, is not admitted,
   // or nullopt. `mac` is called for lifecycle events only: the record's MAC header ("" none).
-  std::optional<SkipReason> Refuses(const Event& event, const std::string& stream,
-                                    uint64_t offset, std::string_view payload,
+  std::optional<SkipReason> Refuses(const Event& event, const std::string& stream, uint64_t offset,
+                                    std::string_view payload,
                                     const std::function<std::string()>& mac) const;
 
   bool checks_macs() const { return !skip_macs_; }

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/event_codec.h"
 #include "base/random.h"
+#include "ledger/event_codec.h"
 
 namespace wit {
 namespace {

@@ -62,10 +62,10 @@ constexpr char kStateVersion = 2;
 }  // namespace
 
 bool TokenState::operator==(const TokenState& o) const {
-  return created == o.created && id == o.id && user_id == o.user_id && name == o.name && prefix == o.prefix &&
-         token_hash == o.token_hash && scopes == o.scopes && created_at == o.created_at &&
-         expires_at == o.expires_at && last_used_at == o.last_used_at &&
-         revoked_at == o.revoked_at && revoked_by == o.revoked_by;
+  return created == o.created && id == o.id && user_id == o.user_id && name == o.name &&
+         prefix == o.prefix && token_hash == o.token_hash && scopes == o.scopes &&
+         created_at == o.created_at && expires_at == o.expires_at &&
+         last_used_at == o.last_used_at && revoked_at == o.revoked_at && revoked_by == o.revoked_by;
 }
 
 const char* StatusName(TokenStatus status) {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event.h"
 #include "base/status.h"
 #include "base/time_util.h"
+#include "ledger/event.h"
 
 namespace wit {
 

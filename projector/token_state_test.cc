@@ -79,7 +79,8 @@ TEST(TokenStateTest, TheOrderOfUsesAndLifecycleEventsDoesNotMatter) {
   std::string id = NewUuid();
   std::vector<Event> lifecycle = {MakeEvent(EventType::kCreated, id, 10),
                                   MakeEvent(EventType::kRevoked, id, 30)};
-  std::vector<Event> uses = {MakeEvent(EventType::kUsed, id, 20), MakeEvent(EventType::kUsed, id, 25),
+  std::vector<Event> uses = {MakeEvent(EventType::kUsed, id, 20),
+                             MakeEvent(EventType::kUsed, id, 25),
                              MakeEvent(EventType::kUsed, id, 35)};
   std::optional<TokenState> reference;
   for (int mask = 0; mask < 32; ++mask) {  // every merge of the two sequences

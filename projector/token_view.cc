@@ -130,8 +130,7 @@ Status TokenView::LoadStates(
   }
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<std::string> values(keys.size());
-  std::vector<rocksdb::Status> found =
-      db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
+  std::vector<rocksdb::Status> found = db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
   for (size_t i = 0; i < keys.size(); ++i) {
     if (found[i].IsNotFound()) continue;
     if (!found[i].ok()) return Status::Unavailable("view read failed: " + found[i].ToString());

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/event_log.h"
 #include "base/status.h"
+#include "ledger/event_log.h"
 #include "projector/token_state.h"
 
 namespace rocksdb {

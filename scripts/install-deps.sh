@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev
   python3 python3-jsonschema curl kcat jq openssl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
 
 # `--bench` adds what only the benchmarks use.

@@ -64,8 +64,8 @@ TEST_F(AbuseTest, AnOverlongRequestLineIsRefused) {
 }
 
 TEST_F(AbuseTest, AnOversizedHeaderIsRefused) {
-  std::string answer =
-      Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n");
+  std::string answer = Exchange(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer.substr(0, 100);
   StillServes();
 }
@@ -117,7 +117,8 @@ TEST_F(AbuseTest, FailedVerificationsAreCountedPerClientAddress) {
 
 TEST_F(AbuseTest, IdsThatAreNotUuidsAreNeverLookedUp) {
   std::string alice = witd_->UserSession("alice");
-  for (const char* id : {"..%2F..%2Fetc%2Fpasswd", "%00", "not-a-uuid", "6f1c2a3e-1111-4aaa-8bbb-123456789abc%20"}) {
+  for (const char* id :
+       {"..%2F..%2Fetc%2Fpasswd", "%00", "not-a-uuid", "6f1c2a3e-1111-4aaa-8bbb-123456789abc%20"}) {
     HttpResponse r = Http(witd_->port(), "GET", std::string("/api/tokens/") + id, "", alice);
     EXPECT_TRUE(r.status == 404 || r.status == 400) << id << ": " << r.status;
   }

@@ -5,10 +5,10 @@
 #include <thread>
 
 #include "base/time_util.h"
-#include "token/token.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
+#include "token/token.h"
 
 namespace wit::testing {
 namespace {
@@ -123,7 +123,8 @@ TEST_P(ApiTest, ReadYourWritesAndVerifyRecordsUse) {
   EXPECT_EQ(Json::Parse(again.body).Str("revokedAt"), revoked.Str("revokedAt"));
   std::string metrics = Get("/metrics", "").body;
   EXPECT_NE(metrics.find("wit_events_appended_total{type=\"token.revoked\"} 1\n"),
-            std::string::npos) << metrics;
+            std::string::npos)
+      << metrics;
 }
 
 TEST_P(ApiTest, VerifyReasons) {
@@ -203,20 +204,21 @@ TEST_P(ApiTest, SigtermDrainsAndExitsZeroThenStateSurvives) {
 
 TEST_P(ApiTest, CurlCanDriveTheApi) {
   std::string base = witd_->url();
-  CommandResult created = RunCommand(
-      "curl -sS -X POST -H 'Authorization: Bearer " + alice_ +
-      "' -H 'Content-Type: application/json' -d '{\"name\":\"from-curl\",\"scopes\":[\"user:read\"]}' " +
-      base + "/api/tokens");
+  CommandResult created = RunCommand("curl -sS -X POST -H 'Authorization: Bearer " + alice_ +
+                                     "' -H 'Content-Type: application/json' -d "
+                                     "'{\"name\":\"from-curl\",\"scopes\":[\"user:read\"]}' " +
+                                     base + "/api/tokens");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   Json t = Json::Parse(created.out);
   EXPECT_EQ(t.Str("name"), "from-curl");
-  CommandResult verified = RunCommand(
-      "curl -sS -X POST -H 'Authorization: Bearer " + git_ + "' -d '{\"token\":\"" +
-      t.Str("token") + "\",\"scope\":\"user:read\"}' " + base + "/api/tokens/verify");
+  CommandResult verified =
+      RunCommand("curl -sS -X POST -H 'Authorization: Bearer " + git_ + "' -d '{\"token\":\"" +
+                 t.Str("token") + "\",\"scope\":\"user:read\"}' " + base + "/api/tokens/verify");
   EXPECT_TRUE(Json::Parse(verified.out).Bool("active")) << verified.out;
-  CommandResult code = RunCommand("curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "
-                                  "'Authorization: Bearer " + alice_ + "' " + base +
-                                  "/api/tokens/" + t.Str("id"));
+  CommandResult code = RunCommand(
+      "curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "
+      "'Authorization: Bearer " +
+      alice_ + "' " + base + "/api/tokens/" + t.Str("id"));
   EXPECT_EQ(code.out, "200");
 }
 

@@ -13,8 +13,8 @@ namespace {
 constexpr TimeMs kDay = 86'400'000;
 
 const std::vector<std::vector<std::string>> kScopeSets = {
-    {"repo:read"}, {"repo:read", "repo:write"}, {"repo:admin"}, {"user:read"},
-    {"repo:read", "user:read"}, {"repo:read", "repo:write", "user:write"}};
+    {"repo:read"}, {"repo:read", "repo:write"}, {"repo:admin"},
+    {"user:read"}, {"repo:read", "user:read"},  {"repo:read", "repo:write", "user:write"}};
 const std::vector<std::string> kServices = {"git", "ci", "registry"};
 const std::vector<std::string> kAllScopes = {"repo:read", "repo:write", "repo:admin", "user:read",
                                              "user:write"};

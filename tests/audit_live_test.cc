@@ -1,12 +1,11 @@
 // wit-audit against a running witd (reading while it writes, --follow), and bad input to every
 // flag.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
@@ -14,9 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "base/random.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
-#include "base/random.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -145,8 +144,8 @@ TEST_P(AuditFollowTest, FollowPrintsNewEventsUntilInterrupted) {
   Json first = Create(witd, alice, "before-follow");
   ASSERT_TRUE(first.valid());
 
-  std::vector<std::string> argv = {BinDir() + "/wit-audit", "replay", "--follow", "--format", "jsonl",
-                                   "--type", "created"};
+  std::vector<std::string> argv = {
+      BinDir() + "/wit-audit", "replay", "--follow", "--format", "jsonl", "--type", "created"};
   if (backend.is_kafka()) {
     std::istringstream flags(backend.AuditFlags());
     for (std::string flag; flags >> flag;) argv.push_back(flag);
@@ -211,7 +210,8 @@ TEST_F(AuditBadInputTest, RecordsThatAreNotEventsAreSkippedAndReported) {
   CommandResult r = Audit("replay --format jsonl --data-dir " + dir_);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Lines(r.out).size(), 2u);
-  EXPECT_NE(r.err.find("skipped 1 of 3 records that are not valid events (first: log/1:"), std::string::npos)
+  EXPECT_NE(r.err.find("skipped 1 of 3 records that are not valid events (first: log/1:"),
+            std::string::npos)
       << r.err;
 }
 
@@ -246,7 +246,8 @@ TEST_F(AuditBadInputTest, EveryBadFlagGetsAClearErrorAndReadsNothing) {
       {"replay " + d + "--token --token-hash " + std::string(64, 'a'), "x", 2, "not both"},
       {"replay " + d + "--kafka-config a=b", "", 2, "need --kafka-brokers"},
       {"replay --kafka-brokers 127.0.0.1:9 --kafka-config nonsense", "", 2, "KEY=VALUE"},
-      {"replay --kafka-brokers 127.0.0.1:9 --kafka-config no.such.setting=1", "", 2, "no.such.setting"},
+      {"replay --kafka-brokers 127.0.0.1:9 --kafka-config no.such.setting=1", "", 2,
+       "no.such.setting"},
       {"replay " + d + "--progress sometimes", "", 2, "--progress"},
       {"tokens " + d + "--as-of soon", "", 2, "--as-of"},
       {"tokens " + d + "--scope repo:delete", "", 2, "unknown scope \"repo:delete\""},

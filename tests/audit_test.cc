@@ -2,6 +2,8 @@
 // The expected answers are computed here from the generator's own record of each token, not
 // with the projector's code.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,17 +11,14 @@
 #include <set>
 #include <sstream>
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
 #include "ledger/embedded_event_log.h"
-#include "ledger/offset_key.h"
 #include "ledger/event_codec.h"
-#include "token/token.h"
+#include "ledger/offset_key.h"
 #include "tests/audit_history.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
+#include "token/token.h"
 
 namespace wit::testing {
 namespace {
@@ -144,7 +143,8 @@ TEST_P(AuditTest, ReplayFiltersSelectExactlyTheExpectedEvents) {
       {"--token-hash " + x.hash + " --type used --outcome allowed",
        [&](const Event& e) { return e.token_id == x.id && e.outcome == "allowed"; }},
       {"--token --type revoked,used --outcome denied",
-       [&](const Event& e) { return e.token_id == x.id && e.outcome == "denied"; }, x.plaintext + "\n"},
+       [&](const Event& e) { return e.token_id == x.id && e.outcome == "denied"; },
+       x.plaintext + "\n"},
       {"--user user1", [](const Event& e) { return e.user_id == "user1"; }},
       {"--type revoked", [](const Event& e) { return e.type == EventType::kRevoked; }},
       {"--type created,revoked", [](const Event& e) { return e.type != EventType::kUsed; }},
@@ -182,8 +182,9 @@ TEST_P(AuditTest, JsonlIsTheStoredEventsAndValidatesAgainstTheSchemas) {
   }
   std::string path = ledger_->dir() + "/replay.jsonl";
   std::ofstream(path) << r.out;
-  CommandResult v = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR "/tests/validate_events.py " WIT_SOURCE_DIR
-                               "/schemas/events " + path + " --require token.created,token.revoked,token.used");
+  CommandResult v = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR
+                               "/tests/validate_events.py " WIT_SOURCE_DIR "/schemas/events " +
+                               path + " --require token.created,token.revoked,token.used");
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
@@ -195,7 +196,8 @@ TEST_P(AuditTest, CsvParsesBackWithPythonsCsvModule) {
   // Python's csv module reads it back; each row is printed as one JSON object.
   CommandResult parsed = RunCommand(
       "/usr/bin/python3 -c 'import csv,json,sys\n"
-      "for row in csv.DictReader(open(sys.argv[1], newline=\"\")): print(json.dumps(row))' " + path);
+      "for row in csv.DictReader(open(sys.argv[1], newline=\"\")): print(json.dumps(row))' " +
+      path);
   ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
   std::vector<const Event*> expected =
       history().Select([](const Event& e) { return e.type != EventType::kCreated; });
@@ -229,7 +231,7 @@ TEST_P(AuditTest, OcsfEventsCarryTheRequiredFields) {
     ++classes[class_uid];
     EXPECT_EQ(class_uid, e.type == EventType::kUsed ? 3002 : 6003);
     EXPECT_EQ(o.Int("category_uid"), class_uid / 1000);
-    EXPECT_EQ(o.Int("type_uid"), class_uid * 100 + o.Int("activity_id"));
+    EXPECT_EQ(o.Int("type_uid"), int64_t{class_uid} * 100 + o.Int("activity_id"));
     EXPECT_EQ(o.Int("time"), e.occurred_at);
     EXPECT_GE(o.Int("severity_id"), 1);
     EXPECT_EQ(o.Object("metadata").Str("uid"), e.event_id);
@@ -256,7 +258,8 @@ TEST_P(AuditTest, TableHasAHeaderAndOneLinePerEvent) {
   CommandResult r = ledger_->Audit("replay", "--token-id " + x.id);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = Lines(r.out);
-  ASSERT_EQ(lines.size(), 1 + history().Select([&](const Event& e) { return e.token_id == x.id; }).size());
+  ASSERT_EQ(lines.size(),
+            1 + history().Select([&](const Event& e) { return e.token_id == x.id; }).size());
   EXPECT_EQ(lines[0].substr(0, 4), "TIME");
   EXPECT_NE(lines[1].find("created"), std::string::npos);
   EXPECT_NE(r.out.find("revoked"), std::string::npos);
@@ -321,8 +324,9 @@ TEST_P(AuditTest, TokensAsOfTellsWhetherATokenWasValidAroundItsRevocation) {
 
 TEST_P(AuditTest, StatsMatchTheModel) {
   TimeMs now = History::kEnd;
-  CommandResult r = ledger_->Audit("stats", "--as-of " + FormatRfc3339(now) +
-                                                " --unused-since 60d --expiring-within 7d --format json");
+  CommandResult r =
+      ledger_->Audit("stats", "--as-of " + FormatRfc3339(now) +
+                                  " --unused-since 60d --expiring-within 7d --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json report = Json::Parse(r.out);
   ASSERT_TRUE(report.valid()) << r.out;
@@ -395,7 +399,8 @@ TEST_P(AuditTest, StatsMatchTheModel) {
 
   CommandResult table = ledger_->Audit("stats", "--as-of " + FormatRfc3339(now));
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_NE(table.out.find("Active tokens never used: " + std::to_string(never.size())), std::string::npos)
+  EXPECT_NE(table.out.find("Active tokens never used: " + std::to_string(never.size())),
+            std::string::npos)
       << table.out;
 }
 

@@ -67,7 +67,8 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
   const std::string alice = "Bearer " + witd_->UserSession("alice");
   const std::string bob = "Bearer " + witd_->UserSession("bob");
   const std::string git = "Bearer " + witd_->ServiceSession("git");
-  HttpResponse made = Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"alices\"}", alice.substr(7));
+  HttpResponse made =
+      Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"alices\"}", alice.substr(7));
   ASSERT_EQ(made.status, 201);
   const std::string id = Json::Parse(made.body).Str("id");
   const std::string plaintext = Json::Parse(made.body).Str("token");
@@ -108,7 +109,8 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
   // The expected status of every pair: 401 for anything that is not a valid session, 403 for
   // the wrong kind of principal, 404 for another user's token; the public routes ignore it.
   auto expected = [](const std::string& route, const std::string& cred) {
-    if (route == "scopes" || route == "healthz" || route == "readyz" || route == "metrics") return 200;
+    if (route == "scopes" || route == "healthz" || route == "readyz" || route == "metrics")
+      return 200;
     bool valid_user = cred == "user" || cred == "expired within skew" || cred == "another user";
     if (!valid_user && cred != "service") return 401;
     bool user_route = route != "verify";
@@ -150,8 +152,8 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
     const Route& route = routes[route_name];
     HttpResponse r = Http(witd_->port(), route.method, route.path, route.body, "",
                           {{"Authorization", creds[cred_name]}});
-    EXPECT_EQ(r.status, expected(route_name, cred_name)) << route_name << " with " << cred_name
-                                                         << ": " << r.body;
+    EXPECT_EQ(r.status, expected(route_name, cred_name))
+        << route_name << " with " << cred_name << ": " << r.body;
   }
   // Bob's list never shows alice's token.
   HttpResponse bobs = Http(witd_->port(), "GET", "/api/tokens?status=all", "", bob.substr(7));

@@ -8,19 +8,19 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <map>
-#include <thread>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <thread>
 
+#include "base/random.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
 #include "ledger/kafka_event_log.h"
-#include "base/random.h"
-#include "token/token.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
+#include "token/token.h"
 
 namespace wit::testing {
 namespace {
@@ -99,8 +99,7 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
       {"name of 0 chars", "POST", "/api/tokens", "{\"name\":\"\"}", "alice", 400},
       {"name of 101 chars", "POST", "/api/tokens", "{\"name\":\"" + std::string(101, 'x') + "\"}",
        "alice", 400},
-      {"name with a control char", "POST", "/api/tokens", "{\"name\":\"a\\u0007b\"}", "alice",
-       400},
+      {"name with a control char", "POST", "/api/tokens", "{\"name\":\"a\\u0007b\"}", "alice", 400},
       {"name with a newline", "POST", "/api/tokens", "{\"name\":\"a\\nb\"}", "alice", 400},
       {"expiresInDays 0", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":0}", "alice",
        400},
@@ -118,8 +117,8 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
        "alice", 400},
       {"expiresInDays bool", "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":true}",
        "alice", 400},
-      {"1 MiB body", "POST", "/api/tokens",
-       "{\"name\":\"" + std::string(1 << 20, 'x') + "\"}", "alice", 413},
+      {"1 MiB body", "POST", "/api/tokens", "{\"name\":\"" + std::string(1 << 20, 'x') + "\"}",
+       "alice", 413},
       {"1 MiB verify body", "POST", "/api/tokens/verify",
        "{\"token\":\"" + std::string(1 << 20, 'x') + "\"}", "git", 413},
       {"PUT on collection", "PUT", "/api/tokens", "{}", "alice", 405},
@@ -157,10 +156,9 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
       {"bad percent-encoding in the path", "GET", "/api/tokens/%zz", "", "alice", 400},
       {"bad percent-encoding in the query", "GET", "/api/tokens?status=%", "", "alice", 400},
   };
-  const std::map<int, std::string> codes = {{400, "invalid_argument"}, {401, "unauthenticated"},
-                                            {403, "permission_denied"}, {404, "not_found"},
-                                            {405, "method_not_allowed"},
-                                            {413, "payload_too_large"}};
+  const std::map<int, std::string> codes = {
+      {400, "invalid_argument"}, {401, "unauthenticated"},    {403, "permission_denied"},
+      {404, "not_found"},        {405, "method_not_allowed"}, {413, "payload_too_large"}};
   for (const BadRequest& c : cases) {
     std::string bearer = c.auth == "alice" ? alice : c.auth == "git" ? git : "";
     std::vector<std::pair<std::string, std::string>> headers;
@@ -179,9 +177,10 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
                  "{\"name\":\"" + std::string(100, 'x') + "\",\"expiresInDays\":3650}", carol)
                 .status,
             201);
-  EXPECT_EQ(Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":1}",
-                 carol).status,
-            201);
+  EXPECT_EQ(
+      Http(witd_->port(), "POST", "/api/tokens", "{\"name\":\"a\",\"expiresInDays\":1}", carol)
+          .status,
+      201);
   ASSERT_EQ(witd_->Stop(), 0);
   std::vector<std::string> events = backend_.ReadAll(dir_ + "/data");
   ASSERT_EQ(events.size(), 2u) << "only the two positive controls may be written";
@@ -193,8 +192,8 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
 // none creates, revokes or moves a token.
 struct BadRecord {
   std::string what;
-  bool on_usage;     // Kafka: the usage topic (else lifecycle); the embedded log has one stream
-  std::string mac;   // "copy": the MAC of witd's own creation of the real token
+  bool on_usage;    // Kafka: the usage topic (else lifecycle); the embedded log has one stream
+  std::string mac;  // "copy": the MAC of witd's own creation of the real token
   std::string reason_embedded;
   std::string reason_kafka;
 };
@@ -263,8 +262,10 @@ TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
       std::string payload = EncodeEvent(e);
       Status s = Status::OK();
       if (auto* kafka = dynamic_cast<KafkaEventLog*>(log->get())) {
-        s = kafka->AppendPayload(r.on_usage ? kafka->usage_topic() : kafka->lifecycle_topic(),
-                                 e.token_id, payload, mac).status();
+        s = kafka
+                ->AppendPayload(r.on_usage ? kafka->usage_topic() : kafka->lifecycle_topic(),
+                                e.token_id, payload, mac)
+                .status();
       } else {
         s = static_cast<EmbeddedEventLog*>(log->get())->AppendPayload(payload, mac).status();
       }
@@ -288,7 +289,8 @@ TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
     EXPECT_NE(metrics.find("wit_events_skipped_total{reason=\"" + reason + "\"} " +
                            std::to_string(n) + "\n"),
               std::string::npos)
-        << reason << " " << n << "\n" << metrics;
+        << reason << " " << n << "\n"
+        << metrics;
   }
   for (const GeneratedToken& t : forged_tokens) {
     HttpResponse v = Http(witd_->port(), "POST", "/api/tokens/verify",
@@ -296,22 +298,20 @@ TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
     EXPECT_EQ(v.status, 200);
     EXPECT_EQ(Json::Parse(v.body).Str("reason"), "unknown") << v.body;
   }
-  Json item = Json::Parse(
-      Http(witd_->port(), "GET", "/api/tokens/" + real.Str("id"), "", alice).body);
+  Json item =
+      Json::Parse(Http(witd_->port(), "GET", "/api/tokens/" + real.Str("id"), "", alice).body);
   EXPECT_EQ(item.Str("status"), "active");
   EXPECT_TRUE(item.IsNull("lastUsedAt"));
   Json list = Json::Parse(Http(witd_->port(), "GET", "/api/tokens?status=all", "", alice).body);
   EXPECT_EQ(list.Array("tokens").size(), 1u);
 
   // wit-audit applies the same gate: it shows witd's one creation and counts the rest.
-  std::string source =
-      backend_.is_kafka() ? backend_.AuditFlags() : "--data-dir " + dir_ + "/data";
-  CommandResult audit = RunCommand(BinDir() + "/wit-audit replay --format jsonl --type created " +
-                                   source);
+  std::string source = backend_.is_kafka() ? backend_.AuditFlags() : "--data-dir " + dir_ + "/data";
+  CommandResult audit =
+      RunCommand(BinDir() + "/wit-audit replay --format jsonl --type created " + source);
   EXPECT_EQ(audit.exit_code, 0) << audit.err;
   EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 1) << audit.out;
-  EXPECT_NE(audit.err.find("records that witd does not apply"), std::string::npos)
-      << audit.err;
+  EXPECT_NE(audit.err.find("records that witd does not apply"), std::string::npos) << audit.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, BadInputTest, ::testing::ValuesIn(kLogKinds));

@@ -40,9 +40,9 @@ void Load(uint16_t port, const std::string& alice, const std::string& git, int w
     try {
       int op = static_cast<int>(rng() % 10);
       if (mine.empty() || op < 3) {
-        HttpResponse r = Http(port, "POST", "/api/tokens",
-                              "{\"name\":\"w" + std::to_string(worker) + "-" + std::to_string(n) + "\"}",
-                              alice);
+        HttpResponse r =
+            Http(port, "POST", "/api/tokens",
+                 "{\"name\":\"w" + std::to_string(worker) + "-" + std::to_string(n) + "\"}", alice);
         if (r.status != 201) continue;
         Json t = Json::Parse(r.body);
         mine.emplace_back(t.Str("id"), t.Str("token"));
@@ -51,7 +51,8 @@ void Load(uint16_t port, const std::string& alice, const std::string& git, int w
         ++ack->operations;
       } else if (op < 7) {
         const auto& [id, token] = mine[rng() % mine.size()];
-        HttpResponse r = Http(port, "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
+        HttpResponse r =
+            Http(port, "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
         if (r.status == 200 && Json::Parse(r.body).Bool("active")) {
           std::lock_guard<std::mutex> lock(ack->mu);
           ack->allowed_uses[id]++;
@@ -96,33 +97,41 @@ class CrashLoopTest : public ::testing::TestWithParam<std::string> {
       if (!ack.revoked.count(id)) continue;
       EXPECT_EQ(Json::Parse(r.body).Str("status"), "revoked")
           << "iteration " << iteration << ": acknowledged revoke lost: " << id;
-      Json v = Json::Parse(Http(witd.port(), "POST", "/api/tokens/verify",
-                                "{\"token\":\"" + token + "\"}", git).body);
+      Json v = Json::Parse(
+          Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git)
+              .body);
       EXPECT_FALSE(v.Bool("active")) << "iteration " << iteration << ": revoked token verifies";
     }
     // Every acknowledged active verify has its event in the log (read by wit-audit while
     // witd runs).
-    CommandResult uses = RunCommand(BinDir() + "/wit-audit replay --type used --outcome allowed "
-                                    "--format jsonl " + AuditSource());
+    CommandResult uses = RunCommand(BinDir() +
+                                    "/wit-audit replay --type used --outcome allowed "
+                                    "--format jsonl " +
+                                    AuditSource());
     ASSERT_EQ(uses.exit_code, 0) << uses.err;
     std::map<std::string, int> logged;
     for (const std::string& line : Lines(uses.out)) logged[Json::Parse(line).Str("tokenId")]++;
     for (const auto& [id, n] : ack.allowed_uses) {
-      EXPECT_GE(logged[id], n) << "iteration " << iteration << ": acknowledged verify without its token.used";
+      EXPECT_GE(logged[id], n) << "iteration " << iteration
+                               << ": acknowledged verify without its token.used";
     }
     // The view (the API's list, once ready) equals a fresh fold of the whole log.
-    CommandResult folded = RunCommand(BinDir() + "/wit-audit tokens --user alice --format json " + AuditSource());
+    CommandResult folded =
+        RunCommand(BinDir() + "/wit-audit tokens --user alice --format json " + AuditSource());
     ASSERT_EQ(folded.exit_code, 0) << folded.err;
     std::map<std::string, Json> rebuilt;
     for (const Json& t : Json::Parse(folded.out).Array("tokens")) rebuilt[t.Str("id")] = t;
     std::vector<Json> view =
-        Json::Parse(Http(witd.port(), "GET", "/api/tokens?status=all", "", alice).body).Array("tokens");
+        Json::Parse(Http(witd.port(), "GET", "/api/tokens?status=all", "", alice).body)
+            .Array("tokens");
     EXPECT_EQ(view.size(), rebuilt.size()) << "iteration " << iteration;
     for (const Json& t : view) {
       ASSERT_EQ(rebuilt.count(t.Str("id")), 1u) << "iteration " << iteration << ": " << t.Str("id");
       const Json& r = rebuilt[t.Str("id")];
-      for (const char* field : {"name", "prefix", "createdAt", "revokedAt", "lastUsedAt", "status"}) {
-        EXPECT_EQ(t.Str(field), r.Str(field)) << "iteration " << iteration << " " << field << " of " << t.Str("id");
+      for (const char* field :
+           {"name", "prefix", "createdAt", "revokedAt", "lastUsedAt", "status"}) {
+        EXPECT_EQ(t.Str(field), r.Str(field))
+            << "iteration " << iteration << " " << field << " of " << t.Str("id");
       }
     }
   }
@@ -148,7 +157,8 @@ TEST_P(CrashLoopTest, KilledAtRandomMomentsTwentyTimesItLosesNothingAcknowledged
     std::atomic<bool> stop{false};
     std::vector<std::thread> workers;
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
-    for (int w = 0; w < 4; ++w) workers.emplace_back(Load, witd.port(), alice, git, w + 4 * i, &stop, &ack);
+    for (int w = 0; w < 4; ++w)
+      workers.emplace_back(Load, witd.port(), alice, git, w + 4 * i, &stop, &ack);
     // Kill at a random moment once some load is under way.
     auto delay = std::chrono::milliseconds(50 + rng() % 400);
     std::this_thread::sleep_for(delay);

@@ -30,9 +30,9 @@ void Load(uint16_t port, const std::string& alice, const std::string& git, int w
   int n = 0;
   while (!*stop) {
     try {
-      HttpResponse r = Http(port, "POST", "/api/tokens",
-                            "{\"name\":\"w" + std::to_string(worker) + "-" +
-                                std::to_string(n++) + "\"}", alice);
+      HttpResponse r =
+          Http(port, "POST", "/api/tokens",
+               "{\"name\":\"w" + std::to_string(worker) + "-" + std::to_string(n++) + "\"}", alice);
       if (r.status != 201) continue;
       Json t = Json::Parse(r.body);
       {
@@ -96,8 +96,9 @@ TEST_P(CrashTest, KillNineLosesNothingAcknowledged) {
     std::string status = Json::Parse(r.body).Str("status");
     if (ack.revoked.count(id)) {
       EXPECT_EQ(status, "revoked") << "acknowledged revoke lost: " << id;
-      Json v = Json::Parse(Http(witd.port(), "POST", "/api/tokens/verify",
-                                "{\"token\":\"" + token + "\"}", git).body);
+      Json v = Json::Parse(
+          Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git)
+              .body);
       EXPECT_FALSE(v.Bool("active")) << "revoked token verifies after restart: " << id;
     }
   }

@@ -1,9 +1,8 @@
 // Full and broken disks: a data dir on a small tmpfs that fills up, one that cannot be written,
 // one holding some other program's database, a damaged log and a damaged view.
-#include <sys/mount.h>
-
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/mount.h>
 
 #include <filesystem>
 #include <fstream>
@@ -85,7 +84,8 @@ TEST(DiskTest, AFullDiskAnswers503KeepsReadsAndResumesWhenSpaceReturns) {
       break;
     }
     ASSERT_EQ(refused.status, 503) << refused.body;
-    EXPECT_NE(refused.body.find("disk holding the event log is full"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("disk holding the event log is full"), std::string::npos)
+        << refused.body;
     EXPECT_EQ(refused.retry_after, "1");
     // Reads keep working.
     HttpResponse list = Http(witd.port(), "GET", "/api/tokens", "", alice);
@@ -111,7 +111,8 @@ TEST(DiskTest, AFullDiskAnswers503KeepsReadsAndResumesWhenSpaceReturns) {
   HttpResponse list = Http(again.port(), "GET", "/api/tokens", "", again.UserSession("alice"));
   std::string body = list.body;
   for (const std::string& id : ids) EXPECT_NE(body.find(id), std::string::npos) << id;
-  CommandResult audit = RunCommand(BinDir() + "/wit-audit replay --format jsonl --data-dir " + data);
+  CommandResult audit =
+      RunCommand(BinDir() + "/wit-audit replay --format jsonl --data-dir " + data);
   EXPECT_EQ(audit.exit_code, 0);
   EXPECT_EQ(audit.err, "") << "the log holds records that are not events";
   EXPECT_EQ(again.Stop(), 0);
@@ -159,7 +160,8 @@ TEST(DiskTest, ADamagedLogStopsWitdAndADamagedViewIsRebuilt) {
   {
     WitdProcess witd(dir);
     ASSERT_TRUE(witd.Start());
-    HttpResponse r = Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"kept\"}", witd.UserSession("alice"));
+    HttpResponse r =
+        Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"kept\"}", witd.UserSession("alice"));
     ASSERT_EQ(r.status, 201);
     id = Json::Parse(r.body).Str("id");
     ASSERT_EQ(witd.Stop(), 0);

@@ -36,8 +36,9 @@ TEST_P(EventSchemaOnLogsTest, EveryEventWitdWritesMatchesItsSchema) {
       return Json::Parse(Http(witd.port(), "POST", "/api/tokens", body, alice).body);
     };
     Json plain = create("{\"name\":\"plain\"}");
-    Json scoped = create("{\"name\":\"n\\u00e4me \\\"quoted\\\"\",\"scopes\":[\"user:write\","
-                         "\"repo:admin\"],\"expiresInDays\":7}");
+    Json scoped = create(
+        "{\"name\":\"n\\u00e4me \\\"quoted\\\"\",\"scopes\":[\"user:write\","
+        "\"repo:admin\"],\"expiresInDays\":7}");
     auto verify = [&](const std::string& body) {
       EXPECT_EQ(Http(witd.port(), "POST", "/api/tokens/verify", body, git).status, 200);
     };
@@ -46,8 +47,7 @@ TEST_P(EventSchemaOnLogsTest, EveryEventWitdWritesMatchesItsSchema) {
            "\",\"scope\":\"repo:write\",\"ip\":\"203.0.113.9\",\"userAgent\":\"git/2.39\","
            "\"action\":\"push\",\"resource\":\"acme/widgets\"}");
     verify("{\"token\":\"" + plain.Str("token") + "\",\"scope\":\"user:read\"}");  // denied
-    ASSERT_EQ(Http(witd.port(), "DELETE", "/api/tokens/" + plain.Str("id"), "", alice).status,
-              200);
+    ASSERT_EQ(Http(witd.port(), "DELETE", "/api/tokens/" + plain.Str("id"), "", alice).status, 200);
     verify("{\"token\":\"" + plain.Str("token") + "\"}");  // denied: revoked
     ASSERT_EQ(witd.Stop(), 0);
   }
@@ -84,8 +84,10 @@ TEST_F(EventSchemaTest, BadRecordsOnTheLogAreSkippedCountedAndNotFatal) {
     auto log = EmbeddedEventLog::Open(data + "/log");
     ASSERT_TRUE(log.ok());
     ASSERT_TRUE((*log)->AppendPayload("{\"truncated\":").ok());
-    ASSERT_TRUE((*log)->AppendPayload("{\"schemaVersion\":1,\"type\":\"token.teleported\","
-                                      "\"eventId\":\"x\"}").ok());
+    ASSERT_TRUE((*log)
+                    ->AppendPayload("{\"schemaVersion\":1,\"type\":\"token.teleported\","
+                                    "\"eventId\":\"x\"}")
+                    .ok());
     ASSERT_TRUE((*log)->AppendPayload(std::string("\xff\xfe\x00garbage", 10)).ok());
   }
   WitdProcess witd(data);
@@ -105,7 +107,8 @@ TEST_P(EventSchemaOnLogsTest, DeletedViewIsRebuiltFromTheLog) {
     WitdProcess witd(data, backend_.WitdArgs());
     ASSERT_TRUE(witd.Start());
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
-    Json t = Json::Parse(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"keep\"}", alice).body);
+    Json t =
+        Json::Parse(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"keep\"}", alice).body);
     id = t.Str("id");
     token = t.Str("token");
     Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);

@@ -8,7 +8,9 @@
 
 namespace wit::testing {
 
-std::string KafkaClusterScript() { return std::string(WIT_SOURCE_DIR) + "/scripts/kafka-cluster.sh"; }
+std::string KafkaClusterScript() {
+  return std::string(WIT_SOURCE_DIR) + "/scripts/kafka-cluster.sh";
+}
 
 StatusOr<std::unique_ptr<KafkaCluster>> KafkaCluster::Start(int brokers, bool sasl) {
   std::unique_ptr<KafkaCluster> c(new KafkaCluster);

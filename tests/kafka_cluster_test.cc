@@ -2,6 +2,8 @@
 // fewer in-sync replicas than the topics require, SASL/SCRAM with ACLs, topic settings that
 // would lose events, and offsets looked up by time. Each test that harms its cluster starts a
 // cluster of its own (scripts/kafka-cluster.sh); the others use the suites' shared one.
+#include "tests/kafka_cluster.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,11 +16,10 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/event_codec.h"
-#include "ledger/kafka_admin.h"
 #include "base/random.h"
 #include "base/time_util.h"
-#include "tests/kafka_cluster.h"
+#include "ledger/event_codec.h"
+#include "ledger/kafka_admin.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -56,9 +57,9 @@ class ClusterTest : public ::testing::Test {
   }
 
   std::vector<std::string> NodeArgs(const std::string& config = "") {
-    std::vector<std::string> args = {"--kafka-brokers", cluster_->bootstrap(),
+    std::vector<std::string> args = {"--kafka-brokers",       cluster_->bootstrap(),
                                      "--session-secret-file", dir_ + "/session.key",
-                                     "--event-key-file", dir_ + "/event.key"};
+                                     "--event-key-file",      dir_ + "/event.key"};
     std::istringstream words(config);
     for (std::string w; words >> w;) args.push_back(w);
     return args;
@@ -92,8 +93,8 @@ void Load(uint16_t port, const std::string& user, const std::string& service,
   while (!*stop) {
     ++i;
     try {
-      HttpResponse c = Http(port, "POST", "/api/tokens",
-                            "{\"name\":\"load-" + std::to_string(i) + "\"}", user);
+      HttpResponse c =
+          Http(port, "POST", "/api/tokens", "{\"name\":\"load-" + std::to_string(i) + "\"}", user);
       if (c.status == 201) {
         Json t = Json::Parse(c.body);
         std::lock_guard<std::mutex> lock(ack->mu);
@@ -187,9 +188,10 @@ TEST_F(ClusterTest, ABrokerKilledUnderLoadLosesNothingAcknowledgedAndAppliesNoth
   on_b.join();
   EXPECT_EQ(ack.other_errors, 0);
   ASSERT_GT(ack.created.size(), 10u) << "the load made almost no progress";
-  std::printf("killed broker %d (led %d partitions); acknowledged %zu creates, %zu revokes, "
-              "%d 503s\n",
-              victim, leaders[victim], ack.created.size(), ack.revoked.size(), ack.unavailable);
+  std::printf(
+      "killed broker %d (led %d partitions); acknowledged %zu creates, %zu revokes, "
+      "%d 503s\n",
+      victim, leaders[victim], ack.created.size(), ack.revoked.size(), ack.unavailable);
 
   // The log holds every acknowledged write, each event once.
   std::vector<Event> events = AuditEvents(cluster_->bootstrap(), dir_ + "/event.key");
@@ -203,7 +205,8 @@ TEST_F(ClusterTest, ABrokerKilledUnderLoadLosesNothingAcknowledgedAndAppliesNoth
     if (e.type == EventType::kRevoked) revoked.insert(e.token_id);
     if (e.type == EventType::kUsed && e.outcome == "allowed") ++allowed[e.token_id];
   }
-  for (const auto& [id, token] : ack.created) EXPECT_TRUE(created.count(id)) << "lost create " << id;
+  for (const auto& [id, token] : ack.created)
+    EXPECT_TRUE(created.count(id)) << "lost create " << id;
   for (const std::string& id : ack.revoked) EXPECT_TRUE(revoked.count(id)) << "lost revoke " << id;
   for (const auto& [id, n] : ack.allowed_uses) {
     EXPECT_GE(allowed[id], n) << "acknowledged verify without its token.used: " << id;
@@ -309,9 +312,8 @@ TEST_F(ClusterTest, AclsLetEachPrincipalDoItsJobAndNoMore) {
   EXPECT_NE(denied.err.find("authoriz"), std::string::npos) << denied.err;
 
   // wit-audit reads both topics as audit.
-  std::vector<Event> events =
-      AuditEvents(cluster_->bootstrap(), dir_ + "/event.key",
-                  cluster_->SaslConfig("audit", "--kafka-config "));
+  std::vector<Event> events = AuditEvents(cluster_->bootstrap(), dir_ + "/event.key",
+                                          cluster_->SaslConfig("audit", "--kafka-config "));
   bool saw_created = false, saw_use = false;
   for (const Event& e : events) {
     saw_created |= e.type == EventType::kCreated && e.token_id == t.Str("id");
@@ -323,11 +325,12 @@ TEST_F(ClusterTest, AclsLetEachPrincipalDoItsJobAndNoMore) {
 
   // A wrong password is a clear start-up error naming the principal, never a hang.
   auto start = Clock::now();
-  CommandResult wrong = RunCommand(
-      BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ + "/w --kafka-brokers " +
-      cluster_->bootstrap() + " --kafka-config security.protocol=SASL_PLAINTEXT --kafka-config "
-      "sasl.mechanisms=SCRAM-SHA-512 --kafka-config sasl.username=witd --kafka-config "
-      "sasl.password=wrong");
+  CommandResult wrong =
+      RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ +
+                 "/w --kafka-brokers " + cluster_->bootstrap() +
+                 " --kafka-config security.protocol=SASL_PLAINTEXT --kafka-config "
+                 "sasl.mechanisms=SCRAM-SHA-512 --kafka-config sasl.username=witd --kafka-config "
+                 "sasl.password=wrong");
   EXPECT_NE(wrong.exit_code, 0);
   EXPECT_NE(wrong.err.find("witd"), std::string::npos) << wrong.err;
   EXPECT_NE(wrong.err.find("uthentication"), std::string::npos) << wrong.err;
@@ -400,7 +403,7 @@ TEST(RealKafkaTest, ReplaySinceStartsAtTheOffsetsForThatTime) {
   // wit-audit looks the offsets up for --since less 5 minutes of slack: with --since more
   // than that past `since`, every partition's scan starts after the junk, so it never reads
   // (or reports) it, and the uses it does read are older than --since, so none is printed.
-  CommandResult later = RunCommand(replay + " --since " + FormatRfc3339(since + 5 * 60 * 1000 + 1));
+  CommandResult later = RunCommand(replay + " --since " + FormatRfc3339(since + TimeMs{5} * 60 * 1000 + 1));
   EXPECT_EQ(later.exit_code, 0) << later.err;
   EXPECT_EQ(later.err.find("not valid events"), std::string::npos) << later.err;
   EXPECT_TRUE(later.out.empty()) << later.out;

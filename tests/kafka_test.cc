@@ -1,10 +1,9 @@
 // The ledger on Kafka: real Kafka clients (kcat) reading and writing the topics, several witd
 // nodes on one cluster, broker faults, start-up errors and wit-devkafka itself.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,14 +14,14 @@
 
 #include "api/metrics.h"
 #include "api/use_recorder.h"
-#include "ledger/event_codec.h"
-#include "ledger/kafka_event_log.h"
 #include "base/random.h"
 #include "base/time_util.h"
-#include "token/token.h"
+#include "ledger/event_codec.h"
+#include "ledger/kafka_event_log.h"
 #include "tests/log_backend.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
+#include "token/token.h"
 
 namespace wit::testing {
 namespace {
@@ -76,8 +75,8 @@ class KafkaSuite : public ::testing::Test {
 
   // Kcat consumes one topic from the start to its end, one "key<TAB>payload" a line.
   std::vector<std::pair<std::string, std::string>> Kcat(const std::string& topic) {
-    CommandResult r = RunCommand("kcat -C -b " + backend_.brokers() + " -t " + topic +
-                                 " -e -q -f '%k\\t%s\\n'");
+    CommandResult r =
+        RunCommand("kcat -C -b " + backend_.brokers() + " -t " + topic + " -e -q -f '%k\\t%s\\n'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::pair<std::string, std::string>> out;
     std::istringstream lines(r.out);
@@ -131,8 +130,8 @@ class KafkaSuite : public ::testing::Test {
   }
 
   static Json Verify(WitdProcess& node, const std::string& service, const std::string& token) {
-    HttpResponse r = Http(node.port(), "POST", "/api/tokens/verify",
-                          "{\"token\":\"" + token + "\"}", service);
+    HttpResponse r =
+        Http(node.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", service);
     EXPECT_EQ(r.status, 200) << r.body;
     return Json::Parse(r.body);
   }
@@ -199,7 +198,8 @@ TEST_P(KafkaTest, AUseProducedByKcatShowsAsLastUsed) {
   EXPECT_TRUE(Eventually([&] {
     item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
     return item.Str("lastUsedAt") == "2026-11-27T22:17:00.123Z";
-  })) << "lastUsedAt is " << item.Str("lastUsedAt");
+  })) << "lastUsedAt is "
+      << item.Str("lastUsedAt");
   EXPECT_EQ(node->Stop(), 0);
 }
 
@@ -257,8 +257,7 @@ TEST_P(KafkaTest, ForgedRecordsOnEitherTopicAreSkippedAndCounted) {
   Json list = Json::Parse(Http(node->port(), "GET", "/api/tokens?status=all", "", alice).body);
   ASSERT_EQ(list.Array("tokens").size(), 1u);
   EXPECT_EQ(list.Array("tokens")[0].Str("id"), t.Str("id"));
-  Json item =
-      Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
+  Json item = Json::Parse(Http(node->port(), "GET", "/api/tokens/" + t.Str("id"), "", alice).body);
   EXPECT_EQ(item.Str("status"), "active");
   EXPECT_TRUE(item.IsNull("lastUsedAt")) << "mallory's use moved lastUsedAt";
   EXPECT_TRUE(Verify(*node, git, t.Str("token")).Bool("active"));
@@ -376,7 +375,8 @@ TEST_P(KafkaTest, TwoNodesShareOneLedger) {
   EXPECT_TRUE(Eventually([&] {
     all_c = Http(c->port(), "GET", "/api/tokens?status=all", "", alice).body;
     return all_c == all_a;
-  })) << "A: " << all_a << "\nC: " << all_c;
+  })) << "A: "
+      << all_a << "\nC: " << all_c;
   EXPECT_EQ(Verify(*c, git, second.Str("token")).Bool("active"), true);
 
   // B restarted with an empty view rebuilds it from the topics.
@@ -403,9 +403,8 @@ TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) 
       StartNode("async", {"--use-audit", "async", "--kafka-config", "message.timeout.ms=2000"});
   std::string alice = sync_node->UserSession("alice"), git = sync_node->ServiceSession("git");
   Json before = CreateToken(*sync_node, alice, "before-outage");
-  ASSERT_TRUE(Eventually([&] {
-    return Verify(*async_node, git, before.Str("token")).Bool("active");
-  }));
+  ASSERT_TRUE(
+      Eventually([&] { return Verify(*async_node, git, before.Str("token")).Bool("active"); }));
   size_t uses_before = Kcat(backend_.usage_topic()).size();
 
   backend_.cluster()->SetBrokersDown();
@@ -429,8 +428,7 @@ TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) 
   HttpResponse metrics = Http(sync_node->port(), "GET", "/metrics");
   took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("\nwit_projector_lag_events 0\n"), std::string::npos)
-      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nwit_projector_lag_events 0\n"), std::string::npos) << metrics.body;
   EXPECT_LT(took.count(), 10000) << "/metrics must answer within a bounded time";
 
   constexpr int kAsyncUses = 25;
@@ -443,8 +441,8 @@ TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) 
   std::string last_error;
   EXPECT_TRUE(Eventually(
       [&] {
-        HttpResponse r = Http(sync_node->port(), "POST", "/api/tokens",
-                              "{\"name\":\"after-outage\"}", alice);
+        HttpResponse r =
+            Http(sync_node->port(), "POST", "/api/tokens", "{\"name\":\"after-outage\"}", alice);
         if (r.status == 201) after = Json::Parse(r.body);
         last_error = std::to_string(r.status) + " " + r.body;
         return r.status == 201;
@@ -461,14 +459,14 @@ TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) 
   EXPECT_TRUE(Eventually(
       [&] {
         size_t n = 0;
-        for (const auto& [key, payload] : Kcat(backend_.usage_topic())) n += key == before.Str("id");
+        for (const auto& [key, payload] : Kcat(backend_.usage_topic()))
+          n += key == before.Str("id");
         return n >= uses_before + kAsyncUses;
       },
       std::chrono::seconds(30)));
 
   // Nothing half-done: the refused create never appears; acknowledged ones appear once.
-  Json list = Json::Parse(
-      Http(sync_node->port(), "GET", "/api/tokens?status=all", "", alice).body);
+  Json list = Json::Parse(Http(sync_node->port(), "GET", "/api/tokens?status=all", "", alice).body);
   std::vector<std::string> names;
   for (const Json& t : list.Array("tokens")) names.push_back(t.Str("name"));
   EXPECT_EQ(names, (std::vector<std::string>{"after-outage", "before-outage"}));
@@ -562,21 +560,21 @@ TEST_F(KafkaMockTest, AProducerThatFailsForGoodIsReplacedAndWritesGoOn) {
 }
 
 TEST_P(KafkaTest, StartupErrorsSayWhatToFix) {
-  CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
-                                  dir_ + "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
+  CommandResult down = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ +
+                                  "/x --kafka-brokers 127.0.0.1:1 --kafka-config "
                                   "socket.connection.setup.timeout.ms=1000");
   EXPECT_NE(down.exit_code, 0);
   EXPECT_NE(down.err.find("cannot reach the Kafka brokers at 127.0.0.1:1"), std::string::npos)
       << down.err;
-  CommandResult missing = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
-                                     dir_ + "/y --kafka-brokers " + backend_.brokers() +
-                                     " --topic-prefix nope.");
+  CommandResult missing =
+      RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ +
+                 "/y --kafka-brokers " + backend_.brokers() + " --topic-prefix nope.");
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("nope.tokens.lifecycle does not exist"), std::string::npos)
       << missing.err;
-  CommandResult bad = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " +
-                                 dir_ + "/z " + backend_.KafkaFlags() +
-                                 " --kafka-config no.such.setting=1");
+  CommandResult bad =
+      RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir_ + "/z " +
+                 backend_.KafkaFlags() + " --kafka-config no.such.setting=1");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("no.such.setting"), std::string::npos) << bad.err;
 }

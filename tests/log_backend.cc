@@ -2,11 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/embedded_event_log.h"
-#include "ledger/kafka_event_log.h"
-#include "base/secret_file.h"
-#include "tests/witd_process.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +9,10 @@
 #include <thread>
 
 #include "base/random.h"
+#include "base/secret_file.h"
+#include "ledger/embedded_event_log.h"
+#include "ledger/kafka_event_log.h"
+#include "tests/witd_process.h"
 
 namespace wit::testing {
 
@@ -44,9 +43,9 @@ LogBackend::LogBackend(const std::string& kind) {
   }
   brokers_ = RealKafkaBrokers();
   prefix_ = "t" + NewUuid().substr(0, 8) + ".";
-  CommandResult r = RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " +
-                               brokers_ + " --topic-prefix " + prefix_ +
-                               " --partitions 3 --replication-factor 3");
+  CommandResult r =
+      RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " + brokers_ +
+                 " --topic-prefix " + prefix_ + " --partitions 3 --replication-factor 3");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   // A broker that has not caught up with the new topics answers metadata without them, and a
   // client that hears that drops the topic for a while: wait until every broker lists both
@@ -73,8 +72,8 @@ LogBackend::~LogBackend() {
 
 std::vector<std::string> LogBackend::WitdArgs() const {
   if (!is_kafka()) return {};
-  return {"--kafka-brokers", brokers_, "--topic-prefix", prefix_, "--event-key-file",
-          key_dir_ + "/event.key"};
+  return {"--kafka-brokers", brokers_,           "--topic-prefix",
+          prefix_,           "--event-key-file", key_dir_ + "/event.key"};
 }
 
 std::string LogBackend::KafkaFlags() const {
@@ -136,8 +135,8 @@ std::vector<std::string> LogBackend::ReadAll(const std::string& data_dir) const 
   }
   std::string detail;
   for (const auto& [stream, offset] : end) {
-    detail += " " + stream + ": read " + std::to_string(seen[stream]) + " of " +
-              std::to_string(offset);
+    detail +=
+        " " + stream + ": read " + std::to_string(seen[stream]) + " of " + std::to_string(offset);
   }
   EXPECT_TRUE(caught_up()) << "could not read the whole log:" << detail;
   for (auto& r : records) payloads.push_back(std::move(r.payload));

@@ -38,7 +38,8 @@ TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     for (int i = 0; i < 20; ++i) {
       Json t = Json::Parse(Http(witd.port(), "POST", "/api/tokens",
-                                "{\"name\":\"t" + std::to_string(i) + "\"}", alice).body);
+                                "{\"name\":\"t" + std::to_string(i) + "\"}", alice)
+                               .body);
       ASSERT_FALSE(t.Str("token").empty());
       tokens.push_back(t.Str("token"));
       for (const char* scope : {"repo:read", "repo:admin"}) {
@@ -62,7 +63,7 @@ TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
-  files.push_back(log_path);
+  files.emplace_back(log_path);
   ASSERT_GT(files.size(), 5u);
   size_t bytes = 0;
   for (const auto& f : files) {
@@ -89,8 +90,10 @@ TEST(DataDirModeTest, ANewDataDirAndItsFilesAreForWitdsUserOnly) {
   {
     WitdProcess witd(dir + "/data");
     ASSERT_TRUE(witd.Start());
-    ASSERT_EQ(Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"x\"}",
-                   witd.UserSession("alice")).status, 201);
+    ASSERT_EQ(
+        Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"x\"}", witd.UserSession("alice"))
+            .status,
+        201);
     ASSERT_EQ(witd.Stop(), 0);
     EXPECT_EQ(Slurp(witd.log_path()).find("can be read by other users"), std::string::npos);
   }

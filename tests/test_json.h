@@ -20,7 +20,8 @@ class Json {
     try {
       Poco::JSON::Parser parser;
       Poco::Dynamic::Var v = parser.parse(text);
-      if (v.type() == typeid(Poco::JSON::Object::Ptr)) j.obj_ = v.extract<Poco::JSON::Object::Ptr>();
+      if (v.type() == typeid(Poco::JSON::Object::Ptr))
+        j.obj_ = v.extract<Poco::JSON::Object::Ptr>();
     } catch (...) {
     }
     return j;
@@ -42,9 +43,7 @@ class Json {
   bool Bool(const std::string& k) const {
     return Has(k) && obj_->get(k).isBoolean() && obj_->getValue<bool>(k);
   }
-  Json Object(const std::string& k) const {
-    return Json(Has(k) ? obj_->getObject(k) : nullptr);
-  }
+  Json Object(const std::string& k) const { return Json(Has(k) ? obj_->getObject(k) : nullptr); }
   std::vector<std::string> Strings(const std::string& k) const {
     std::vector<std::string> out;
     auto arr = Has(k) ? obj_->getArray(k) : nullptr;

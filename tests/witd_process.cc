@@ -1,14 +1,13 @@
 #include "tests/witd_process.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,8 +19,8 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/embedded_event_log.h"
 #include "base/random.h"
+#include "ledger/embedded_event_log.h"
 
 namespace wit::testing {
 namespace {
@@ -110,8 +109,8 @@ WitdProcess::~WitdProcess() {
 bool WitdProcess::Start() {
   static std::atomic<int> counter{0};
   log_path_ = data_dir_ + ".witd-" + std::to_string(++counter) + ".log";
-  std::vector<std::string> args = {BinDir() + "/witd", "serve", "--listen", "127.0.0.1:0",
-                                   "--data-dir", data_dir_};
+  std::vector<std::string> args = {BinDir() + "/witd", "serve",      "--listen",
+                                   "127.0.0.1:0",      "--data-dir", data_dir_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -127,7 +126,8 @@ bool WitdProcess::Start() {
   }
   if (log_fd >= 0) ::close(log_fd);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  const bool tls = std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
+  const bool tls =
+      std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
   const std::string marker = tls ? "listening on https://127.0.0.1:" : "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     int status;
@@ -210,8 +210,7 @@ std::string WitdProcess::UserSession(const std::string& user) const {
 
 std::string WitdProcess::ServiceSession(const std::string& service) const {
   return Trim(
-      RunCommand(BinDir() + "/witd session issue --service '" + service + "'" + SecretFlag())
-          .out);
+      RunCommand(BinDir() + "/witd session issue --service '" + service + "'" + SecretFlag()).out);
 }
 
 }  // namespace wit::testing

@@ -21,7 +21,9 @@ bool IsKnownScope(std::string_view name) {
 }
 
 bool ScopesGrant(const std::vector<std::string>& held, std::string_view wanted) {
-  auto has = [&](std::string_view s) { return std::find(held.begin(), held.end(), s) != held.end(); };
+  auto has = [&](std::string_view s) {
+    return std::find(held.begin(), held.end(), s) != held.end();
+  };
   if (has(wanted)) return true;
   if (wanted == "repo:read") return has("repo:write") || has("repo:admin");
   if (wanted == "repo:write") return has("repo:admin");

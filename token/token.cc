@@ -92,7 +92,7 @@ std::string HashToken(std::string_view text) {
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
   static const char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 0xf]);
