@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ledger/event_log.h"
+
 namespace CLI {
 class App;
 }
@@ -13,7 +15,7 @@ namespace wit {
 // KafkaCommandFlags holds the flags of `witd kafka ...`, filled by the parser.
 struct KafkaCommandFlags {
   std::string brokers;
-  std::string topic_prefix = "wit.";
+  std::string topic_prefix = kDefaultTopicPrefix;
   std::vector<std::string> kafka_config;  // KEY=VALUE
   int partitions = 3;
   int replication_factor = 0;    // 0: 3, or the number of brokers when fewer

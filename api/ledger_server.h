@@ -32,7 +32,7 @@ struct LedgerServerOptions {
   // are accepted without a MAC (`--accept-unsigned-before`).
   LogPositions unsigned_before;
   std::string kafka_brokers;  // empty: the embedded log under <data_dir>/log
-  std::string topic_prefix = "wit.";
+  std::string topic_prefix = kDefaultTopicPrefix;
   std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
   int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use

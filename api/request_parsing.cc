@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/flat_json.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {
@@ -56,7 +57,8 @@ StatusOr<CreateRequest> ParseCreateRequest(const std::string& body) {
                std::fabs(days->number) <= 1e6) {
       req.expires_in_days = static_cast<int64_t>(days->number);
     } else {
-      return Status::InvalidArgument("expiresInDays must be a whole number between 1 and 3650");
+      return Status::InvalidArgument("expiresInDays must be a whole number between 1 and " +
+                                     std::to_string(kMaxExpiresInDays));
     }
   }
   return req;

@@ -66,7 +66,8 @@ StatusOr<CreatedToken> TokenService::Create(const std::string& user, const Creat
   }
   if (req.expires_in_days &&
       (*req.expires_in_days < 1 || *req.expires_in_days > kMaxExpiresInDays)) {
-    return Status::InvalidArgument("expiresInDays must be between 1 and 3650");
+    return Status::InvalidArgument("expiresInDays must be between 1 and " +
+                                   std::to_string(kMaxExpiresInDays));
   }
 
   GeneratedToken generated = GenerateToken();

@@ -47,7 +47,6 @@ struct VerifyResult {
 class TokenService {
  public:
   static constexpr size_t kMaxNameLength = 100;
-  static constexpr int64_t kMaxExpiresInDays = 3650;
 
   TokenService(EventLog* log, TokenView* view, UseRecorder* uses, Metrics* metrics,
                std::chrono::milliseconds visibility_timeout = std::chrono::seconds(10));

@@ -8,6 +8,7 @@
 #include "audit-cli/history_commands.h"
 #include "audit-cli/replay_command.h"
 #include "audit-cli/time_arg.h"
+#include "base/hex.h"
 #include "base/random.h"
 #include "token/scopes.h"
 #include "token/token.h"
@@ -106,10 +107,6 @@ StatusOr<std::string> ReadTokenHash(std::istream& in) {
   return HashToken(token);
 }
 
-bool IsLowerHex64(const std::string& s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
 // Criteria checks the token and user flags into `filter`.
 Status Criteria(const Flags& f, std::istream& in, EventFilter* filter) {
   for (const std::string& id : f.token_ids) {
@@ -117,7 +114,7 @@ Status Criteria(const Flags& f, std::istream& in, EventFilter* filter) {
   }
   filter->token_ids = f.token_ids;
   if (!f.token_hash.empty()) {
-    if (!IsLowerHex64(f.token_hash)) {
+    if (!IsSha256Hex(f.token_hash)) {
       return Status::InvalidArgument("--token-hash must be 64 lowercase hex characters (SHA-256)");
     }
     filter->token_hash = f.token_hash;
@@ -130,10 +127,7 @@ Status Criteria(const Flags& f, std::istream& in, EventFilter* filter) {
     filter->token_hash = *hash;
   }
   if (!f.prefix.empty()) {
-    if (f.prefix.size() != kTokenPrefixLength ||
-        f.prefix.find_first_not_of(
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
-            std::string::npos) {
+    if (!IsTokenPrefix(f.prefix)) {
       return Status::InvalidArgument("--prefix must be the token's 8 base62 characters");
     }
     filter->prefix = f.prefix;

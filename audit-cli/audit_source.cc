@@ -333,7 +333,7 @@ StatusOr<std::unique_ptr<AuditSource>> OpenAuditSource(const SourceOptions& opti
         embedded ? "give one source, --data-dir or --kafka-brokers, not both"
                  : "no source: give --data-dir DIR (the embedded log) or --kafka-brokers LIST");
   }
-  if (embedded && (!options.kafka_config.empty() || options.topic_prefix != "wit.")) {
+  if (embedded && (!options.kafka_config.empty() || options.topic_prefix != kDefaultTopicPrefix)) {
     return Status::InvalidArgument("--kafka-config and --topic-prefix need --kafka-brokers");
   }
   return embedded ? OpenEmbedded(options) : OpenKafka(options);

@@ -20,7 +20,7 @@ namespace wit {
 struct SourceOptions {
   std::string data_dir;
   std::string kafka_brokers;
-  std::string topic_prefix = "wit.";
+  std::string topic_prefix = kDefaultTopicPrefix;
   std::vector<std::string> kafka_config;  // KEY=VALUE, as witd's --kafka-config
   bool use_index = true;  // false: scan the whole log even where its index could answer
   // The event key that authenticates lifecycle events (empty: <data_dir>/event.key when it

@@ -57,7 +57,7 @@ class TableWriter : public EventWriter {
   void Write(const Event& e, std::string_view) override {
     std::string line;
     AppendPadded(&line, FormatRfc3339(e.occurred_at), 24);
-    AppendPadded(&line, std::string_view(EventTypeName(e.type)).substr(6), 7);
+    AppendPadded(&line, EventTypeShortName(e.type), 7);
     AppendPadded(&line, ForTerminal(e.token_id), 36);
     AppendPadded(&line, ForTerminal(e.user_id), 12);
     line += ForTerminal(Details(e));

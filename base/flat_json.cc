@@ -17,34 +17,26 @@ class Parser {
   StatusOr<FlatObject> ParseDocument() {
     FlatObject obj;
     SkipSpace();
-    if (!Consume('{')) return Fail("a JSON object");
-    SkipSpace();
-    if (!Consume('}')) {
-      while (true) {
-        SkipSpace();
-        std::string key;
-        if (!ParseString(&key)) return Fail("a member name");
-        for (const auto& m : obj.members()) {
-          if (m.first == key) return Status::InvalidArgument("duplicate key \"" + key + "\"");
-        }
-        SkipSpace();
-        if (!Consume(':')) return Fail("':'");
-        SkipSpace();
-        FlatValue value;
-        if (!ParseValue(&value)) return Fail("a value");
-        obj.members().emplace_back(std::move(key), std::move(value));
-        SkipSpace();
-        if (Consume(',')) continue;
-        if (Consume('}')) break;
-        return Fail("',' or '}'");
-      }
-    }
+    if (pos_ >= s_.size() || s_[pos_] != '{') return Fail("a JSON object");
+    if (!ParseObject(&obj, 0)) return Failure();
     SkipSpace();
     if (pos_ != s_.size()) return Fail("the end of the document");
     return obj;
   }
 
  private:
+  Status Failure() const {
+    if (!duplicate_.empty()) return Status::InvalidArgument("duplicate key \"" + duplicate_ + "\"");
+    return Fail(expected_ ? expected_ : "a value");
+  }
+
+  // Expect records what the parser wanted where it stopped, for Failure's message.
+  // The innermost wins: it names the spot.
+  bool Expect(const char* what) {
+    if (!expected_) expected_ = what;
+    return false;
+  }
+
   Status Fail(const char* expected) const {
     return Status::InvalidArgument("invalid JSON at byte " + std::to_string(pos_) + ": expected " +
                                    expected);
@@ -71,7 +63,36 @@ class Parser {
     return true;
   }
 
-  bool ParseValue(FlatValue* v) {
+  // ParseObject reads an object at pos_ (which holds '{') into `obj`.
+  bool ParseObject(FlatObject* obj, int depth) {
+    if (depth > kMaxDepth) return Expect("nesting of at most 32 levels");
+    ++pos_;
+    SkipSpace();
+    if (Consume('}')) return true;
+    while (true) {
+      SkipSpace();
+      std::string key;
+      if (!ParseString(&key)) return Expect("a member name");
+      for (const auto& m : obj->members()) {
+        if (m.first == key) {
+          duplicate_ = key;
+          return false;
+        }
+      }
+      SkipSpace();
+      if (!Consume(':')) return Expect("':'");
+      SkipSpace();
+      FlatValue value;
+      if (!ParseValue(&value, depth)) return Expect("a value");
+      obj->members().emplace_back(std::move(key), std::move(value));
+      SkipSpace();
+      if (Consume(',')) continue;
+      if (Consume('}')) return true;
+      return Expect("',' or '}'");
+    }
+  }
+
+  bool ParseValue(FlatValue* v, int depth) {
     if (pos_ >= s_.size()) return false;
     switch (s_[pos_]) {
       case '"': v->type = FlatValue::Type::kString; return ParseString(&v->string);
@@ -81,61 +102,50 @@ class Parser {
         return Literal("true");
       case 'f': v->type = FlatValue::Type::kBool; return Literal("false");
       case 'n': v->type = FlatValue::Type::kNull; return Literal("null");
-      case '[': return ParseArray(v);
-      case '{': v->type = FlatValue::Type::kOther; return SkipNested(0);
+      case '[': return ParseArray(v, depth + 1);
+      case '{': {
+        auto object = std::make_shared<FlatObject>();
+        if (!ParseObject(object.get(), depth + 1)) return false;
+        v->type = FlatValue::Type::kObject;
+        v->object = std::move(object);
+        return true;
+      }
       default: v->type = FlatValue::Type::kNumber; return ParseNumber(v);
     }
   }
 
-  bool ParseArray(FlatValue* v) {
-    size_t start = pos_;
+  // ParseArray reads an array at pos_ (which holds '['): kStringArray while every element is
+  // a string, kArray (the strings so far moved into elements) from the first that is not.
+  bool ParseArray(FlatValue* v, int depth) {
+    if (depth > kMaxDepth) return Expect("nesting of at most 32 levels");
     ++pos_;
     v->type = FlatValue::Type::kStringArray;
     SkipSpace();
     if (Consume(']')) return true;
     while (true) {
       SkipSpace();
-      if (pos_ >= s_.size() || s_[pos_] != '"') {
-        pos_ = start;
-        v->type = FlatValue::Type::kOther;
-        v->strings.clear();
-        return SkipNested(0);
+      if (v->type == FlatValue::Type::kStringArray && pos_ < s_.size() && s_[pos_] == '"') {
+        std::string item;
+        if (!ParseString(&item)) return false;
+        v->strings.push_back(std::move(item));
+      } else {
+        if (v->type == FlatValue::Type::kStringArray) {
+          v->type = FlatValue::Type::kArray;
+          for (std::string& s : v->strings) {
+            FlatValue element;
+            element.type = FlatValue::Type::kString;
+            element.string = std::move(s);
+            v->elements.push_back(std::move(element));
+          }
+          v->strings.clear();
+        }
+        FlatValue element;
+        if (!ParseValue(&element, depth)) return false;
+        v->elements.push_back(std::move(element));
       }
-      std::string item;
-      if (!ParseString(&item)) return false;
-      v->strings.push_back(std::move(item));
       SkipSpace();
       if (Consume(',')) continue;
-      return Consume(']');
-    }
-  }
-
-  // SkipNested validates and skips one value of any kind.
-  bool SkipNested(int depth) {
-    if (depth > kMaxDepth) return false;
-    SkipSpace();
-    if (pos_ >= s_.size()) return false;
-    char open = s_[pos_];
-    if (open != '{' && open != '[') {
-      FlatValue ignored;
-      return ParseValue(&ignored);
-    }
-    char close = open == '{' ? '}' : ']';
-    ++pos_;
-    SkipSpace();
-    if (Consume(close)) return true;
-    while (true) {
-      SkipSpace();
-      if (open == '{') {
-        std::string key;
-        if (!ParseString(&key)) return false;
-        SkipSpace();
-        if (!Consume(':')) return false;
-      }
-      if (!SkipNested(depth + 1)) return false;
-      SkipSpace();
-      if (Consume(',')) continue;
-      return Consume(close);
+      return Consume(']') || Expect("',' or ']'");
     }
   }
 
@@ -278,6 +288,8 @@ class Parser {
   }
 
   std::string_view s_;
+  const char* expected_ = nullptr;  // what the parser wanted where it stopped
+  std::string duplicate_;           // a key met twice in one object
   size_t pos_ = 0;
 };
 

@@ -2,6 +2,7 @@
 #define WIT_BASE_FLAT_JSON_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,18 +11,23 @@
 
 namespace wit {
 
-// FlatValue is one member value of a JSON object as the ledger's records use them: a string,
-// a number, a boolean, null, or an array of strings. Any other value (a nested object, an array
-// holding anything but strings) is kOther and keeps no content.
+class FlatObject;
+
+// FlatValue is one JSON value. The ledger's own records (events, request bodies) hold only
+// strings, numbers, booleans, null and arrays of strings, and those are read without further
+// allocation; nested objects and other arrays, as API answers and OCSF records hold, are read
+// too (kObject, kArray), for wit and the tests.
 struct FlatValue {
-  enum class Type { kString, kNumber, kBool, kNull, kStringArray, kOther };
+  enum class Type { kString, kNumber, kBool, kNull, kStringArray, kObject, kArray };
   Type type = Type::kNull;
   std::string string;                // kString: the unescaped UTF-8 text
-  std::vector<std::string> strings;  // kStringArray
+  std::vector<std::string> strings;  // kStringArray: an array of strings only (also [])
   bool boolean = false;              // kBool
   bool is_integer = false;           // kNumber written without fraction or exponent, fits int64
   int64_t integer = 0;               // kNumber when is_integer
   double number = 0;                 // kNumber
+  std::shared_ptr<const FlatObject> object;  // kObject
+  std::vector<FlatValue> elements;           // kArray: an array holding anything but strings only
 };
 
 // FlatObject is a parsed JSON object, members in document order.
@@ -37,8 +43,9 @@ class FlatObject {
 
 // ParseFlatObject parses one JSON document (RFC 8259) that must be an object. It is strict:
 // invalid JSON, invalid UTF-8, lone surrogates, a duplicate key, nesting deeper than 32 or
-// trailing bytes are InvalidArgument. It never throws. It exists because the ledger parses one
-// such object per event and per request: a general JSON DOM costs several times more.
+// trailing bytes are InvalidArgument. It never throws. It is the project's one JSON reader:
+// the ledger parses one flat object per event and per request, where a general JSON DOM costs
+// several times more, and wit and the tests read the API's nested answers with it too.
 StatusOr<FlatObject> ParseFlatObject(std::string_view json);
 
 }  // namespace wit

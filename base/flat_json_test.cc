@@ -24,9 +24,47 @@ TEST(FlatJsonTest, ParsesEveryFlatKind) {
   EXPECT_EQ(o->Find("n")->type, Type::kNull);
   EXPECT_EQ(o->Find("a")->strings, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(o->Find("e")->type, Type::kStringArray);
-  EXPECT_EQ(o->Find("o")->type, Type::kOther);
-  EXPECT_EQ(o->Find("m")->type, Type::kOther);
+  EXPECT_EQ(o->Find("o")->type, Type::kObject);
+  EXPECT_EQ(o->Find("m")->type, Type::kArray);
   EXPECT_EQ(o->Find("missing"), nullptr);
+}
+
+TEST(FlatJsonTest, ReadsNestedObjectsAndArrays) {
+  auto o = ParseFlatObject(
+      R"({"tokens":[{"id":"a","scopes":["x"]},{"id":"b","scopes":[]}],)"
+      R"("error":{"code":"not_found","inner":{"n":null}},"mixed":["s",1,true,null,["t"]]})");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  const FlatValue* tokens = o->Find("tokens");
+  ASSERT_EQ(tokens->type, Type::kArray);
+  ASSERT_EQ(tokens->elements.size(), 2u);
+  ASSERT_EQ(tokens->elements[1].type, Type::kObject);
+  EXPECT_EQ(tokens->elements[1].object->Find("id")->string, "b");
+  EXPECT_EQ(tokens->elements[0].object->Find("scopes")->strings, std::vector<std::string>{"x"});
+  const FlatValue* error = o->Find("error");
+  ASSERT_EQ(error->type, Type::kObject);
+  EXPECT_EQ(error->object->Find("code")->string, "not_found");
+  EXPECT_EQ(error->object->Find("inner")->object->Find("n")->type, Type::kNull);
+  const FlatValue* mixed = o->Find("mixed");
+  ASSERT_EQ(mixed->type, Type::kArray);
+  ASSERT_EQ(mixed->elements.size(), 5u);
+  EXPECT_EQ(mixed->elements[0].string, "s") << "the strings read before the first non-string";
+  EXPECT_EQ(mixed->elements[1].integer, 1);
+  EXPECT_EQ(mixed->elements[4].strings, std::vector<std::string>{"t"});
+}
+
+TEST(FlatJsonTest, NestedInputIsAsStrictAsTheTop) {
+  for (const char* bad : {R"({"a":{"k":1,"k":2}})", R"({"a":[{"k":}]})", R"({"a":{"k" 1}})",
+                          R"({"a":[1,]})", R"({"a":{"b":[}})"}) {
+    EXPECT_FALSE(ParseFlatObject(bad).ok()) << bad;
+  }
+  std::string deep = "{\"a\":";
+  for (int i = 0; i < 40; ++i) deep += "[";
+  for (int i = 0; i < 40; ++i) deep += "]";
+  deep += "}";
+  EXPECT_FALSE(ParseFlatObject(deep).ok()) << "deeper than 32";
+  auto dup = ParseFlatObject(R"({"a":{"k":1,"k":2}})");
+  EXPECT_NE(dup.status().message().find("duplicate key \"k\""), std::string::npos)
+      << dup.status().message();
 }
 
 TEST(FlatJsonTest, KeepsUtf8AsIs) {

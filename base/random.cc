@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "base/hex.h"
+
 namespace wit {
 
 std::string RandomBytes(size_t n) {
@@ -19,17 +21,10 @@ std::string RandomBytes(size_t n) {
 
 namespace {
 
-std::string FormatUuid(const std::string& b) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    auto c = static_cast<unsigned char>(b[i]);
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+std::string FormatUuid(const std::string& bytes) {
+  std::string hex = HexEncode(bytes);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 }  // namespace

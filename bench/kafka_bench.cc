@@ -36,7 +36,7 @@ double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 struct Cluster {
   std::string name;
   std::string brokers;
-  std::string prefix = "wit.";
+  std::string prefix = wit::kDefaultTopicPrefix;
 };
 
 bool Propagation(const Cluster& cluster, int revocations, const std::string& root) {
@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
   std::string root = wit::testing::MakeTempDir("bench-kafka");
   std::unique_ptr<wit::testing::KafkaCluster> real;
   if (!mock_only) {
-    auto started = wit::bench::StartRealCluster({"wit.", "apply."});
+    auto started = wit::bench::StartRealCluster({wit::kDefaultTopicPrefix, "apply."});
     if (!started.ok()) {
       std::cerr << "bench_kafka: " << started.status().message() << "\n";
       return 1;

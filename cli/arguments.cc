@@ -2,10 +2,11 @@
 
 #include <cctype>
 
+#include "base/random.h"
+#include "token/token.h"
+
 namespace wit {
 namespace {
-
-constexpr int64_t kMaxExpiresDays = 3650;
 
 std::string Trim(const std::string& s) {
   size_t begin = s.find_first_not_of(" \t");
@@ -19,7 +20,7 @@ std::string Trim(const std::string& s) {
 StatusOr<int64_t> ParseExpiresFlag(const std::string& text) {
   auto bad = [&] {
     return Status::InvalidArgument("--expires must be a whole number of days from 1 to " +
-                                   std::to_string(kMaxExpiresDays) + ", not \"" + text + "\"");
+                                   std::to_string(kMaxExpiresInDays) + ", not \"" + text + "\"");
   };
   std::string digits = Trim(text);
   if (digits.empty() || digits.size() > 9) return bad();
@@ -28,7 +29,7 @@ StatusOr<int64_t> ParseExpiresFlag(const std::string& text) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return bad();
     days = days * 10 + (c - '0');
   }
-  if (days < 1 || days > kMaxExpiresDays) return bad();
+  if (days < 1 || days > kMaxExpiresInDays) return bad();
   return days;
 }
 
@@ -53,12 +54,7 @@ Status CheckTokenId(const std::string& id) {
   if (id.compare(0, 4, "wit_") == 0) {  // a pasted token: say so without echoing it
     return Status::InvalidArgument("that is a token, not a token ID; wit token list shows the IDs");
   }
-  bool ok = id.size() == 36;
-  for (size_t i = 0; ok && i < id.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    ok = dash ? id[i] == '-' : std::isxdigit(static_cast<unsigned char>(id[i])) != 0;
-  }
-  if (ok) return Status::OK();
+  if (IsUuid(id)) return Status::OK();
   return Status::InvalidArgument("\"" + id +
                                  "\" is not a token ID; IDs look like "
                                  "550e8400-e29b-41d4-a716-446655440000 (see wit token list)");

@@ -9,6 +9,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/server_address.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {
@@ -53,7 +54,9 @@ Commands Define(CLI::App& app, Flags& f) {
   Commands c;
   c.create = token->add_subcommand("create", "Create a token and show it once");
   c.create->add_option("NAME", f.name, "A name to recognize the token by")->required();
-  c.create->add_option("--expires", f.expires, "Days until it expires, 1-3650 (default never)");
+  c.create->add_option(
+      "--expires", f.expires,
+      "Days until it expires, 1-" + std::to_string(kMaxExpiresInDays) + " (default never)");
   c.create->add_option("--scopes", f.scopes,
                        "Comma-separated scopes (default repo:read,repo:write)");
   c.list = token->add_subcommand("list", "List your active tokens");

@@ -7,11 +7,12 @@
 #include <iostream>
 
 #include "devkafka/mock_kafka_cluster.h"
+#include "ledger/event_log.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"wit-devkafka: an in-memory mock Kafka cluster for development and tests"};
   int brokers = 1, partitions = 3;
-  std::string prefix = "wit.";
+  std::string prefix = wit::kDefaultTopicPrefix;
   app.add_option("--brokers", brokers, "Number of brokers")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();

@@ -14,6 +14,9 @@ enum class EventType { kCreated, kRevoked, kUsed };
 // EventTypeName returns "token.created", "token.revoked" or "token.used".
 const char* EventTypeName(EventType type);
 
+// EventTypeShortName returns the name without "token.": "created", "revoked" or "used".
+const char* EventTypeShortName(EventType type);
+
 // Event is one immutable record of the ledger, as the contract lists its fields. Fields that
 // belong to another type stay empty and are not encoded.
 struct Event {

@@ -6,43 +6,17 @@
 
 #include <cstdlib>
 
+#include "base/hex.h"
+
 namespace wit {
 namespace {
 
 constexpr std::string_view kVersion = "v1";
 constexpr std::string_view kContext = "wit.event.v1\n";
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // upper case is refused: one spelling per MAC
-}
-
-bool Unhex(std::string_view hex, std::string* out) {
-  if (hex.size() % 2) return false;
-  out->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi << 4 | lo));
-  }
-  return true;
-}
 
 }  // namespace
 
-std::string EventMac::KeyIdHex() const { return Hex(key_id); }
+std::string EventMac::KeyIdHex() const { return HexEncode(key_id); }
 
 StatusOr<EventMac> ParseEventMac(std::string_view header) {
   // "v1:" + 8 + ":" + 64
@@ -51,10 +25,12 @@ StatusOr<EventMac> ParseEventMac(std::string_view header) {
       header[11] != ':') {
     return Status::InvalidArgument("event MAC header is not v1:<key id>:<mac>");
   }
+  std::optional<std::string> key_id = HexDecode(header.substr(3, 8));
+  std::optional<std::string> mac = HexDecode(header.substr(12));
+  if (!key_id || !mac) return Status::InvalidArgument("event MAC header is not lowercase hex");
   EventMac out;
-  if (!Unhex(header.substr(3, 8), &out.key_id) || !Unhex(header.substr(12), &out.mac)) {
-    return Status::InvalidArgument("event MAC header is not lowercase hex");
-  }
+  out.key_id = std::move(*key_id);
+  out.mac = std::move(*mac);
   return out;
 }
 
@@ -85,7 +61,7 @@ std::string EventAuthenticator::Mac(std::string_view payload) const {
 }
 
 std::string EventAuthenticator::Sign(std::string_view payload) const {
-  return std::string(kVersion) + ":" + Hex(key_id_) + ":" + Hex(Mac(payload));
+  return std::string(kVersion) + ":" + HexEncode(key_id_) + ":" + HexEncode(Mac(payload));
 }
 
 EventAuthenticator::Result EventAuthenticator::Check(std::string_view payload,
@@ -100,6 +76,6 @@ EventAuthenticator::Result EventAuthenticator::Check(std::string_view payload,
                                                                      : Result::kBadMac;
 }
 
-std::string EventAuthenticator::KeyId() const { return Hex(key_id_); }
+std::string EventAuthenticator::KeyId() const { return HexEncode(key_id_); }
 
 }  // namespace wit

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/flat_json.h"
+#include "base/hex.h"
 #include "base/json_writer.h"
 #include "base/random.h"
 #include "token/scopes.h"
@@ -11,14 +12,6 @@ namespace wit {
 namespace {
 
 using Type = FlatValue::Type;
-
-bool IsLowerHex64(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 // FieldReader pulls typed fields out of a parsed object and remembers the first problem.
 class FieldReader {
@@ -88,7 +81,7 @@ void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
   }
   e->scopes = scopes->strings;
   if (e->name.empty() || e->prefix.size() != 8) r.Fail("bad name or prefix");
-  if (!IsLowerHex64(e->token_hash)) r.Fail("field \"tokenHash\" is not a hex SHA-256");
+  if (!IsSha256Hex(e->token_hash)) r.Fail("field \"tokenHash\" is not a hex SHA-256");
 }
 
 void DecodeUsed(FieldReader& r, Event* e) {
@@ -111,6 +104,15 @@ const char* EventTypeName(EventType type) {
     case EventType::kCreated: return "token.created";
     case EventType::kRevoked: return "token.revoked";
     case EventType::kUsed: return "token.used";
+  }
+  return "unknown";
+}
+
+const char* EventTypeShortName(EventType type) {
+  switch (type) {
+    case EventType::kCreated: return "created";
+    case EventType::kRevoked: return "revoked";
+    case EventType::kUsed: return "used";
   }
   return "unknown";
 }

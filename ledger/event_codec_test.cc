@@ -23,6 +23,13 @@ Event Created() {
   return e;
 }
 
+TEST(EventCodecTest, TypeNamesLongAndShort) {
+  EXPECT_STREQ(EventTypeName(EventType::kCreated), "token.created");
+  EXPECT_STREQ(EventTypeShortName(EventType::kCreated), "created");
+  EXPECT_STREQ(EventTypeShortName(EventType::kRevoked), "revoked");
+  EXPECT_STREQ(EventTypeShortName(EventType::kUsed), "used");
+}
+
 TEST(EventCodecTest, CreatedRoundTrips) {
   Event e = Created();
   std::string json = EncodeEvent(e);

@@ -13,6 +13,10 @@
 
 namespace wit {
 
+// kDefaultTopicPrefix begins the Kafka topics' names: <prefix>tokens.lifecycle and
+// <prefix>tokens.usage (witd, wit-audit and wit-devkafka's --topic-prefix).
+inline constexpr char kDefaultTopicPrefix[] = "wit.";
+
 // A log is one or more ordered streams of records: the embedded log has one ("log"); Kafka has
 // one per topic partition ("wit.tokens.lifecycle/0"). Offsets grow by one per record in a stream.
 struct LogPosition {

@@ -17,9 +17,9 @@
 namespace wit {
 
 struct KafkaEventLogOptions {
-  std::string brokers;                // bootstrap.servers
-  std::string topic_prefix = "wit.";  // topics <prefix>tokens.lifecycle and <prefix>tokens.usage
-  KafkaConfig extra;                  // --kafka-config KEY=VALUE, applied to every client
+  std::string brokers;                             // bootstrap.servers
+  std::string topic_prefix = kDefaultTopicPrefix;  // <prefix>tokens.lifecycle, <prefix>tokens.usage
+  KafkaConfig extra;  // --kafka-config KEY=VALUE, applied to every client
   // How long an append may wait for its delivery report before it fails with Unavailable.
   std::chrono::milliseconds append_timeout{5000};
   // How long Open waits for the cluster's metadata.

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev
+  librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev zlib1g-dev
   python3 python3-jsonschema curl kcat jq openssl
   clang libclang-rt-14-dev clang-format-14 clang-tidy-14
 )

@@ -60,9 +60,9 @@ class LogBackend {
 
  private:
   std::unique_ptr<MockKafkaCluster> cluster_;
-  std::string brokers_;          // empty: the embedded log
-  std::string prefix_ = "wit.";  // the topics' prefix
-  std::string key_dir_;          // Kafka: holds the nodes' shared event.key
+  std::string brokers_;                       // empty: the embedded log
+  std::string prefix_ = kDefaultTopicPrefix;  // the topics' prefix
+  std::string key_dir_;                       // Kafka: holds the nodes' shared event.key
 };
 
 // kLogKinds names the logs the parameterised suites run on.

@@ -25,7 +25,7 @@ check_includes base 'base'
 check_includes token 'base|token'
 check_includes ledger 'base|token|ledger'
 check_includes audit-cli 'base|token|ledger|projector|audit-cli'
-check_includes cli 'base|cli'
+check_includes cli 'base|token|cli'
 
 for program in wit wit-audit witd; do
   if [ ! -x "$bin/$program" ]; then

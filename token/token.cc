@@ -1,9 +1,9 @@
 #include "token/token.h"
 
 #include <openssl/evp.h>
+#include <zlib.h>
 
-#include <array>
-
+#include "base/hex.h"
 #include "base/random.h"
 
 namespace wit {
@@ -16,23 +16,11 @@ bool IsBase62(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-std::array<uint32_t, 256> MakeCrcTable() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
 }  // namespace
 
 uint32_t Crc32(std::string_view data) {
-  static const std::array<uint32_t, 256> kTable = MakeCrcTable();
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : data) c = kTable[(c ^ b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
+  return static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
 std::string Base62Fixed(uint64_t value, size_t width) {
@@ -82,6 +70,14 @@ Status CheckTokenFormat(std::string_view text) {
   return Status::OK();
 }
 
+bool IsTokenPrefix(std::string_view s) {
+  if (s.size() != kTokenPrefixLength) return false;
+  for (char c : s) {
+    if (!IsBase62(c)) return false;
+  }
+  return true;
+}
+
 std::string_view TokenPrefix(std::string_view token) {
   return token.substr(kTokenTag.size(), kTokenPrefixLength);
 }
@@ -90,14 +86,7 @@ std::string HashToken(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size_t{len} * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 }  // namespace wit

@@ -18,6 +18,10 @@ constexpr size_t kTokenChecksumLength = 6;
 constexpr size_t kTokenLength =
     4 + kTokenPrefixLength + 1 + kTokenRandomLength + kTokenChecksumLength;
 
+// kMaxExpiresInDays is the longest lifetime a token can be given: ten years, as the API's
+// expiresInDays and wit's --expires allow.
+constexpr int64_t kMaxExpiresInDays = 3650;
+
 struct GeneratedToken {
   std::string plaintext;  // shown to the user once, never stored
   std::string prefix;
@@ -35,13 +39,16 @@ std::string RandomBase62(size_t n);
 // to tell a real token from noise.
 Status CheckTokenFormat(std::string_view text);
 
+// IsTokenPrefix reports whether `s` could be a token's prefix: 8 base62 characters.
+bool IsTokenPrefix(std::string_view s);
+
 // TokenPrefix returns the 8-character prefix of a well-formed token.
 std::string_view TokenPrefix(std::string_view token);
 
 // HashToken returns the lowercase hex SHA-256 of `text` (OpenSSL EVP).
 std::string HashToken(std::string_view text);
 
-// Crc32 is the IEEE 802.3 CRC-32 (the one zlib and PNG use).
+// Crc32 is the IEEE 802.3 CRC-32, zlib's crc32().
 uint32_t Crc32(std::string_view data);
 
 // Base62Fixed renders `value` as exactly `width` base62 digits, most significant first.
