@@ -40,23 +40,9 @@ Reply FromStatus(const Status& s) {
 }
 
 void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext) {
-  w.BeginObject();
-  w.Key("id").String(t.id).Key("name").String(t.name).Key("prefix").String(t.prefix);
-  w.Key("scopes").StringArray(t.scopes);
-  w.Key("createdAt").String(FormatRfc3339(t.created_at));
-  for (auto [key, value] :
-       {std::pair{"expiresAt", &t.expires_at}, std::pair{"lastUsedAt", &t.last_used_at},
-        std::pair{"revokedAt", &t.revoked_at}}) {
-    w.Key(key);
-    if (*value) {
-      w.String(FormatRfc3339(**value));
-    } else {
-      w.Null();
-    }
-  }
-  w.Key("status").String(StatusName(StatusAt(t, now)));
-  if (plaintext) w.Key("token").String(*plaintext);
-  w.EndObject();
+  TokenObject object = ToTokenObject(t, now);
+  if (plaintext) object.token = *plaintext;
+  WriteTokenObject(w, object, TokenFields::kApi);
 }
 
 Reply TokenReply(int status, const TokenState& t, const std::string* plaintext = nullptr) {
@@ -272,12 +258,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       const TokenState& t = result->token;
       w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
       w.Key("prefix").String(t.prefix).Key("scopes").StringArray(t.scopes);
-      w.Key("expiresAt");
-      if (t.expires_at) {
-        w.String(FormatRfc3339(*t.expires_at));
-      } else {
-        w.Null();
-      }
+      w.Key("expiresAt").OptTime(t.expires_at);
     } else {
       w.Key("reason").String(result->reason);
     }

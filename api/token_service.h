@@ -48,6 +48,7 @@ class TokenService {
  public:
   static constexpr size_t kMaxNameLength = 100;
 
+  // REQUIRES: `log`, `view`, `uses` and `metrics` outlive the service.
   TokenService(EventLog* log, TokenView* view, UseRecorder* uses, Metrics* metrics,
                std::chrono::milliseconds visibility_timeout = std::chrono::seconds(10));
 

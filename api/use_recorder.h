@@ -21,6 +21,7 @@ class UseRecorder {
   enum class Mode { kSync, kAsync };
   static constexpr size_t kMaxQueued = 100'000;
 
+  // REQUIRES: `log` and `metrics` outlive the recorder (its destructor stops the thread).
   UseRecorder(EventLog* log, Mode mode, Metrics* metrics);
   ~UseRecorder();
   UseRecorder(const UseRecorder&) = delete;

@@ -41,6 +41,7 @@ class EventScanner {
   using EventFn =
       std::function<bool(const Event& event, std::string_view payload, const std::string& stream)>;
 
+  // REQUIRES: `source`, `filter` and `progress` outlive the scanner.
   EventScanner(AuditSource* source, EventFilter* filter, Progress* progress)
       : source_(source), filter_(filter), progress_(progress) {}
 

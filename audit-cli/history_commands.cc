@@ -28,36 +28,8 @@ Status FoldHistory(AuditSource& source, const EventFilter& criteria, TimeMs as_o
   return s;
 }
 
-namespace {
-
-void OptTime(JsonWriter& w, const char* key, const std::optional<TimeMs>& t) {
-  w.Key(key);
-  if (t) {
-    w.String(FormatRfc3339(*t));
-  } else {
-    w.Null();
-  }
-}
-
-}  // namespace
-
 void WriteTokenJson(JsonWriter& w, const TokenState& t, TimeMs as_of) {
-  w.BeginObject();
-  w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
-  w.Key("prefix").String(t.prefix).Key("tokenHash").String(t.token_hash);
-  w.Key("scopes").StringArray(t.scopes);
-  w.Key("createdAt").String(FormatRfc3339(t.created_at));
-  OptTime(w, "expiresAt", t.expires_at);
-  OptTime(w, "lastUsedAt", t.last_used_at);
-  OptTime(w, "revokedAt", t.revoked_at);
-  w.Key("revokedBy");
-  if (t.revoked_at) {
-    w.String(t.revoked_by);
-  } else {
-    w.Null();
-  }
-  w.Key("status").String(StatusName(StatusAt(t, as_of)));
-  w.EndObject();
+  WriteTokenObject(w, ToTokenObject(t, as_of), TokenFields::kAudit);
 }
 
 namespace {

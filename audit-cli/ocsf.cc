@@ -105,11 +105,7 @@ std::string Lifecycle(const Event& e) {
   if (created) {
     w.Key("prefix").String(e.prefix).Key("token_hash").String(e.token_hash);
     w.Key("scopes").StringArray(e.scopes);
-    if (e.expires_at) {
-      w.Key("expires_at").String(FormatRfc3339(*e.expires_at));
-    } else {
-      w.Key("expires_at").Null();
-    }
+    w.Key("expires_at").OptTime(e.expires_at);
   } else if (e.reason) {
     w.Key("reason").String(*e.reason);
   }

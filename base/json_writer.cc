@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/time_util.h"
 #include "base/utf8.h"
 
 namespace wit {
@@ -84,6 +85,12 @@ JsonWriter& JsonWriter::String(std::string_view value) {
   Separate();
   AppendJsonString(&out_, value);
   return *this;
+}
+
+JsonWriter& JsonWriter::Time(int64_t ms) { return String(FormatRfc3339(ms)); }
+
+JsonWriter& JsonWriter::OptTime(const std::optional<int64_t>& ms) {
+  return ms ? Time(*ms) : Null();
 }
 
 JsonWriter& JsonWriter::OptString(const std::optional<std::string>& value) {

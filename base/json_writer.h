@@ -25,6 +25,10 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& OptString(const std::optional<std::string>& value);  // null when empty
   JsonWriter& Int(int64_t value);
+  // Time writes milliseconds since the epoch as an RFC 3339 string (FormatRfc3339);
+  // OptTime writes null for nullopt.
+  JsonWriter& Time(int64_t ms);
+  JsonWriter& OptTime(const std::optional<int64_t>& ms);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
   JsonWriter& StringArray(const std::vector<std::string>& values);

@@ -1,8 +1,6 @@
 #include "bench/bench_http.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+
+#include "base/flat_json.h"
 
 namespace wit::bench {
 
@@ -44,16 +44,10 @@ HttpResult KeepAliveClient::Send(const std::string& method, const std::string& p
 }
 
 std::string JsonStringField(const std::string& body, const std::string& key) {
-  try {
-    Poco::JSON::Parser parser;
-    auto obj = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-    if (obj.isNull() || !obj->has(key) || !obj->get(key).isString()) return "";
-    return obj->getValue<std::string>(key);
-  } catch (const Poco::Exception&) {
-    return "";
-  } catch (const std::exception&) {
-    return "";
-  }
+  StatusOr<FlatObject> obj = ParseFlatObject(body);
+  if (!obj.ok()) return "";
+  const FlatValue* v = obj->Find(key);
+  return v && v->type == FlatValue::Type::kString ? v->string : "";
 }
 
 BenchWitd::BenchWitd(const std::string& tag)

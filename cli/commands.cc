@@ -19,7 +19,7 @@ StatusOr<std::string> RunCreate(ApiClient& client, const CreateArgs& args) {
   StatusOr<std::string> body = client.CreateToken(args.name, args.scopes, args.expires_in_days);
   if (!body.ok()) return body.status();
   if (args.json) return AsJson(std::move(*body));
-  StatusOr<TokenInfo> token = ParseTokenObject(*body);
+  StatusOr<TokenInfo> token = ParseTokenAnswer(*body);
   if (!token.ok()) return token.status();
   if (!token->token) return Status::Internal("the server's answer holds no token");
   return RenderCreated(*token, NowMs());
@@ -43,7 +43,7 @@ StatusOr<std::string> RunRevoke(ApiClient& client, const std::string& id, bool j
     return body.status();
   }
   if (json) return AsJson(std::move(*body));
-  StatusOr<TokenInfo> token = ParseTokenObject(*body);
+  StatusOr<TokenInfo> token = ParseTokenAnswer(*body);
   if (!token.ok()) return token.status();
   return RenderRevoked(*token);
 }

@@ -1,100 +1,60 @@
 #include "cli/token_json.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include "base/flat_json.h"
 
 namespace wit {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+using Type = FlatValue::Type;
 
 Status Unexpected(const std::string& what) {
   return Status::Internal("the server's answer is not what wit expects: " + what);
 }
 
-StatusOr<Object::Ptr> ParseObject(const std::string& body) {
-  try {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var root = parser.parse(body);
-    if (root.type() == typeid(Object::Ptr)) return root.extract<Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return Unexpected("not JSON");
-  }
-  return Unexpected("not a JSON object");
+StatusOr<FlatObject> ParseObject(const std::string& body) {
+  StatusOr<FlatObject> obj = ParseFlatObject(body);
+  if (!obj.ok()) return Unexpected("not a JSON object (" + obj.status().message() + ")");
+  return obj;
 }
 
-Status GetString(const Object& obj, const std::string& key, std::string* out) {
-  if (!obj.has(key) || !obj.get(key).isString()) return Unexpected(key + " is not a string");
-  *out = obj.getValue<std::string>(key);
-  return Status::OK();
+// Objects returns the objects of the array member `key`.
+StatusOr<std::vector<const FlatObject*>> Objects(const FlatObject& obj, const std::string& key) {
+  const FlatValue* v = obj.Find(key);
+  if (!v || (v->type != Type::kArray && v->type != Type::kStringArray)) {
+    return Unexpected(key + " is not an array");
+  }
+  std::vector<const FlatObject*> out;
+  if (v->type == Type::kStringArray && !v->strings.empty()) {
+    return Unexpected(key + " holds a non-object");
+  }
+  for (const FlatValue& element : v->elements) {
+    if (element.type != Type::kObject) return Unexpected(key + " holds a non-object");
+    out.push_back(element.object.get());
+  }
+  return out;
 }
 
-// GetTime reads an RFC 3339 time; a missing key or null leaves `out` empty.
-Status GetTime(const Object& obj, const std::string& key, std::optional<TimeMs>* out) {
-  if (!obj.has(key) || obj.isNull(key)) return Status::OK();
-  std::string text;
-  if (Status s = GetString(obj, key, &text); !s.ok()) return s;
-  StatusOr<TimeMs> t = ParseRfc3339(text);
-  if (!t.ok()) return Unexpected(key + " is not an RFC 3339 time");
-  *out = *t;
-  return Status::OK();
-}
-
-StatusOr<Array::Ptr> GetArray(const Object& obj, const std::string& key) {
-  Array::Ptr arr = obj.has(key) ? obj.getArray(key) : nullptr;
-  if (!arr) return Unexpected(key + " is not an array");
-  return arr;
-}
-
-StatusOr<TokenInfo> ReadToken(const Object& obj) {
-  TokenInfo t;
-  for (auto [key, field] : {std::pair{"id", &t.id}, std::pair{"name", &t.name},
-                            std::pair{"prefix", &t.prefix}, std::pair{"status", &t.status}}) {
-    if (Status s = GetString(obj, key, field); !s.ok()) return s;
-  }
-  StatusOr<Array::Ptr> scopes = GetArray(obj, "scopes");
-  if (!scopes.ok()) return scopes.status();
-  for (size_t i = 0; i < (*scopes)->size(); ++i) {
-    Poco::Dynamic::Var v = (*scopes)->get(i);
-    if (!v.isString()) return Unexpected("scopes holds a non-string");
-    t.scopes.push_back(v.extract<std::string>());
-  }
-  std::optional<TimeMs> created;
-  for (auto [key, field] :
-       {std::pair{"createdAt", &created}, std::pair{"expiresAt", &t.expires_at},
-        std::pair{"lastUsedAt", &t.last_used_at}, std::pair{"revokedAt", &t.revoked_at}}) {
-    if (Status s = GetTime(obj, key, field); !s.ok()) return s;
-  }
-  if (!created) return Unexpected("createdAt is missing");
-  t.created_at = *created;
-  if (obj.has("token") && !obj.isNull("token")) {
-    std::string plaintext;
-    if (Status s = GetString(obj, "token", &plaintext); !s.ok()) return s;
-    t.token = std::move(plaintext);
-  }
+StatusOr<TokenInfo> ReadToken(const FlatObject& obj) {
+  StatusOr<TokenObject> t = ReadTokenObject(obj);
+  if (!t.ok()) return Unexpected(t.status().message());
   return t;
 }
 
 }  // namespace
 
-StatusOr<TokenInfo> ParseTokenObject(const std::string& body) {
-  StatusOr<Object::Ptr> obj = ParseObject(body);
+StatusOr<TokenInfo> ParseTokenAnswer(const std::string& body) {
+  StatusOr<FlatObject> obj = ParseObject(body);
   if (!obj.ok()) return obj.status();
-  return ReadToken(**obj);
+  return ReadToken(*obj);
 }
 
 StatusOr<std::vector<TokenInfo>> ParseTokenList(const std::string& body) {
-  StatusOr<Object::Ptr> obj = ParseObject(body);
+  StatusOr<FlatObject> obj = ParseObject(body);
   if (!obj.ok()) return obj.status();
-  StatusOr<Array::Ptr> arr = GetArray(**obj, "tokens");
-  if (!arr.ok()) return arr.status();
+  StatusOr<std::vector<const FlatObject*>> items = Objects(*obj, "tokens");
+  if (!items.ok()) return items.status();
   std::vector<TokenInfo> tokens;
-  for (size_t i = 0; i < (*arr)->size(); ++i) {
-    Object::Ptr item = (*arr)->getObject(i);
-    if (!item) return Unexpected("tokens holds a non-object");
+  for (const FlatObject* item : *items) {
     StatusOr<TokenInfo> t = ReadToken(*item);
     if (!t.ok()) return t.status();
     tokens.push_back(std::move(*t));
@@ -103,18 +63,18 @@ StatusOr<std::vector<TokenInfo>> ParseTokenList(const std::string& body) {
 }
 
 StatusOr<std::vector<ScopeEntry>> ParseScopeList(const std::string& body) {
-  StatusOr<Object::Ptr> obj = ParseObject(body);
+  StatusOr<FlatObject> obj = ParseObject(body);
   if (!obj.ok()) return obj.status();
-  StatusOr<Array::Ptr> arr = GetArray(**obj, "scopes");
-  if (!arr.ok()) return arr.status();
+  StatusOr<std::vector<const FlatObject*>> items = Objects(*obj, "scopes");
+  if (!items.ok()) return items.status();
   std::vector<ScopeEntry> scopes;
-  for (size_t i = 0; i < (*arr)->size(); ++i) {
-    Object::Ptr item = (*arr)->getObject(i);
-    if (!item) return Unexpected("scopes holds a non-object");
+  for (const FlatObject* item : *items) {
     ScopeEntry e;
     for (auto [key, field] : {std::pair{"name", &e.name}, std::pair{"group", &e.group},
                               std::pair{"description", &e.description}}) {
-      if (Status s = GetString(*item, key, field); !s.ok()) return s;
+      const FlatValue* v = item->Find(key);
+      if (!v || v->type != Type::kString) return Unexpected(std::string(key) + " is not a string");
+      *field = v->string;
     }
     scopes.push_back(std::move(e));
   }
@@ -122,12 +82,13 @@ StatusOr<std::vector<ScopeEntry>> ParseScopeList(const std::string& body) {
 }
 
 std::optional<std::string> ParseErrorMessage(const std::string& body) {
-  StatusOr<Object::Ptr> obj = ParseObject(body);
+  StatusOr<FlatObject> obj = ParseFlatObject(body);
   if (!obj.ok()) return std::nullopt;
-  Object::Ptr error = (*obj)->getObject("error");
-  std::string message;
-  if (!error || !GetString(*error, "message", &message).ok()) return std::nullopt;
-  return message;
+  const FlatValue* error = obj->Find("error");
+  if (!error || error->type != Type::kObject) return std::nullopt;
+  const FlatValue* message = error->object->Find("message");
+  if (!message || message->type != Type::kString) return std::nullopt;
+  return message->string;
 }
 
 }  // namespace wit

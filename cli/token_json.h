@@ -7,23 +7,13 @@
 
 #include "base/status.h"
 #include "base/time_util.h"
+#include "token/token_json.h"
 
 namespace wit {
 
-// TokenInfo is a token object as the REST API returns it. `token` holds the plaintext only in
-// the answer to a create request.
-struct TokenInfo {
-  std::string id;
-  std::string name;
-  std::string prefix;
-  std::vector<std::string> scopes;
-  TimeMs created_at = 0;
-  std::optional<TimeMs> expires_at;
-  std::optional<TimeMs> last_used_at;
-  std::optional<TimeMs> revoked_at;
-  std::string status;  // "active", "revoked" or "expired"
-  std::optional<std::string> token;
-};
+// TokenInfo is a token object as the REST API returns it (token/token_json.h). `token` holds
+// the plaintext only in the answer to a create request.
+using TokenInfo = TokenObject;
 
 // ScopeEntry is one element of the answer to GET /api/tokens/scopes.
 struct ScopeEntry {
@@ -32,9 +22,9 @@ struct ScopeEntry {
   std::string description;  // "Read repository data (clone, fetch)"
 };
 
-// ParseTokenObject reads one token object (the answer to create, get and revoke).
+// ParseTokenAnswer reads one token object (the answer to create, get and revoke).
 // A body that is not such an object is Internal, naming what is wrong.
-StatusOr<TokenInfo> ParseTokenObject(const std::string& body);
+StatusOr<TokenInfo> ParseTokenAnswer(const std::string& body);
 
 // ParseTokenList reads {"tokens": [token objects]}, keeping the server's order.
 StatusOr<std::vector<TokenInfo>> ParseTokenList(const std::string& body);

@@ -10,8 +10,8 @@ const char* kToken =
   "scopes":["repo:read","repo:write"],"createdAt":"2026-11-27T22:17:00.000Z",
   "expiresAt":"2026-12-27T22:17:00.000Z","lastUsedAt":null,"revokedAt":null,"status":"active"})";
 
-TEST(ParseTokenObjectTest, ReadsEveryField) {
-  StatusOr<TokenInfo> t = ParseTokenObject(kToken);
+TEST(ParseTokenAnswerTest, ReadsEveryField) {
+  StatusOr<TokenInfo> t = ParseTokenAnswer(kToken);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->id, "550e8400-e29b-41d4-a716-446655440000");
   EXPECT_EQ(t->name, "ci");
@@ -25,20 +25,20 @@ TEST(ParseTokenObjectTest, ReadsEveryField) {
   EXPECT_FALSE(t->token);
 }
 
-TEST(ParseTokenObjectTest, ReadsThePlaintextOfACreatedToken) {
+TEST(ParseTokenAnswerTest, ReadsThePlaintextOfACreatedToken) {
   std::string body = kToken;
   body.insert(body.rfind('}'), R"(,"token":"wit_x")");
-  StatusOr<TokenInfo> t = ParseTokenObject(body);
+  StatusOr<TokenInfo> t = ParseTokenAnswer(body);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->token, "wit_x");
 }
 
-TEST(ParseTokenObjectTest, RejectsWhatIsNotATokenObject) {
+TEST(ParseTokenAnswerTest, RejectsWhatIsNotATokenObject) {
   for (const char* body : {"", "[]", "not json", R"({"id":1})",
                            R"({"id":"a","name":"b","prefix":"c","status":"active","scopes":[]})",
                            R"({"id":"a","name":"b","prefix":"c","status":"active","scopes":[1],
                                "createdAt":"2026-11-27T22:17:00.000Z"})"}) {
-    StatusOr<TokenInfo> t = ParseTokenObject(body);
+    StatusOr<TokenInfo> t = ParseTokenAnswer(body);
     EXPECT_FALSE(t.ok()) << body;
     if (!t.ok()) {
       EXPECT_EQ(t.status().code(), Status::Code::kInternal);

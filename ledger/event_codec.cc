@@ -136,12 +136,7 @@ std::string EncodeEvent(const Event& e) {
     case EventType::kCreated:
       w.Key("name").String(e.name).Key("prefix").String(e.prefix);
       w.Key("tokenHash").String(e.token_hash).Key("scopes").StringArray(e.scopes);
-      w.Key("expiresAt");
-      if (e.expires_at) {
-        w.String(FormatRfc3339(*e.expires_at));
-      } else {
-        w.Null();
-      }
+      w.Key("expiresAt").OptTime(e.expires_at);
       break;
     case EventType::kRevoked:
       w.Key("revokedBy").String(e.revoked_by);

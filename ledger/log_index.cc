@@ -1,13 +1,13 @@
 #include "ledger/log_index.h"
 
+#include "base/coding.h"
 #include "ledger/event_codec.h"
 
 namespace wit {
 
 std::string IndexTerm(IndexTermKind kind, std::string_view value) {
   std::string term(1, static_cast<char>(kind));
-  uint32_t n = static_cast<uint32_t>(value.size());
-  for (int shift = 24; shift >= 0; shift -= 8) term += static_cast<char>((n >> shift) & 0xff);
+  PutFixed32(&term, static_cast<uint32_t>(value.size()));
   term += value;
   return term;
 }

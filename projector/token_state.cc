@@ -2,11 +2,13 @@
 
 #include <cstring>
 
+#include "base/coding.h"
+
 namespace wit {
 namespace {
 
-void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
-void PutI64(std::string* out, int64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void PutU32(std::string* out, uint32_t v) { PutFixed32(out, v); }
+void PutI64(std::string* out, int64_t v) { PutFixed64(out, static_cast<uint64_t>(v)); }
 void PutString(std::string* out, const std::string& s) {
   PutU32(out, static_cast<uint32_t>(s.size()));
   out->append(s);
@@ -16,19 +18,28 @@ void PutOptTime(std::string* out, const std::optional<TimeMs>& t) {
   PutI64(out, t.value_or(0));
 }
 
-// Reader walks an encoded state; any read past the end marks it bad.
+// Reader walks an encoded state; any read past the end marks it bad. Its integers are
+// big-endian (base/coding.h), or in host order for a legacy record (version 2, before 2026-12).
 class Reader {
  public:
-  explicit Reader(const std::string& s) : s_(s) {}
+  Reader(const std::string& s, bool legacy_host_order) : s_(s), legacy_(legacy_host_order) {}
   uint32_t U32() {
     uint32_t v = 0;
-    if (Take(4)) std::memcpy(&v, s_.data() + pos_ - 4, 4);
-    return v;
+    if (!Take(4)) return v;
+    if (legacy_) {
+      std::memcpy(&v, s_.data() + pos_ - 4, 4);
+      return v;
+    }
+    return DecodeFixed32(std::string_view(s_).substr(pos_ - 4));
   }
   int64_t I64() {
     int64_t v = 0;
-    if (Take(8)) std::memcpy(&v, s_.data() + pos_ - 8, 8);
-    return v;
+    if (!Take(8)) return v;
+    if (legacy_) {
+      std::memcpy(&v, s_.data() + pos_ - 8, 8);
+      return v;
+    }
+    return static_cast<int64_t>(DecodeFixed64(std::string_view(s_).substr(pos_ - 8)));
   }
   std::string String() {
     uint32_t n = U32();
@@ -53,11 +64,15 @@ class Reader {
     return true;
   }
   const std::string& s_;
+  bool legacy_;
   size_t pos_ = 0;
   bool ok_ = true;
 };
 
-constexpr char kStateVersion = 2;
+// Version 3: big-endian integers. Version 2 (host order) is still read: views written before
+// 2026-12 hold it until each record is next rewritten.
+constexpr char kStateVersion = 3;
+constexpr char kLegacyHostOrderVersion = 2;
 
 }  // namespace
 
@@ -128,6 +143,23 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
   return state;
 }
 
+TokenObject ToTokenObject(const TokenState& t, TimeMs now) {
+  TokenObject out;
+  out.id = t.id;
+  out.name = t.name;
+  out.prefix = t.prefix;
+  out.scopes = t.scopes;
+  out.created_at = t.created_at;
+  out.expires_at = t.expires_at;
+  out.last_used_at = t.last_used_at;
+  out.revoked_at = t.revoked_at;
+  out.status = StatusName(StatusAt(t, now));
+  out.user_id = t.user_id;
+  out.token_hash = t.token_hash;
+  if (t.revoked_at) out.revoked_by = t.revoked_by;
+  return out;
+}
+
 bool NamesAnotherUser(const std::optional<TokenState>& state, const Event& e) {
   return state && e.type != EventType::kCreated && state->user_id != e.user_id;
 }
@@ -153,12 +185,12 @@ std::string EncodeTokenState(const TokenState& t) {
 }
 
 StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
-  if (bytes.empty() || bytes[0] != kStateVersion) {
+  if (bytes.empty() || (bytes[0] != kStateVersion && bytes[0] != kLegacyHostOrderVersion)) {
     return Status::Internal("view record has an unknown version");
   }
   if (bytes.size() < 2) return Status::Internal("view record is damaged");
   std::string rest = bytes.substr(2);
-  Reader r(rest);
+  Reader r(rest, bytes[0] == kLegacyHostOrderVersion);
   TokenState t;
   t.created = bytes[1] != 0;
   t.id = r.String();

@@ -8,6 +8,7 @@
 #include "base/status.h"
 #include "base/time_util.h"
 #include "ledger/event.h"
+#include "token/token_json.h"
 
 namespace wit {
 
@@ -39,6 +40,10 @@ const char* StatusName(TokenStatus status);
 
 // StatusAt says what `token` is at time `now`: revoked wins over expired.
 TokenStatus StatusAt(const TokenState& token, TimeMs now);
+
+// ToTokenObject is `token` as JSON shows it at time `now` (its status then), with the audit
+// fields set; the API's shape leaves them out.
+TokenObject ToTokenObject(const TokenState& token, TimeMs now);
 
 // ApplyEvent is the projector's fold: the state of a token after `event`, given its state
 // before (nullopt: no such token yet). Pure and idempotent: applying the same event twice gives

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "base/coding.h"
 #include "ledger/rocksdb_memory.h"
 
 namespace wit {
@@ -25,10 +26,51 @@ std::string UserKey(const std::string& user, const std::string& id) {
   return k + id;
 }
 
-std::string EncodeOffset(uint64_t v) {
-  std::string s(8, '\0');
-  std::memcpy(s.data(), &v, 8);
-  return s;
+// The view's format. "2": positions big-endian (base/coding.h). A view without the key was
+// written before 2026-12, with positions in host order: Open rewrites them once.
+constexpr char kFormatKey[] = "~format";
+constexpr char kFormat[] = "2";
+
+// ReadPositions reads the positions of an open view, and rewrites a legacy view's in the
+// current format (with the format key) in one batch.
+StatusOr<LogPositions> ReadPositions(rocksdb::DB* db) {
+  std::string format;
+  rocksdb::Status fs = db->Get(rocksdb::ReadOptions(), kFormatKey, &format);
+  if (!fs.ok() && !fs.IsNotFound()) {
+    return Status::FailedPrecondition("cannot read the view: " + fs.ToString());
+  }
+  bool legacy = fs.IsNotFound();
+  if (!legacy && format != kFormat) {
+    return Status::FailedPrecondition("the view has format " + format + ", this witd reads " +
+                                      kFormat + "; delete it to rebuild it from the log");
+  }
+  LogPositions positions;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(kPositionPrefix); it->Valid() && it->key().starts_with(kPositionPrefix);
+       it->Next()) {
+    uint64_t v = 0;
+    if (it->value().size() == 8) {
+      if (legacy) {
+        std::memcpy(&v, it->value().data(), 8);  // host order
+      } else {
+        v = DecodeFixed64(it->value().ToStringView());
+      }
+    }
+    positions[it->key().ToString().substr(sizeof(kPositionPrefix) - 1)] = v;
+  }
+  it.reset();
+  if (legacy) {
+    rocksdb::WriteBatch batch;
+    for (const auto& [stream, offset] : positions) {
+      batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
+    }
+    batch.Put(kFormatKey, kFormat);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    rocksdb::Status ws = db->Write(sync, &batch);
+    if (!ws.ok()) return Status::FailedPrecondition("cannot migrate the view: " + ws.ToString());
+  }
+  return positions;
 }
 
 }  // namespace
@@ -47,16 +89,9 @@ StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
   if (!s.ok()) return Status::FailedPrecondition("cannot open view " + dir + ": " + s.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
 
-  LogPositions positions;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(kPositionPrefix); it->Valid() && it->key().starts_with(kPositionPrefix);
-       it->Next()) {
-    uint64_t v = 0;
-    if (it->value().size() == 8) std::memcpy(&v, it->value().data(), 8);
-    positions[it->key().ToString().substr(sizeof(kPositionPrefix) - 1)] = v;
-  }
-  it.reset();
-  return std::unique_ptr<TokenView>(new TokenView(std::move(db), std::move(positions)));
+  StatusOr<LogPositions> positions = ReadPositions(db.get());
+  if (!positions.ok()) return positions.status();
+  return std::unique_ptr<TokenView>(new TokenView(std::move(db), std::move(*positions)));
 }
 
 TokenView::TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions)
@@ -97,7 +132,7 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
     if (state) batch.Put("t/" + id, EncodeTokenState(*state));
   }
   for (const auto& [stream, offset] : next) {
-    batch.Put(kPositionPrefix + stream, EncodeOffset(offset));
+    batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
   }
   // No WAL: the view is derived data. A crash loses only the writes still in the memtable, and
   // since each batch holds its data and its positions together, what survives is an older

@@ -25,7 +25,10 @@ namespace wit {
 // queries and waits may come from any thread.
 //
 // Layout: "t/<id>" → encoded TokenState, "h/<hash>" → id, "p/<prefix>" → id,
-// "u/<user>\0<id>" → "", "pos/<stream>" → next offset (8 bytes, little-endian).
+// "u/<user>\0<id>" → "" (or "r" once revoked), "pos/<stream>" → next offset (8 bytes,
+// big-endian, base/coding.h), "~format" → "2". A view written before the format key existed
+// (positions in host order, records of version 2) is read, and its positions rewritten, on
+// Open.
 class TokenView {
  public:
   // Open opens or creates the view in `dir`. A view that is missing is simply empty: the

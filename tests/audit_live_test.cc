@@ -17,6 +17,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_codec.h"
 #include "tests/log_backend.h"
+#include "tests/support/text.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -24,18 +25,6 @@ extern char** environ;
 
 namespace wit::testing {
 namespace {
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // Create makes a token through witd and returns its JSON answer (empty unless 201).
 Json Create(const WitdProcess& witd, const std::string& session, const std::string& name) {

@@ -16,22 +16,13 @@
 #include "ledger/offset_key.h"
 #include "tests/audit_history.h"
 #include "tests/log_backend.h"
+#include "tests/support/text.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 #include "token/token.h"
 
 namespace wit::testing {
 namespace {
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
 
 std::vector<std::string> EventIds(const std::string& jsonl) {
   std::vector<std::string> ids;

@@ -1,7 +1,5 @@
 // End-to-end tests of the `wit` CLI: each runs the built binary against a real witd and checks
 // its output against the seed document's.
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +11,8 @@
 #include <vector>
 
 #include "tests/log_backend.h"
+#include "tests/support/text.h"
+#include "tests/test_json.h"
 #include "tests/witd_process.h"
 
 namespace wit::testing {
@@ -25,13 +25,6 @@ std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 // ExpectOneErrorLine checks the error contract: non-zero exit, nothing on stdout and one line
@@ -237,34 +230,30 @@ TEST_P(CliTest, ScopesPrintsTheSeedTextWithoutASession) {
             "  user:write   Update user profile\n");
 }
 
-Poco::JSON::Object::Ptr ParseJson(const std::string& text) {
-  Poco::JSON::Parser parser;
-  return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
 TEST_P(CliTest, JsonPrintsTheServersAnswer) {
   CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
   ASSERT_EQ(created.exit_code, 0) << created.err;
-  Poco::JSON::Object::Ptr token = ParseJson(created.out);
-  auto id = token->getValue<std::string>("id");
-  EXPECT_TRUE(std::regex_match(token->getValue<std::string>("token"), kTokenRe));
-  EXPECT_EQ(token->getArray("scopes")->getElement<std::string>(0), "repo:admin");
-  EXPECT_FALSE(token->isNull("expiresAt"));
+  Json token = Json::Parse(created.out);
+  std::string id = token.Str("id");
+  EXPECT_TRUE(std::regex_match(token.Str("token"), kTokenRe));
+  EXPECT_EQ(token.Strings("scopes"), std::vector<std::string>{"repo:admin"});
+  ASSERT_TRUE(token.Has("expiresAt"));
+  EXPECT_FALSE(token.IsNull("expiresAt"));
 
   CommandResult list = Wit("token list --json");
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  Poco::JSON::Array::Ptr tokens = ParseJson(list.out)->getArray("tokens");
-  ASSERT_EQ(tokens->size(), 1u);
-  EXPECT_EQ(tokens->getObject(0)->getValue<std::string>("id"), id);
-  EXPECT_FALSE(tokens->getObject(0)->has("token"));
+  std::vector<Json> tokens = Json::Parse(list.out).Array("tokens");
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].Str("id"), id);
+  EXPECT_FALSE(tokens[0].Has("token"));
 
   CommandResult revoked = Wit("token revoke --json " + id);
   ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
-  EXPECT_EQ(ParseJson(revoked.out)->getValue<std::string>("status"), "revoked");
+  EXPECT_EQ(Json::Parse(revoked.out).Str("status"), "revoked");
 
   CommandResult scopes = Wit("token scopes --json", "");
   ASSERT_EQ(scopes.exit_code, 0) << scopes.err;
-  EXPECT_EQ(ParseJson(scopes.out)->getArray("scopes")->size(), 5u);
+  EXPECT_EQ(Json::Parse(scopes.out).Size("scopes"), 5);
 }
 
 TEST_P(CliTest, ServerComesFromWitServerOrTheFlag) {

@@ -15,6 +15,9 @@
 #include <thread>
 
 #include "tests/log_backend.h"
+#include "tests/support/acknowledged.h"
+#include "tests/support/eventually.h"
+#include "tests/support/text.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -22,65 +25,6 @@ namespace wit::testing {
 namespace {
 
 constexpr int kIterations = 20;
-
-// Acknowledged is what witd answered with success in one life of the process.
-struct Acknowledged {
-  std::mutex mu;
-  std::map<std::string, std::string> created;  // id → plaintext
-  std::set<std::string> revoked;
-  std::map<std::string, int> allowed_uses;  // id → acknowledged active verifies
-  int operations = 0;
-};
-
-void Load(uint16_t port, const std::string& alice, const std::string& git, int worker,
-          std::atomic<bool>* stop, Acknowledged* ack) {
-  std::mt19937 rng(static_cast<uint32_t>(worker));
-  std::vector<std::pair<std::string, std::string>> mine;  // tokens this worker made
-  for (int n = 0; !*stop; ++n) {
-    try {
-      int op = static_cast<int>(rng() % 10);
-      if (mine.empty() || op < 3) {
-        HttpResponse r =
-            Http(port, "POST", "/api/tokens",
-                 "{\"name\":\"w" + std::to_string(worker) + "-" + std::to_string(n) + "\"}", alice);
-        if (r.status != 201) continue;
-        Json t = Json::Parse(r.body);
-        mine.emplace_back(t.Str("id"), t.Str("token"));
-        std::lock_guard<std::mutex> lock(ack->mu);
-        ack->created[t.Str("id")] = t.Str("token");
-        ++ack->operations;
-      } else if (op < 7) {
-        const auto& [id, token] = mine[rng() % mine.size()];
-        HttpResponse r =
-            Http(port, "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
-        if (r.status == 200 && Json::Parse(r.body).Bool("active")) {
-          std::lock_guard<std::mutex> lock(ack->mu);
-          ack->allowed_uses[id]++;
-          ++ack->operations;
-        }
-      } else if (op < 9) {
-        const auto& [id, token] = mine[rng() % mine.size()];
-        HttpResponse r = Http(port, "DELETE", "/api/tokens/" + id, "", alice);
-        if (r.status == 200) {
-          std::lock_guard<std::mutex> lock(ack->mu);
-          ack->revoked.insert(id);
-          ++ack->operations;
-        }
-      } else {
-        Http(port, "GET", "/api/tokens?status=all", "", alice);
-      }
-    } catch (...) {
-      // witd died under us: what was not acknowledged may or may not be there.
-    }
-  }
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 class CrashLoopTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -97,10 +41,8 @@ class CrashLoopTest : public ::testing::TestWithParam<std::string> {
       if (!ack.revoked.count(id)) continue;
       EXPECT_EQ(Json::Parse(r.body).Str("status"), "revoked")
           << "iteration " << iteration << ": acknowledged revoke lost: " << id;
-      Json v = Json::Parse(
-          Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git)
-              .body);
-      EXPECT_FALSE(v.Bool("active")) << "iteration " << iteration << ": revoked token verifies";
+      ExpectRevokedDoesNotVerify(witd.port(), git, token,
+                                 "iteration " + std::to_string(iteration) + ", " + id);
     }
     // Every acknowledged active verify has its event in the log (read by wit-audit while
     // witd runs).
@@ -159,18 +101,23 @@ TEST_P(CrashLoopTest, KilledAtRandomMomentsTwentyTimesItLosesNothingAcknowledged
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     for (int w = 0; w < 4; ++w)
       workers.emplace_back(Load, witd.port(), alice, git, w + 4 * i, &stop, &ack);
-    // Kill at a random moment once some load is under way.
-    auto delay = std::chrono::milliseconds(50 + rng() % 400);
-    std::this_thread::sleep_for(delay);
+    // Kill at a random moment once some load is under way: after a random number (10 to 80)
+    // of acknowledged operations, then a random 0-50 ms more. Counting operations instead of
+    // sleeping a fixed time keeps the load the same on a slow (sanitizer) build.
+    int target = 10 + static_cast<int>(rng() % 71);
+    bool loaded = Eventually([&] {
+      std::lock_guard<std::mutex> lock(ack.mu);
+      return ack.operations >= target;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 50));
     witd.Kill();
     stop = true;
     for (auto& t : workers) t.join();
+    ASSERT_TRUE(loaded) << "iteration " << i << ": " << ack.operations << " of " << target
+                        << " operations acknowledged in 120 s";
     operations += ack.operations;
-    all.created.insert(ack.created.begin(), ack.created.end());
-    all.revoked.insert(ack.revoked.begin(), ack.revoked.end());
-    for (const auto& [id, n] : ack.allowed_uses) all.allowed_uses[id] += n;
+    all.Merge(ack);
   }
-  EXPECT_GT(operations, kIterations * 10) << "too little load to mean anything";
   std::printf("crash loop on %s: %d kills, %d acknowledged operations, %zu tokens\n",
               GetParam().c_str(), kIterations, operations, all.created.size());
   std::filesystem::remove_all(dir_);

@@ -74,7 +74,11 @@ TEST_F(EventSchemaTest, ValidatorRejectsEventsThatBreakTheSchema) {
                           "\"outcome\":\"denied\"}\n";
   CommandResult r = RunCommand("/usr/bin/python3 " WIT_SOURCE_DIR "/tests/validate_events.py " +
                                std::string(WIT_SOURCE_DIR) + "/schemas/events " + jsonl);
+  // Exit 1 with the verdict on the line: exit 3 (no jsonschema) or a traceback is no verdict.
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("line 1 (token.used): "), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("validated 1 events {'token.used': 1}; invalid: 1"), std::string::npos)
+      << r.out << r.err;
 }
 
 TEST_F(EventSchemaTest, BadRecordsOnTheLogAreSkippedCountedAndNotFatal) {

@@ -403,7 +403,8 @@ TEST(RealKafkaTest, ReplaySinceStartsAtTheOffsetsForThatTime) {
   // wit-audit looks the offsets up for --since less 5 minutes of slack: with --since more
   // than that past `since`, every partition's scan starts after the junk, so it never reads
   // (or reports) it, and the uses it does read are older than --since, so none is printed.
-  CommandResult later = RunCommand(replay + " --since " + FormatRfc3339(since + TimeMs{5} * 60 * 1000 + 1));
+  CommandResult later =
+      RunCommand(replay + " --since " + FormatRfc3339(since + TimeMs{5} * 60 * 1000 + 1));
   EXPECT_EQ(later.exit_code, 0) << later.err;
   EXPECT_EQ(later.err.find("not valid events"), std::string::npos) << later.err;
   EXPECT_TRUE(later.out.empty()) << later.out;

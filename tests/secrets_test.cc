@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tests/log_backend.h"
+#include "tests/support/text.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -14,13 +15,6 @@ namespace wit::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class SecretsTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
@@ -67,7 +61,7 @@ TEST_P(SecretsTest, PlaintextNeverReachesDiskOrLogs) {
   ASSERT_GT(files.size(), 5u);
   size_t bytes = 0;
   for (const auto& f : files) {
-    std::string content = Slurp(f);
+    std::string content = ReadFile(f);
     bytes += content.size();
     for (const auto& t : tokens) {
       EXPECT_EQ(content.find(t), std::string::npos) << "token plaintext in " << f;
@@ -95,7 +89,7 @@ TEST(DataDirModeTest, ANewDataDirAndItsFilesAreForWitdsUserOnly) {
             .status,
         201);
     ASSERT_EQ(witd.Stop(), 0);
-    EXPECT_EQ(Slurp(witd.log_path()).find("can be read by other users"), std::string::npos);
+    EXPECT_EQ(ReadFile(witd.log_path()).find("can be read by other users"), std::string::npos);
   }
   EXPECT_EQ(Mode(dir + "/data"), fs::perms::owner_all);
   size_t files = 0;
@@ -117,7 +111,7 @@ TEST(DataDirModeTest, ADataDirOthersCanReadIsWarnedAbout) {
   WitdProcess witd(dir + "/data");
   ASSERT_TRUE(witd.Start());
   ASSERT_EQ(witd.Stop(), 0);
-  std::string log = Slurp(witd.log_path());
+  std::string log = ReadFile(witd.log_path());
   EXPECT_NE(log.find("WARN data dir " + dir + "/data can be read by other users"),
             std::string::npos)
       << log;

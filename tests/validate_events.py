@@ -4,13 +4,18 @@
 Usage: validate_events.py SCHEMA_DIR EVENTS.jsonl [--require TYPE,...]
 
 Uses the independent `jsonschema` package (Debian: python3-jsonschema). Prints one line per
-invalid event and a summary; exits 1 if any event is invalid or a required type never occurs.
+invalid event and a summary; exits 1 if any event is invalid or a required type never occurs,
+and 3 if jsonschema cannot be imported (so that a missing validator never reads as a verdict).
 """
 import json
 import pathlib
 import sys
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError as e:
+    print(f"validate_events.py: cannot import jsonschema: {e}", file=sys.stderr)
+    sys.exit(3)
 
 
 def main(argv):

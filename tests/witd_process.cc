@@ -21,16 +21,10 @@
 
 #include "base/random.h"
 #include "ledger/embedded_event_log.h"
+#include "tests/support/text.h"
 
 namespace wit::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();

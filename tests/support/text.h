@@ -1,0 +1,33 @@
+#ifndef WIT_TESTS_SUPPORT_TEXT_H_
+#define WIT_TESTS_SUPPORT_TEXT_H_
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace wit::testing {
+
+// Lines splits `text` at '\n', and drops the '\r' of a CRLF (as CSV writes lines). A last line
+// without '\n' counts; there is no empty line after the last '\n'.
+inline std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+// ReadFile returns the bytes of the file at `path` ("" if it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace wit::testing
+
+#endif  // WIT_TESTS_SUPPORT_TEXT_H_
