@@ -1,6 +1,7 @@
 #include "audit-cli/audit_app.h"
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -209,54 +210,98 @@ int Fail(std::ostream& err, const Status& s, int code) {
   return code;
 }
 
+// Commands are wit-audit's subcommands, defined by Define.
+struct Commands {
+  CLI::App* replay = nullptr;
+  CLI::App* tokens = nullptr;
+  CLI::App* stats = nullptr;
+  CLI::App* hash = nullptr;
+};
+
+CLI::App* AddReplay(CLI::App& app, Flags* f) {
+  CLI::App* replay = app.add_subcommand("replay", "print the events that match the filters");
+  AddSourceFlags(replay, f);
+  AddTokenFlags(replay, f);
+  replay->add_option("--type", f->types, "event types: created,revoked,used");
+  replay->add_option("--since", f->since, "events at or after this time");
+  replay->add_option("--until", f->until, "events at or before this time");
+  replay->add_option("--outcome", f->outcome, "uses that were allowed or denied")
+      ->check(CLI::IsMember({"allowed", "denied"}));
+  replay->add_option("--service", f->service, "uses reported by this service");
+  replay->add_option("--ip", f->ip, "uses from this client address");
+  replay->add_option("--format", f->format, "table (default), jsonl (as stored), csv or ocsf");
+  replay->add_flag("--follow,-f", f->follow,
+                   "then print new events as they arrive, until interrupted");
+  replay->footer(kReplayExamples);
+  return replay;
+}
+
+CLI::App* AddTokens(CLI::App& app, Flags* f) {
+  CLI::App* tokens = app.add_subcommand("tokens", "every token's state as it was at one moment");
+  AddSourceFlags(tokens, f);
+  AddTokenFlags(tokens, f);
+  tokens->add_option("--as-of", f->as_of, "the moment (default now)");
+  tokens->add_option("--status", f->status, "only tokens that were active, revoked or expired then")
+      ->check(CLI::IsMember({"active", "revoked", "expired"}));
+  tokens->add_option("--scope", f->scope, "only tokens whose scopes granted this one then");
+  tokens->add_option("--format", f->format, "table (default), json or csv");
+  tokens->footer(kTokensExamples);
+  return tokens;
+}
+
+CLI::App* AddStats(CLI::App& app, Flags* f) {
+  CLI::App* stats =
+      app.add_subcommand("stats", "dormant, unexpiring and over-privileged tokens; denials");
+  AddSourceFlags(stats, f);
+  AddTokenFlags(stats, f);
+  stats->add_option("--as-of", f->as_of, "the report's now (default now)");
+  stats->add_option("--unused-since", f->unused_since,
+                    "dormant: no use for this long (default 90d)");
+  stats->add_option("--expiring-within", f->expiring_within,
+                    "expiring: within this span (default 7d)");
+  stats->add_option("--format", f->format, "table (default) or json");
+  stats->footer(kStatsExamples);
+  return stats;
+}
+
+Commands Define(CLI::App& app, Flags* f) {
+  app.require_subcommand(1);
+  Commands c;
+  c.replay = AddReplay(app, f);
+  c.tokens = AddTokens(app, f);
+  c.stats = AddStats(app, f);
+  c.hash = app.add_subcommand("hash", "print the tokenHash of a token read from stdin");
+  c.hash->footer(kHashExamples);
+  return c;
+}
+
+// A Run is the chosen command with its checked options, waiting for its source.
+using Run = std::function<Status(AuditSource& source)>;
+
+// Plan checks the flags of the chosen command (replay, tokens or stats) into its Run.
+StatusOr<Run> Plan(const Commands& c, const Flags& f, AuditIo& io) {
+  if (c.replay->parsed()) {
+    ReplayOptions o;
+    if (Status s = BuildReplay(f, io, &o); !s.ok()) return s;
+    return Run([o, &io](AuditSource& source) mutable { return RunReplay(source, o, io); });
+  }
+  if (c.tokens->parsed()) {
+    TokensOptions o;
+    if (Status s = BuildTokens(f, io, &o); !s.ok()) return s;
+    return Run([o, &io](AuditSource& source) mutable { return RunTokens(source, o, io); });
+  }
+  StatsOptions o;
+  if (Status s = BuildStats(f, io, &o); !s.ok()) return s;
+  return Run([o, &io](AuditSource& source) mutable { return RunStats(source, o, io); });
+}
+
 }  // namespace
 
 int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& out,
              std::ostream& err, bool err_is_terminal, const std::atomic<bool>* stop) {
   CLI::App app("wit-audit: replay and query the wit token ledger's history", "wit-audit");
-  app.require_subcommand(1);
   Flags f;
-
-  CLI::App* replay = app.add_subcommand("replay", "print the events that match the filters");
-  AddSourceFlags(replay, &f);
-  AddTokenFlags(replay, &f);
-  replay->add_option("--type", f.types, "event types: created,revoked,used");
-  replay->add_option("--since", f.since, "events at or after this time");
-  replay->add_option("--until", f.until, "events at or before this time");
-  replay->add_option("--outcome", f.outcome, "uses that were allowed or denied")
-      ->check(CLI::IsMember({"allowed", "denied"}));
-  replay->add_option("--service", f.service, "uses reported by this service");
-  replay->add_option("--ip", f.ip, "uses from this client address");
-  replay->add_option("--format", f.format, "table (default), jsonl (as stored), csv or ocsf");
-  replay->add_flag("--follow,-f", f.follow,
-                   "then print new events as they arrive, until interrupted");
-  replay->footer(kReplayExamples);
-
-  CLI::App* tokens = app.add_subcommand("tokens", "every token's state as it was at one moment");
-  AddSourceFlags(tokens, &f);
-  AddTokenFlags(tokens, &f);
-  tokens->add_option("--as-of", f.as_of, "the moment (default now)");
-  tokens->add_option("--status", f.status, "only tokens that were active, revoked or expired then")
-      ->check(CLI::IsMember({"active", "revoked", "expired"}));
-  tokens->add_option("--scope", f.scope, "only tokens whose scopes granted this one then");
-  tokens->add_option("--format", f.format, "table (default), json or csv");
-  tokens->footer(kTokensExamples);
-
-  CLI::App* stats =
-      app.add_subcommand("stats", "dormant, unexpiring and over-privileged tokens; denials");
-  AddSourceFlags(stats, &f);
-  AddTokenFlags(stats, &f);
-  stats->add_option("--as-of", f.as_of, "the report's now (default now)");
-  stats->add_option("--unused-since", f.unused_since,
-                    "dormant: no use for this long (default 90d)");
-  stats->add_option("--expiring-within", f.expiring_within,
-                    "expiring: within this span (default 7d)");
-  stats->add_option("--format", f.format, "table (default) or json");
-  stats->footer(kStatsExamples);
-
-  CLI::App* hash = app.add_subcommand("hash", "print the tokenHash of a token read from stdin");
-  hash->footer(kHashExamples);
-
+  Commands commands = Define(app, &f);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -272,31 +317,23 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
   io.stop = stop;
   io.progress = f.progress == "always" || (f.progress == "auto" && err_is_terminal);
 
-  if (hash->parsed()) {
+  if (commands.hash->parsed()) {
     StatusOr<std::string> h = ReadTokenHash(in);
     if (!h.ok()) return Fail(err, h.status(), kAuditUsage);
     out << *h << "\n";
     return kAuditOk;
   }
+  StatusOr<Run> run = Plan(commands, f, io);
+  if (!run.ok()) return Fail(err, run.status(), kAuditUsage);
 
-  ReplayOptions replay_options;
-  TokensOptions tokens_options;
-  StatsOptions stats_options;
-  Status built = replay->parsed()   ? BuildReplay(f, io, &replay_options)
-                 : tokens->parsed() ? BuildTokens(f, io, &tokens_options)
-                                    : BuildStats(f, io, &stats_options);
-  if (!built.ok()) return Fail(err, built, kAuditUsage);
-
-  f.source.use_index = !f.no_index;
-  StatusOr<std::unique_ptr<AuditSource>> source = OpenAuditSource(f.source);
+  SourceOptions source_flags = f.source;
+  source_flags.use_index = !f.no_index;
+  StatusOr<std::unique_ptr<AuditSource>> source = OpenAuditSource(source_flags);
   if (!source.ok()) {
     bool usage = source.status().code() == Status::Code::kInvalidArgument;
     return Fail(err, source.status(), usage ? kAuditUsage : kAuditFailure);
   }
-  Status s = replay->parsed()   ? RunReplay(**source, replay_options, io)
-             : tokens->parsed() ? RunTokens(**source, tokens_options, io)
-                                : RunStats(**source, stats_options, io);
-  if (!s.ok()) return Fail(err, s, kAuditFailure);
+  if (Status s = (*run)(**source); !s.ok()) return Fail(err, s, kAuditFailure);
   return kAuditOk;
 }
 

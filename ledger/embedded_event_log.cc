@@ -127,6 +127,74 @@ void EmbeddedEventLog::HandleDeleter::operator()(rocksdb::ColumnFamilyHandle* ha
   db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
 }
 
+namespace {
+
+// LogFamilies are the log's column families with their options: the records (default), the
+// index and the MACs.
+std::vector<rocksdb::ColumnFamilyDescriptor> LogFamilies(const rocksdb::Options& options) {
+  // The log is read front to back (the projector, wit-audit's scans): large blocks make that
+  // cheaper per record than RocksDB's 4 KiB default.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 64 << 10;
+  rocksdb::ColumnFamilyOptions log_family(options);
+  log_family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return {{rocksdb::kDefaultColumnFamilyName, log_family},
+          {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)},
+          {kLogMacFamily, rocksdb::ColumnFamilyOptions(options)}};
+}
+
+// OpenError says why RocksDB would not open the log at `dir`.
+Status OpenError(const std::string& dir, const rocksdb::Status& s) {
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::Unavailable("event log " + dir +
+                               " is in use by another process: " + s.ToString());
+  }
+  std::string hint = s.IsCorruption() ? " (the log is damaged: restore it from a backup)" : "";
+  return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString() + hint);
+}
+
+// NextOffset is the offset after the log's last record. Every key of a wit log is an 8-byte
+// offset: a database with any other key is some other program's, and refused.
+StatusOr<uint64_t> NextOffset(rocksdb::DB* db, const std::string& dir) {
+  uint64_t next = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToLast();
+  if (it->Valid()) next = KeyOffset(it->key().ToStringView()) + 1;
+  bool foreign = it->Valid() && it->key().size() != 8;
+  it->SeekToFirst();
+  foreign |= it->Valid() && it->key().size() != 8;
+  if (!it->status().ok()) {
+    return Status::FailedPrecondition("cannot read event log " + dir + ": " +
+                                      it->status().ToString());
+  }
+  if (foreign) {
+    return Status::FailedPrecondition(dir +
+                                      " holds a RocksDB database that is not a wit event log");
+  }
+  return next;
+}
+
+// IndexUpTo indexes the records below `next` that the index does not cover yet.
+Status IndexUpTo(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index, uint64_t next,
+                 const std::string& dir) {
+  std::string indexed;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), index, kIndexedEndKey, &indexed);
+  if (!s.ok() && !s.IsNotFound()) {
+    return Status::FailedPrecondition("cannot read the index of event log " + dir + ": " +
+                                      s.ToString());
+  }
+  uint64_t indexed_end = s.ok() ? KeyOffset(indexed) : 0;
+  if (indexed_end < next) {
+    s = IndexOldRecords(db, index, indexed_end, next);
+    if (!s.ok()) {
+      return Status::FailedPrecondition("cannot index event log " + dir + ": " + s.ToString());
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
     const std::string& dir, std::shared_ptr<const EventAuthenticator> signer) {
   rocksdb::Options options;
@@ -138,67 +206,29 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
   // fraction of a second; the index's small entries would otherwise pin old WAL files.
   options.write_buffer_size = 8 << 20;
   options.max_total_wal_size = 16 << 20;
-  // The log is read front to back (the projector, wit-audit's scans): large blocks make that
-  // cheaper per record than RocksDB's 4 KiB default.
-  rocksdb::BlockBasedTableOptions table;
-  table.block_size = 64 << 10;
-  rocksdb::ColumnFamilyOptions log_family(options);
-  log_family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, log_family},
-      {kLogIndexFamily, rocksdb::ColumnFamilyOptions(options)},
-      {kLogMacFamily, rocksdb::ColumnFamilyOptions(options)}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
-  if (!s.ok()) {
-    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::Unavailable("event log " + dir +
-                                 " is in use by another process: " + s.ToString());
-    }
-    std::string hint = s.IsCorruption() ? " (the log is damaged: restore it from a backup)" : "";
-    return Status::FailedPrecondition("cannot open event log " + dir + ": " + s.ToString() + hint);
-  }
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, LogFamilies(options), &handles, &raw);
+  if (!s.ok()) return OpenError(dir, s);
   std::unique_ptr<rocksdb::DB> db(raw);
   // Declared after db, so they are destroyed before it.
   FamilyPtr log_handle(handles[0], HandleDeleter{db.get()});
   FamilyPtr index(handles[1], HandleDeleter{db.get()});
   FamilyPtr macs(handles[2], HandleDeleter{db.get()});
   log_handle.reset();  // the default family is reached through db itself
-  auto fail = [&](const std::string& what, const rocksdb::Status& st) {
-    return Status::FailedPrecondition(what + " " + dir + ": " + st.ToString());
-  };
-  uint64_t next = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  it->SeekToLast();
-  if (it->Valid()) next = KeyOffset(it->key().ToStringView()) + 1;
-  // Every key of a wit log is an 8-byte offset; anything else is some other program's database.
-  bool foreign = it->Valid() && it->key().size() != 8;
-  it->SeekToFirst();
-  foreign |= it->Valid() && it->key().size() != 8;
-  if (!it->status().ok()) return fail("cannot read event log", it->status());
-  it.reset();
-  if (foreign) {
-    return Status::FailedPrecondition(dir +
-                                      " holds a RocksDB database that is not a wit event log");
-  }
-  std::string indexed;
-  s = db->Get(rocksdb::ReadOptions(), index.get(), kIndexedEndKey, &indexed);
-  if (!s.ok() && !s.IsNotFound()) return fail("cannot read the index of event log", s);
-  uint64_t indexed_end = s.ok() ? KeyOffset(indexed) : 0;
-  if (indexed_end < next) {
-    s = IndexOldRecords(db.get(), index.get(), indexed_end, next);
-    if (!s.ok()) return fail("cannot index event log", s);
-  }
+
+  StatusOr<uint64_t> next = NextOffset(db.get(), dir);
+  if (!next.ok()) return next.status();
+  if (Status st = IndexUpTo(db.get(), index.get(), *next, dir); !st.ok()) return st;
   StatusOr<uint64_t> unsigned_before =
-      UnsignedBeforeOf(db.get(), index.get(), next, signer != nullptr);
+      UnsignedBeforeOf(db.get(), index.get(), *next, signer != nullptr);
   if (!unsigned_before.ok()) {
     return Status::FailedPrecondition("cannot read the signing mark of event log " + dir + ": " +
                                       unsigned_before.status().message());
   }
   return std::unique_ptr<EmbeddedEventLog>(
-      new EmbeddedEventLog(std::move(db), std::move(index), std::move(macs), next, *unsigned_before,
-                           dir, std::move(signer)));
+      new EmbeddedEventLog(std::move(db), std::move(index), std::move(macs), *next,
+                           *unsigned_before, dir, std::move(signer)));
 }
 
 EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index, FamilyPtr macs,
@@ -298,57 +328,67 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payl
   // This writer leads: take a group, write it without holding the lock.
   std::vector<PendingWrite*> group;
   rocksdb::WriteBatch batch;
-  uint64_t next;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    next = next_offset_;
-    for (PendingWrite* p : writers_) {
-      if (!group.empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
-      p->offset = next;
-      for (size_t i = 0; i < p->payloads.size(); ++i, ++next) {
-        std::string key = OffsetKey(next);
-        batch.Put(key, p->payloads[i]);
-        for (const std::string& term : p->terms[i]) batch.Put(index_.get(), term + key, "");
-        if (!p->macs.empty() && !p->macs[i].empty()) batch.Put(macs_.get(), key, p->macs[i]);
-      }
-      group.push_back(p);
-    }
-  }
+  uint64_t next = TakeGroup(&group, &batch);
   batch.Put(index_.get(), kIndexedEndKey, OffsetKey(next));
-  Status result = CheckFreeSpace();
-  rocksdb::Status s = rocksdb::Status::Aborted("not written");
-  if (result.ok()) {
-    rocksdb::WriteOptions options;
-    options.sync = true;
-    s = db_->Write(options, &batch);
-    if (!s.ok() && (s.IsNoSpace() || s.IsIOError())) {
-      // After a failed write RocksDB refuses every write until resumed. Try once now, so the
-      // log serves again as soon as the cause is gone; nothing of this batch was written.
-      LogError("event log write failed: " + s.ToString());
-      if (db_->Resume().ok()) s = db_->Write(options, &batch);
-    }
-    if (!s.ok()) result = Status::Unavailable("event log write failed: " + s.ToString());
-  }
+  Status result = WriteGroup(&batch);
+  uint64_t my_offset = w.offset;
+  FinishGroup(group, &w, result, next);
+  if (!result.ok()) return result;
+  return my_offset;
+}
 
+uint64_t EmbeddedEventLog::TakeGroup(std::vector<PendingWrite*>* group,
+                                     rocksdb::WriteBatch* batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t next = next_offset_;
+  for (PendingWrite* p : writers_) {
+    if (!group->empty() && next - next_offset_ + p->payloads.size() > kMaxGroup) break;
+    p->offset = next;
+    for (size_t i = 0; i < p->payloads.size(); ++i, ++next) {
+      std::string key = OffsetKey(next);
+      batch->Put(key, p->payloads[i]);
+      for (const std::string& term : p->terms[i]) batch->Put(index_.get(), term + key, "");
+      if (!p->macs.empty() && !p->macs[i].empty()) batch->Put(macs_.get(), key, p->macs[i]);
+    }
+    group->push_back(p);
+  }
+  return next;
+}
+
+Status EmbeddedEventLog::WriteGroup(rocksdb::WriteBatch* batch) {
+  if (Status free = CheckFreeSpace(); !free.ok()) return free;
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status s = db_->Write(options, batch);
+  if (!s.ok() && (s.IsNoSpace() || s.IsIOError())) {
+    // After a failed write RocksDB refuses every write until resumed. Try once now, so the
+    // log serves again as soon as the cause is gone; nothing of this batch was written.
+    LogError("event log write failed: " + s.ToString());
+    if (db_->Resume().ok()) s = db_->Write(options, batch);
+  }
+  if (!s.ok()) return Status::Unavailable("event log write failed: " + s.ToString());
+  return Status::OK();
+}
+
+void EmbeddedEventLog::FinishGroup(const std::vector<PendingWrite*>& group,
+                                   const PendingWrite* leader, const Status& result,
+                                   uint64_t next) {
   PendingWrite* next_leader = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (s.ok()) {
+    if (result.ok()) {
       next_offset_ = next;
       durable_end_ = next_offset_;
     }
     for (size_t i = 0; i < group.size(); ++i) writers_.pop_front();
     if (!writers_.empty()) next_leader = writers_.front();
   }
-  if (s.ok()) durable_cv_.notify_all();
-  uint64_t my_offset = w.offset;
+  if (result.ok()) durable_cv_.notify_all();
   for (PendingWrite* p : group) {
     p->status = result;
-    if (p != &w) p->Wake(true);
+    if (p != leader) p->Wake(true);
   }
   if (next_leader) next_leader->Wake(false);
-  if (!result.ok()) return result;
-  return my_offset;
 }
 
 Status EmbeddedEventLog::CheckFreeSpace() const {

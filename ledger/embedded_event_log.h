@@ -13,6 +13,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace wit {
@@ -85,9 +86,20 @@ class EmbeddedEventLog : public EventLog {
 
   // AppendRecords appends `payloads` with their index terms and MACs (terms[i] and macs[i] for
   // payloads[i]; macs may be empty: none has a MAC).
+  // Writers queue up; the first one leads: it takes a group of the queued writes (TakeGroup),
+  // writes them in one synced batch (WriteGroup) and hands each its outcome (FinishGroup).
   StatusOr<uint64_t> AppendRecords(std::vector<std::string> payloads,
                                    std::vector<std::vector<std::string>> terms,
                                    std::vector<std::string> macs);
+  // TakeGroup puts queued writes, from the front, into `batch` and `group`, giving each its
+  // offset, and returns the offset after the last.
+  uint64_t TakeGroup(std::vector<PendingWrite*>* group, rocksdb::WriteBatch* batch);
+  // WriteGroup writes `batch` synced; a full or failing disk is Unavailable.
+  Status WriteGroup(rocksdb::WriteBatch* batch);
+  // FinishGroup moves the log's end to `next` if `result` is OK, wakes the group's writers
+  // (but `leader`) with `result`, and hands the lead to the next queued writer.
+  void FinishGroup(const std::vector<PendingWrite*>& group, const PendingWrite* leader,
+                   const Status& result, uint64_t next);
 
   // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
   // *end is set to the durable end the read saw.

@@ -1,5 +1,6 @@
 #include "ledger/kafka_admin.h"
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -110,46 +111,54 @@ Status KafkaAdmin::CreateTopics(const std::vector<TopicSpec>& specs,
   std::string differences;
   for (size_t i = 0; i < n; ++i) {
     std::string name = rd_kafka_topic_result_name(results[i]);
-    const TopicSpec* spec = nullptr;
-    for (const TopicSpec& s : specs) {
-      if (s.name == name) spec = &s;
-    }
     rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
-    if (!e && spec) {
-      // Report it only once a broker can describe it, so that it can be used at once.
-      if (StatusOr<std::map<std::string, std::string>> c = DescribeTopic(name); !c.ok()) {
-        return c.status();
-      }
-      report->push_back("created " + name + ": " + std::to_string(spec->partitions) +
-                        " partitions, replication factor " +
-                        std::to_string(spec->replication_factor) + ", " + Describe(spec->config));
-      continue;
-    }
-    if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS || !spec) {
-      const char* why = rd_kafka_topic_result_error_string(results[i]);
+    const char* why = rd_kafka_topic_result_error_string(results[i]);
+    auto spec = std::find_if(specs.begin(), specs.end(),
+                             [&](const TopicSpec& s) { return s.name == name; });
+    if (spec == specs.end()) {
       return Status::FailedPrecondition("cannot create " + name + ": " +
                                         (why ? why : rd_kafka_err2str(e)));
     }
-    int partitions = 0;
-    StatusOr<std::map<std::string, std::string>> actual = DescribeTopic(name, &partitions);
-    if (!actual.ok()) return actual.status();
-    std::string differs;
-    for (const auto& [k, want] : spec->config) {
-      auto it = actual->find(k);
-      std::string have = it == actual->end() ? "(unset)" : it->second;
-      if (have != want) differs += " " + k + "=" + have + " (needs " + want + ")";
-    }
-    if (differs.empty()) {
-      report->push_back(name + " exists with the required settings (" + std::to_string(partitions) +
-                        " partitions)");
-    } else {
-      differences += "; " + name + " exists with other settings:" + differs;
-    }
+    if (Status s = TopicOutcome(*spec, e, why, report, &differences); !s.ok()) return s;
   }
   if (!differences.empty()) {
     return Status::FailedPrecondition(differences.substr(2) +
                                       "; change them with kafka-configs.sh --alter, or delete "
                                       "and recreate the topic while it holds no events");
+  }
+  return Status::OK();
+}
+
+Status KafkaAdmin::TopicOutcome(const TopicSpec& spec, rd_kafka_resp_err_t error, const char* why,
+                                std::vector<std::string>* report, std::string* differences) {
+  if (!error) {
+    // Report it only once a broker can describe it, so that it can be used at once.
+    if (StatusOr<std::map<std::string, std::string>> c = DescribeTopic(spec.name); !c.ok()) {
+      return c.status();
+    }
+    report->push_back("created " + spec.name + ": " + std::to_string(spec.partitions) +
+                      " partitions, replication factor " + std::to_string(spec.replication_factor) +
+                      ", " + Describe(spec.config));
+    return Status::OK();
+  }
+  if (error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+    return Status::FailedPrecondition("cannot create " + spec.name + ": " +
+                                      (why ? why : rd_kafka_err2str(error)));
+  }
+  int partitions = 0;
+  StatusOr<std::map<std::string, std::string>> actual = DescribeTopic(spec.name, &partitions);
+  if (!actual.ok()) return actual.status();
+  std::string differs;
+  for (const auto& [k, want] : spec.config) {
+    auto it = actual->find(k);
+    std::string have = it == actual->end() ? "(unset)" : it->second;
+    if (have != want) differs += " " + k + "=" + have + " (needs " + want + ")";
+  }
+  if (differs.empty()) {
+    report->push_back(spec.name + " exists with the required settings (" +
+                      std::to_string(partitions) + " partitions)");
+  } else {
+    *differences += "; " + spec.name + " exists with other settings:" + differs;
   }
   return Status::OK();
 }

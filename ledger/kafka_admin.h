@@ -58,6 +58,12 @@ class KafkaAdmin {
                                                              int* partitions = nullptr);
 
  private:
+  // TopicOutcome reports what CreateTopics did with `spec`, given the broker's answer `error`
+  // (`why` its text): created (once a broker can describe it), existing with the settings,
+  // existing otherwise (added to `*differences`), or a failure.
+  Status TopicOutcome(const TopicSpec& spec, rd_kafka_resp_err_t error, const char* why,
+                      std::vector<std::string>* report, std::string* differences);
+
   // DescribeOnce asks once; *unknown tells whether the broker did not know the topic (yet).
   StatusOr<std::map<std::string, std::string>> DescribeOnce(const std::string& topic,
                                                             bool* unknown);
