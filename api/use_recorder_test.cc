@@ -1,0 +1,109 @@
+// UseRecorder's async retry, against a real embedded log behind a test seam that fails part of
+// a batch, as Kafka does when one partition has no leader.
+#include "api/use_recorder.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "api/metrics.h"
+#include "base/random.h"
+#include "ledger/embedded_event_log.h"
+#include "ledger/event_codec.h"
+
+namespace wit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// PartlyFailingLogForTest (the test seam) passes everything to a real log, but the first
+// `failing_batches` AppendBatch calls write only the events at even indexes, say so in
+// `durable`, and fail with Unavailable.
+class PartlyFailingLogForTest : public EventLog {
+ public:
+  PartlyFailingLogForTest(EventLog* real, int failing_batches)
+      : real_(real), failing_(failing_batches) {}
+
+  StatusOr<LogPosition> Append(const Event& e) override { return real_->Append(e); }
+  Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++calls_;
+      if (failing_ == 0) return real_->AppendBatch(events, durable);
+      --failing_;
+    }
+    std::vector<Event> half;
+    for (size_t i = 0; i < events.size(); i += 2) half.push_back(events[i]);
+    if (Status s = real_->AppendBatch(half, nullptr); !s.ok()) return s;
+    durable->assign(events.size(), false);
+    for (size_t i = 0; i < events.size(); i += 2) (*durable)[i] = true;
+    return Status::Unavailable("one partition has no leader (test seam)");
+  }
+  StatusOr<std::unique_ptr<LogReader>> OpenReader(const LogPositions& start) override {
+    return real_->OpenReader(start);
+  }
+  StatusOr<LogPositions> EndPositions() override { return real_->EndPositions(); }
+  StreamRole RoleOf(const std::string& stream) const override { return real_->RoleOf(stream); }
+
+  int calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+
+ private:
+  EventLog* real_;
+  std::mutex mu_;
+  int failing_;
+  int calls_ = 0;
+};
+
+Event Use(int i) {
+  Event e;
+  e.type = EventType::kUsed;
+  e.event_id = NewUuid();
+  e.token_id = NewUuid();
+  e.user_id = "alice";
+  e.occurred_at = 1795817820000 + i;
+  e.outcome = "allowed";
+  return e;
+}
+
+TEST(UseRecorderTest, ABatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
+  fs::path dir = fs::temp_directory_path() / ("wit-uses-" + NewUuid());
+  auto real = EmbeddedEventLog::Open(dir.string());
+  ASSERT_TRUE(real.ok()) << real.status().ToString();
+  PartlyFailingLogForTest log(real->get(), 2);
+  Metrics metrics;
+  std::vector<Event> uses;
+  {
+    UseRecorder recorder(&log, UseRecorder::Mode::kAsync, &metrics);
+    for (int i = 0; i < 40; ++i) {
+      uses.push_back(Use(i));
+      ASSERT_TRUE(recorder.Record(uses.back()).ok());
+    }
+    recorder.Stop();
+    EXPECT_EQ(recorder.queued(), 0u);
+  }
+  EXPECT_GE(log.calls(), 3) << "two partial batches, then the rest";
+  EXPECT_EQ(metrics.Value("wit_events_appended_total", {{"type", "token.used"}}), 40u);
+
+  auto reader = (*real)->OpenReader({});
+  ASSERT_TRUE(reader.ok());
+  std::vector<LogRecord> records;
+  ASSERT_TRUE((*reader)->Read(1000, std::chrono::milliseconds(0), &records).ok());
+  std::map<std::string, int> written;
+  for (const LogRecord& r : records) {
+    StatusOr<Event> e = DecodeEvent(r.payload);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    written[e->event_id]++;
+  }
+  ASSERT_EQ(records.size(), 40u) << "every use once";
+  for (const Event& e : uses) EXPECT_EQ(written[e.event_id], 1) << e.event_id;
+  real->reset();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wit
