@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -18,21 +19,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// PartlyFailingLogForTest (the test seam) passes everything to a real log, but the first
-// `failing_batches` AppendBatch calls write only the events at even indexes, say so in
-// `durable`, and fail with Unavailable.
+// PartlyFailingLogForTest (the test seam) passes everything to a real log, but holds its
+// first AppendBatch until Release, so that uses pile up in the recorder's queue, and then
+// writes only the events at even indexes of the first `failing_batches` batches of two or
+// more events, says so in `durable`, and fails them with Unavailable.
 class PartlyFailingLogForTest : public EventLog {
  public:
   PartlyFailingLogForTest(EventLog* real, int failing_batches)
       : real_(real), failing_(failing_batches) {}
 
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
   StatusOr<LogPosition> Append(const Event& e) override { return real_->Append(e); }
   Status AppendBatch(const std::vector<Event>& events, std::vector<bool>* durable) override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++calls_;
-      if (failing_ == 0) return real_->AppendBatch(events, durable);
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return released_; });
+      if (failing_ == 0 || events.size() < 2) return real_->AppendBatch(events, durable);
       --failing_;
+      ++partial_batches_;
     }
     std::vector<Event> half;
     for (size_t i = 0; i < events.size(); i += 2) half.push_back(events[i]);
@@ -47,16 +56,18 @@ class PartlyFailingLogForTest : public EventLog {
   StatusOr<LogPositions> EndPositions() override { return real_->EndPositions(); }
   StreamRole RoleOf(const std::string& stream) const override { return real_->RoleOf(stream); }
 
-  int calls() {
+  int partial_batches() {
     std::lock_guard<std::mutex> lock(mu_);
-    return calls_;
+    return partial_batches_;
   }
 
  private:
   EventLog* real_;
   std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
   int failing_;
-  int calls_ = 0;
+  int partial_batches_ = 0;
 };
 
 Event Use(int i) {
@@ -83,10 +94,12 @@ TEST(UseRecorderTest, ABatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
       uses.push_back(Use(i));
       ASSERT_TRUE(recorder.Record(uses.back()).ok());
     }
+    log.Release();
     recorder.Stop();
     EXPECT_EQ(recorder.queued(), 0u);
   }
-  EXPECT_GE(log.calls(), 3) << "two partial batches, then the rest";
+  // However many uses the first batch took, at least two remain for each partial one.
+  EXPECT_EQ(log.partial_batches(), 2) << "two batches written in part, then the rest";
   EXPECT_EQ(metrics.Value("wit_events_appended_total", {{"type", "token.used"}}), 40u);
 
   auto reader = (*real)->OpenReader({});

@@ -151,14 +151,18 @@ TEST_F(CommandsTest, TokensFoldsTheHistoryAsOfAMoment) {
 
   std::vector<FlatObject> now = tokens(kT0 + 10'000);
   ASSERT_EQ(now.size(), 1u);
+  ASSERT_EQ(now[0].Find("tokens")->elements.size(), 2u);
+  bool seen_alice = false;
   for (const FlatValue& t : now[0].Find("tokens")->elements) {
     const FlatObject& o = *t.object;
     if (o.Find("userId")->string != "alice") continue;
+    seen_alice = true;
     EXPECT_EQ(o.Find("status")->string, "revoked");
     EXPECT_EQ(o.Find("revokedBy")->string, "alice");
     EXPECT_EQ(o.Find("lastUsedAt")->string, "2026-11-27T22:17:02.000Z");
     EXPECT_EQ(o.Find("tokenHash")->string, alice_.token_hash);
   }
+  EXPECT_TRUE(seen_alice);
 }
 
 TEST_F(CommandsTest, StatsCountsTheActiveTokensNeverUsed) {

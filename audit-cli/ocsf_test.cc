@@ -17,7 +17,7 @@ Event Base(EventType type) {
   return e;
 }
 
-// Top lists the top-level members of an OCSF event (nested objects are kOther in a FlatObject).
+// Top parses an OCSF event; its top-level members are checked, nested objects by Find.
 FlatObject Top(const std::string& json) {
   StatusOr<FlatObject> o = ParseFlatObject(json);
   EXPECT_TRUE(o.ok()) << json;

@@ -65,7 +65,7 @@ class Parser {
 
   // ParseObject reads an object at pos_ (which holds '{') into `obj`.
   bool ParseObject(FlatObject* obj, int depth) {
-    if (depth > kMaxDepth) return Expect("nesting of at most 32 levels");
+    if (depth >= kMaxDepth) return Expect("nesting of at most 32 levels");
     ++pos_;
     SkipSpace();
     if (Consume('}')) return true;
@@ -117,7 +117,7 @@ class Parser {
   // ParseArray reads an array at pos_ (which holds '['): kStringArray while every element is
   // a string, kArray (the strings so far moved into elements) from the first that is not.
   bool ParseArray(FlatValue* v, int depth) {
-    if (depth > kMaxDepth) return Expect("nesting of at most 32 levels");
+    if (depth >= kMaxDepth) return Expect("nesting of at most 32 levels");
     ++pos_;
     v->type = FlatValue::Type::kStringArray;
     SkipSpace();

@@ -57,11 +57,18 @@ TEST(FlatJsonTest, NestedInputIsAsStrictAsTheTop) {
                           R"({"a":[1,]})", R"({"a":{"b":[}})"}) {
     EXPECT_FALSE(ParseFlatObject(bad).ok()) << bad;
   }
-  std::string deep = "{\"a\":";
-  for (int i = 0; i < 40; ++i) deep += "[";
-  for (int i = 0; i < 40; ++i) deep += "]";
-  deep += "}";
-  EXPECT_FALSE(ParseFlatObject(deep).ok()) << "deeper than 32";
+  // The document's object is level 1: 31 arrays inside it make 32 levels, 32 make 33.
+  auto nested = [](int arrays) {
+    std::string json = "{\"a\":";
+    for (int i = 0; i < arrays; ++i) json += "[";
+    for (int i = 0; i < arrays; ++i) json += "]";
+    return json + "}";
+  };
+  EXPECT_TRUE(ParseFlatObject(nested(31)).ok()) << "32 levels";
+  StatusOr<FlatObject> deep = ParseFlatObject(nested(32));
+  ASSERT_FALSE(deep.ok()) << "33 levels";
+  EXPECT_NE(deep.status().message().find("nesting of at most 32 levels"), std::string::npos)
+      << deep.status().message();
   auto dup = ParseFlatObject(R"({"a":{"k":1,"k":2}})");
   EXPECT_NE(dup.status().message().find("duplicate key \"k\""), std::string::npos)
       << dup.status().message();

@@ -71,16 +71,17 @@ Status CreatePrivateDir(const std::string& dir, bool* readable_by_others) {
   namespace fs = std::filesystem;
   *readable_by_others = false;
   std::error_code ec;
-  fs::path path(dir);
+  fs::path path = fs::path(dir).lexically_normal();
+  if (!path.has_filename() && path.has_parent_path()) path = path.parent_path();  // "data/"
   if (!fs::exists(path, ec)) {
     if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
       return Status::FailedPrecondition("cannot create data dir " + dir + ": " +
                                         std::strerror(errno));
     }
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Status::FailedPrecondition("cannot create data dir " + dir + ": not a directory");
   }
   *readable_by_others = (st.st_mode & 0077) != 0;

@@ -114,7 +114,9 @@ int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err)
 
   bool sends_session = !c.scopes->parsed();
   if (sends_session && !server->https && !IsLoopback(server->host) && !f.insecure_http) {
-    err << "wit: warning: your session goes to " << ForTerminal(server->url)
+    // The scheme, host and port only: a URL's user:password or query stays out of logs.
+    err << "wit: warning: your session goes to http://"
+        << ForTerminal(server->host + ":" + std::to_string(server->port))
         << " unencrypted, readable on the way; use https:// (--insecure-http silences this)\n";
   }
   ApiClient client(std::move(*server), sends_session ? f.session : std::string());

@@ -11,6 +11,10 @@ mode=${1:?usage: lint.sh format|tidy [BUILD_DIR]}
 build=${2:-build}
 mapfile -t sources < <(git ls-files '*.cc' '*.h')
 
+for tool in clang-format-14 clang-tidy-14; do
+  command -v "$tool" >/dev/null || { echo "lint: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 2; }
+done
+
 case $mode in
   format)
     bad=()

@@ -66,6 +66,7 @@ class CrashLoopTest : public ::testing::TestWithParam<std::string> {
     std::vector<Json> view =
         Json::Parse(Http(witd.port(), "GET", "/api/tokens?status=all", "", alice).body)
             .Array("tokens");
+    EXPECT_FALSE(view.empty()) << "iteration " << iteration << ": alice has tokens by now";
     EXPECT_EQ(view.size(), rebuilt.size()) << "iteration " << iteration;
     for (const Json& t : view) {
       ASSERT_EQ(rebuilt.count(t.Str("id")), 1u) << "iteration " << iteration << ": " << t.Str("id");

@@ -11,7 +11,8 @@ Status Bad(std::string_view member, std::string_view what) {
 
 Status ReadString(const FlatObject& obj, std::string_view key, std::string* out) {
   const FlatValue* v = obj.Find(key);
-  if (!v || v->type != Type::kString) return Bad(key, "is not a string");
+  if (!v) return Bad(key, "is missing");
+  if (v->type != Type::kString) return Bad(key, "is not a string");
   *out = v->string;
   return Status::OK();
 }

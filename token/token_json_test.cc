@@ -48,6 +48,21 @@ TEST(TokenJsonTest, TheApiShapeIsTheContractsInItsOrder) {
             R"("lastUsedAt":null,"revokedAt":null,"status":"active"})");
 }
 
+TEST(TokenJsonTest, TheAuditShapeAddsItsFieldsInWitAuditsOrder) {
+  TokenObject t = Sample();
+  t.user_id = "alice";
+  t.token_hash = std::string(64, 'a');
+  EXPECT_EQ(
+      Write(t, TokenFields::kAudit),
+      R"({"id":"0190f3c4-8b7e-7d1a-9c2b-3e4f5a6b7c8d","userId":"alice","name":"laptop \"main\" )"
+      "\xe2\x82\xac"
+      R"(","prefix":"AbC123xy","tokenHash":")" +
+          std::string(64, 'a') +
+          R"(","scopes":["repo:read","repo:write"],)"
+          R"("createdAt":"2026-11-27T22:17:00.123Z","expiresAt":"2026-12-27T22:17:00.123Z",)"
+          R"("lastUsedAt":null,"revokedAt":null,"revokedBy":null,"status":"active"})");
+}
+
 TEST(TokenJsonTest, EncoderAndDecoderAreEachOthersInverse) {
   TokenObject created = Sample();
   created.token = "wit_AbC123xy_secret";
