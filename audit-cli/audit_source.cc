@@ -4,11 +4,10 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
-#include <thread>
+#include <tuple>
 
 #include "base/secret_file.h"
 #include "ledger/embedded_event_log.h"
-#include "ledger/embedded_log_follower.h"
 #include "ledger/event_codec.h"
 #include "ledger/kafka_event_log.h"
 #include "ledger/log_index.h"
@@ -16,156 +15,35 @@
 namespace wit {
 namespace {
 
-// Kafka may deliver nothing for a while (a rebalance of leaders, a slow fetch); a scan that
-// sees no record for this long before reaching the end it was promised gives up.
-constexpr auto kKafkaStallLimit = std::chrono::seconds(30);
-
-class EmbeddedSource : public AuditSource {
+// LogSource reads an EventLog for wit-audit: the embedded log (opened read-only) or Kafka.
+class LogSource : public AuditSource {
  public:
-  EmbeddedSource(std::unique_ptr<EmbeddedLogFollower> log, bool use_index,
-                 std::unique_ptr<RecordGate> gate)
-      : log_(std::move(log)), use_index_(use_index), gate_(std::move(gate)) {}
-
-  const RecordGate& Gate() const override { return *gate_; }
-  StatusOr<std::string> CurrentMac() override { return log_->Mac(current_); }
-
-  bool Ordered() const override { return true; }
-
-  StatusOr<uint64_t> Remaining() override {
-    StatusOr<uint64_t> end = log_->EndOffset();
-    if (!end.ok()) return end.status();
-    return *end > next_ ? *end - next_ : 0;
-  }
-
-  Status Scan(const RecordFn& fn) override {
-    StatusOr<uint64_t> end = log_->EndOffset();
-    if (!end.ok()) return end.status();
-    std::optional<EventFilter> narrow = std::move(narrow_);
-    narrow_.reset();
-    StatusOr<uint64_t> indexed_end = log_->IndexedEnd();
-    if (!indexed_end.ok()) return indexed_end.status();
-    std::optional<std::vector<uint64_t>> candidates;
-    if (narrow && *indexed_end > next_) {
-      StatusOr<std::optional<std::vector<uint64_t>>> found = Candidates(*narrow);
-      if (!found.ok()) return found.status();
-      candidates = std::move(*found);
-    }
-    if (!candidates) return ScanTo(*end, fn);
-    // The index finds the records below indexed_end; the rest are scanned.
-    uint64_t covered = std::min(*indexed_end, *end);
-    std::vector<uint64_t> offsets;
-    for (uint64_t o : *candidates) {
-      if (o >= next_ && o < covered) offsets.push_back(o);
-    }
-    std::sort(offsets.begin(), offsets.end());
-    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-    bool stopped = false;
-    Status s = log_->Fetch(offsets, [&](uint64_t offset, std::string_view payload) {
-      current_ = offset;
-      stopped = !fn(EmbeddedEventLog::kStream, offset, payload);
-      return !stopped;
-    });
-    if (!s.ok() || stopped) return s;
-    next_ = std::max(next_, covered);
-    return ScanTo(*end, fn);
-  }
-
-  void Narrow(const EventFilter& filter) override {
-    if (use_index_) narrow_ = filter;
-  }
-
-  Status Poll(std::chrono::milliseconds wait, const RecordFn& fn) override {
-    auto deadline = std::chrono::steady_clock::now() + wait;
-    while (true) {
-      if (Status s = log_->CatchUp(); !s.ok()) return s;
-      StatusOr<uint64_t> end = log_->EndOffset();
-      if (!end.ok()) return end.status();
-      if (*end > next_) return ScanTo(*end, fn);
-      auto now = std::chrono::steady_clock::now();
-      if (now >= deadline) return Status::OK();
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          deadline - now, std::chrono::milliseconds(100)));
-    }
-  }
-
-  void Rewind() override { next_ = 0; }
-
- private:
-  Status ScanTo(uint64_t end, const RecordFn& fn) {
-    static const std::string kStream = EmbeddedEventLog::kStream;
-    uint64_t next = next_;
-    Status s = log_->Scan(next_, end, [&](uint64_t offset, std::string_view payload) {
-      next = offset + 1;
-      current_ = offset;
-      return fn(kStream, offset, payload);
-    });
-    next_ = next;
-    return s;
-  }
-
-  // Candidates looks up the offsets of every record `f` could select by its most selective
-  // indexed criterion: token ids, else hash or prefix (through the token's creation), else
-  // user. nullopt when it has none of them.
-  StatusOr<std::optional<std::vector<uint64_t>>> Candidates(const EventFilter& f) {
-    std::vector<uint64_t> offsets;
-    std::vector<std::string> token_ids = f.token_ids;
-    if (token_ids.empty() && (f.token_hash || f.prefix)) {
-      std::vector<uint64_t> created;
-      Status s = f.token_hash
-                     ? log_->Lookup(IndexTerm(IndexTermKind::kHash, *f.token_hash), &created)
-                     : log_->Lookup(IndexTerm(IndexTermKind::kPrefix, *f.prefix), &created);
-      if (!s.ok()) return s;
-      s = log_->Fetch(created, [&](uint64_t, std::string_view payload) {
-        if (StatusOr<Event> e = DecodeEvent(payload); e.ok()) token_ids.push_back(e->token_id);
-        return true;
-      });
-      if (!s.ok()) return s;
-      offsets = created;
-    }
-    if (!token_ids.empty()) {
-      for (const std::string& id : token_ids) {
-        if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kToken, id), &offsets); !s.ok())
-          return s;
-      }
-      return std::optional<std::vector<uint64_t>>(std::move(offsets));
-    }
-    if (f.token_hash || f.prefix) return std::optional<std::vector<uint64_t>>(std::move(offsets));
-    if (f.user) {
-      if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kUser, *f.user), &offsets); !s.ok())
-        return s;
-      return std::optional<std::vector<uint64_t>>(std::move(offsets));
-    }
-    return std::optional<std::vector<uint64_t>>();
-  }
-
-  std::unique_ptr<EmbeddedLogFollower> log_;
-  bool use_index_;
-  std::unique_ptr<RecordGate> gate_;
-  std::optional<EventFilter> narrow_;
-  uint64_t next_ = 0;
-  uint64_t current_ = 0;  // the record being delivered
-};
-
-class KafkaSource : public AuditSource {
- public:
-  // A null `auth` checks no MAC (RecordGate::WithoutMacs).
-  KafkaSource(std::unique_ptr<KafkaEventLog> log, std::shared_ptr<const EventAuthenticator> auth)
-      : log_(std::move(log)), gate_(MakeGate(log_.get(), std::move(auth))) {}
+  // `ordered`: the log is one stream in write order. A null `auth` checks no MAC
+  // (RecordGate::WithoutMacs).
+  LogSource(std::unique_ptr<EventLog> log, bool ordered, bool use_index,
+            std::shared_ptr<const EventAuthenticator> auth)
+      : log_(std::move(log)),
+        ordered_(ordered),
+        use_index_(use_index),
+        gate_(MakeGate(log_.get(), std::move(auth))) {}
 
   const RecordGate& Gate() const override { return gate_; }
-  StatusOr<std::string> CurrentMac() override { return current_ ? current_->mac : std::string(); }
+  StatusOr<std::string> CurrentMac() override { return std::string(current_mac_); }
+  bool Ordered() const override { return ordered_; }
 
-  bool Ordered() const override { return false; }
-
-  // With --since, the scan starts at the offsets of that time (less kClockSlack, for a writer
-  // whose clock runs behind), found in the brokers' time index: a day's events out of years'
-  // are read without reading the years. A record's Kafka timestamp is its produce time, never
-  // before the occurredAt witd gave it, so nothing that matches is skipped.
+  // Narrow takes two hints. With --since, the scan starts at the positions of that time (less
+  // kClockSlack, for a writer whose clock runs behind) where the log keeps a time index (Kafka:
+  // a record's timestamp is its produce time, never before the occurredAt witd gave it), so a
+  // day's events out of years' are read without reading the years. And a token, hash, prefix
+  // or user is looked up in the log's index where it has one (the embedded log).
   void Narrow(const EventFilter& filter) override {
-    if (!filter.since || reader_ || !next_.empty()) return;
-    StatusOr<LogPositions> from =
-        log_->OffsetsForTime(std::max<TimeMs>(0, *filter.since - kClockSlackMs));
-    if (from.ok()) next_ = std::move(*from);  // else (the mock) scan from the start
+    if (filter.since && !reader_ && next_.empty()) {
+      StatusOr<LogPositions> from =
+          log_->PositionsForTime(std::max<TimeMs>(0, *filter.since - kClockSlackMs));
+      if (from.ok()) next_ = std::move(*from);  // else (the mock) read from the start
+      at_ = nullptr;
+    }
+    if (use_index_) narrow_ = filter;
   }
 
   StatusOr<uint64_t> Remaining() override {
@@ -175,7 +53,7 @@ class KafkaSource : public AuditSource {
     if (!end.ok()) return end.status();
     uint64_t n = 0;
     for (const auto& [stream, high] : *end) {
-      uint64_t from = std::max((*start)[stream], next_.count(stream) ? next_[stream] : 0);
+      uint64_t from = From(*start, stream);
       if (high > from) n += high - from;
     }
     return n;
@@ -186,10 +64,14 @@ class KafkaSource : public AuditSource {
     if (!start.ok()) return start.status();
     StatusOr<LogPositions> end = log_->EndPositions();
     if (!end.ok()) return end.status();
+    std::optional<EventFilter> narrow = std::move(narrow_);
+    narrow_.reset();
+    if (narrow) {
+      if (Status s = ScanIndexed(*narrow, *end, fn); !s.ok() || stopped_) return s;
+    }
     auto behind = [&] {
       for (const auto& [stream, high] : *end) {
-        uint64_t at = std::max((*start)[stream], next_.count(stream) ? next_[stream] : 0);
-        if (at < high) return true;
+        if (From(*start, stream) < high) return true;
       }
       return false;
     };
@@ -201,8 +83,8 @@ class KafkaSource : public AuditSource {
       auto now = std::chrono::steady_clock::now();
       if (delivered_ > before) {
         last_record = now;
-      } else if (now - last_record > kKafkaStallLimit) {
-        return Status::Unavailable("Kafka delivered no record for 30 s before the end of the log");
+      } else if (now - last_record > kStallLimit) {
+        return Status::Unavailable("the event log delivered no record for 30 s before its end");
       }
     }
     return Status::OK();
@@ -215,9 +97,112 @@ class KafkaSource : public AuditSource {
   void Rewind() override {
     reader_.reset();
     next_.clear();
+    at_ = nullptr;
   }
 
  private:
+  // A scan that sees no record for this long before reaching the end it was promised gives up:
+  // Kafka may deliver nothing for a while (a rebalance of leaders, a slow fetch), not forever.
+  static constexpr auto kStallLimit = std::chrono::seconds(30);
+  static constexpr TimeMs kClockSlackMs = TimeMs{5} * 60 * 1000;
+  // Records read per call: a reader that copies (Kafka's) holds this many at once, and the
+  // embedded log's makes a new iterator per call.
+  static constexpr size_t kBatch = 65536;
+
+  // From is where the scan reads `stream` from next: its position, or the log's start.
+  uint64_t From(const LogPositions& start, const std::string& stream) const {
+    auto s = start.find(stream);
+    auto n = next_.find(stream);
+    return std::max(s == start.end() ? 0 : s->second, n == next_.end() ? 0 : n->second);
+  }
+
+  // ScanIndexed delivers the records below the index's end that `filter` could select, found
+  // by its most selective indexed criterion, and moves the position past what the index
+  // covers. It does nothing when the filter names no indexed criterion or the index covers
+  // nothing past the position.
+  Status ScanIndexed(const EventFilter& filter, const LogPositions& end, const RecordFn& fn) {
+    StatusOr<LogPositions> indexed = log_->IndexedEnd();
+    if (!indexed.ok()) return indexed.status();
+    LogPositions covered;
+    for (const auto& [stream, indexed_end] : *indexed) {
+      auto e = end.find(stream);
+      uint64_t to = std::min(indexed_end, e == end.end() ? 0 : e->second);
+      if (to > From({}, stream)) covered[stream] = to;
+    }
+    if (covered.empty()) return Status::OK();
+    StatusOr<std::optional<std::vector<LogPosition>>> candidates = Candidates(filter);
+    if (!candidates.ok()) return candidates.status();
+    if (!*candidates) return Status::OK();
+    std::vector<LogPosition> wanted;
+    for (const LogPosition& p : **candidates) {
+      auto c = covered.find(p.stream);
+      if (c != covered.end() && p.offset >= From({}, p.stream) && p.offset < c->second) {
+        wanted.push_back(p);
+      }
+    }
+    auto order = [](const LogPosition& a, const LogPosition& b) {
+      return std::tie(a.stream, a.offset) < std::tie(b.stream, b.offset);
+    };
+    auto same = [](const LogPosition& a, const LogPosition& b) {
+      return a.stream == b.stream && a.offset == b.offset;
+    };
+    std::sort(wanted.begin(), wanted.end(), order);
+    wanted.erase(std::unique(wanted.begin(), wanted.end(), same), wanted.end());
+    Status s = log_->Fetch(wanted, [&](const LogRecord& r) {
+      return Deliver(LogRecordView{r.stream, r.offset, r.payload, r.mac}, fn);
+    });
+    if (!s.ok() || stopped_) return s;
+    for (const auto& [stream, to] : covered) next_[stream] = to;
+    reader_.reset();  // it would read from the old position
+    return Status::OK();
+  }
+
+  // Candidates looks up the positions of every record `f` could select by its most selective
+  // indexed criterion: token ids, else hash or prefix (through the token's creation), else
+  // user. nullopt when it has none of them.
+  StatusOr<std::optional<std::vector<LogPosition>>> Candidates(const EventFilter& f) {
+    using Found = std::optional<std::vector<LogPosition>>;
+    std::vector<LogPosition> positions;
+    std::vector<std::string> token_ids = f.token_ids;
+    if (token_ids.empty() && (f.token_hash || f.prefix)) {
+      std::string term = f.token_hash ? IndexTerm(IndexTermKind::kHash, *f.token_hash)
+                                      : IndexTerm(IndexTermKind::kPrefix, *f.prefix);
+      if (Status s = log_->Lookup(term, &positions); !s.ok()) return s;
+      Status s = log_->Fetch(positions, [&](const LogRecord& r) {
+        if (StatusOr<Event> e = DecodeEvent(r.payload); e.ok()) token_ids.push_back(e->token_id);
+        return true;
+      });
+      if (!s.ok()) return s;
+      if (token_ids.empty()) return Found(std::move(positions));
+    }
+    if (!token_ids.empty()) {
+      for (const std::string& id : token_ids) {
+        if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kToken, id), &positions); !s.ok())
+          return s;
+      }
+      return Found(std::move(positions));
+    }
+    if (f.user) {
+      if (Status s = log_->Lookup(IndexTerm(IndexTermKind::kUser, *f.user), &positions); !s.ok())
+        return s;
+      return Found(std::move(positions));
+    }
+    return Found();
+  }
+
+  // Deliver hands `r` to `fn` and moves the position past it; false when `fn` stops the scan.
+  bool Deliver(const LogRecordView& r, const RecordFn& fn) {
+    // Records come in runs from one stream: look its position up once per run.
+    if (!at_ || at_->first != r.stream) at_ = &*next_.try_emplace(std::string(r.stream)).first;
+    at_->second = r.offset + 1;
+    ++delivered_;
+    current_mac_ = r.mac;
+    bool more = fn(at_->first, r.offset, r.payload);
+    current_mac_ = {};
+    stopped_ = !more;
+    return more;
+  }
+
   Status ReadSome(std::chrono::milliseconds wait, const RecordFn& fn) {
     stopped_ = false;
     if (!reader_) {
@@ -225,39 +210,28 @@ class KafkaSource : public AuditSource {
       if (!reader.ok()) return reader.status();
       reader_ = std::move(*reader);
     }
-    batch_.clear();
-    if (Status s = reader_->Read(4096, wait, &batch_); !s.ok()) return s;
-    for (const LogRecord& r : batch_) {
-      next_[r.stream] = r.offset + 1;
-      ++delivered_;
-      current_ = &r;
-      bool more = fn(r.stream, r.offset, r.payload);
-      current_ = nullptr;
-      if (!more) {
-        // The rest of the batch was read but not delivered: read it again next time.
-        reader_.reset();
-        stopped_ = true;
-        break;
-      }
-    }
-    return Status::OK();
+    Status s =
+        reader_->ReadEach(kBatch, wait, [&](const LogRecordView& r) { return Deliver(r, fn); });
+    // The reader may have read past the record that stopped the scan: read on from it next time.
+    if (stopped_) reader_.reset();
+    return s;
   }
 
-  static constexpr TimeMs kClockSlackMs = TimeMs{5} * 60 * 1000;
-
-  static RecordGate MakeGate(const KafkaEventLog* log,
-                             std::shared_ptr<const EventAuthenticator> auth) {
+  static RecordGate MakeGate(const EventLog* log, std::shared_ptr<const EventAuthenticator> auth) {
     if (auth) return RecordGate(log, std::move(auth));
     return RecordGate::WithoutMacs([log](const std::string& s) { return log->RoleOf(s); },
                                    log->UnsignedBefore());
   }
 
-  std::unique_ptr<KafkaEventLog> log_;
+  std::unique_ptr<EventLog> log_;
+  bool ordered_;
+  bool use_index_;
   RecordGate gate_;
+  std::optional<EventFilter> narrow_;
   std::unique_ptr<LogReader> reader_;
-  const LogRecord* current_ = nullptr;  // the record being delivered
+  std::string_view current_mac_;  // of the record being delivered
   LogPositions next_;
-  std::vector<LogRecord> batch_;
+  LogPositions::value_type* at_ = nullptr;  // the entry of next_ last delivered to
   size_t delivered_ = 0;
   bool stopped_ = false;
 };
@@ -288,18 +262,13 @@ StatusOr<std::unique_ptr<AuditSource>> OpenEmbedded(const SourceOptions& o) {
   if (!fs::exists(log_dir / "CURRENT", ec)) {
     return Status::NotFound(data_dir + " is not a wit ledger data dir: it has no event log (log/)");
   }
-  StatusOr<std::unique_ptr<EmbeddedLogFollower>> log = EmbeddedLogFollower::Open(log_dir.string());
+  StatusOr<std::unique_ptr<EmbeddedEventLog>> log =
+      EmbeddedEventLog::OpenReadOnly(log_dir.string());
   if (!log.ok()) return log.status();
   StatusOr<std::shared_ptr<const EventAuthenticator>> auth = EventKey(o.event_key_file, data_dir);
   if (!auth.ok()) return auth.status();
-  StatusOr<uint64_t> unsigned_before = (*log)->UnsignedBefore();
-  if (!unsigned_before.ok()) return unsigned_before.status();
-  RecordGate::RoleFn all = [](const std::string&) { return StreamRole::kAll; };
-  LogPositions mark = {{EmbeddedEventLog::kStream, *unsigned_before}};
-  auto gate = std::make_unique<RecordGate>(*auth ? RecordGate(all, mark, std::move(*auth))
-                                                 : RecordGate::WithoutMacs(all, mark));
   return std::unique_ptr<AuditSource>(
-      new EmbeddedSource(std::move(*log), o.use_index, std::move(gate)));
+      new LogSource(std::move(*log), /*ordered=*/true, o.use_index, std::move(*auth)));
 }
 
 StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
@@ -320,7 +289,8 @@ StatusOr<std::unique_ptr<AuditSource>> OpenKafka(const SourceOptions& o) {
   if (!auth.ok()) return auth.status();
   StatusOr<std::unique_ptr<KafkaEventLog>> log = KafkaEventLog::Open(options);
   if (!log.ok()) return log.status();
-  return std::unique_ptr<AuditSource>(new KafkaSource(std::move(*log), std::move(*auth)));
+  return std::unique_ptr<AuditSource>(
+      new LogSource(std::move(*log), /*ordered=*/false, o.use_index, std::move(*auth)));
 }
 
 }  // namespace

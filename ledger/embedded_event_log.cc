@@ -3,9 +3,14 @@
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <stdlib.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "base/logging.h"
 #include "ledger/event_codec.h"
@@ -50,10 +55,19 @@ class EmbeddedEventLog::Reader : public LogReader {
   Reader(EmbeddedEventLog* log, uint64_t next) : log_(log), next_(next) {}
 
   Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) override {
-    size_t before = out->size();
+    return ReadEach(max, wait, [out](const LogRecordView& r) {
+      out->push_back({std::string(r.stream), r.offset, std::string(r.payload), std::string(r.mac)});
+      return true;
+    });
+  }
+
+  Status ReadEach(size_t max, std::chrono::milliseconds wait,
+                  const std::function<bool(const LogRecordView&)>& fn) override {
     uint64_t end = 0;
-    Status s = log_->ReadFrom(next_, max, wait, &end, out);
-    if (out->size() > before) next_ = out->back().offset + 1;
+    Status s = log_->ReadFrom(next_, max, wait, &end, [&](const LogRecordView& r) {
+      next_ = r.offset + 1;
+      return fn(r);
+    });
     end_ = end;
     return s;
   }
@@ -231,6 +245,84 @@ StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(
                            *unsigned_before, dir, std::move(signer)));
 }
 
+namespace {
+
+// PrivateTempDir makes a directory only its owner can enter, for a secondary's info log.
+StatusOr<std::string> PrivateTempDir() {
+  std::error_code ec;
+  std::string pattern = (std::filesystem::temp_directory_path(ec) / "wit-log-reader-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return Status::FailedPrecondition("cannot make a temporary directory for the log reader");
+  }
+  return pattern;
+}
+
+// ReadOnlyMark is a read-only log's UnsignedBefore: the mark a signing witd set, or every
+// offset when none did.
+StatusOr<uint64_t> ReadOnlyMark(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index) {
+  if (!index) return UINT64_MAX;
+  std::string mark;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), index, kUnsignedBeforeKey, &mark);
+  if (s.IsNotFound()) return UINT64_MAX;
+  if (!s.ok()) return Status::Unavailable("event log index read failed: " + s.ToString());
+  return KeyOffset(mark);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::OpenReadOnly(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
+    return Status::NotFound(dir + " holds no event log (no RocksDB CURRENT file)");
+  }
+  StatusOr<std::string> secondary = PrivateTempDir();
+  if (!secondary.ok()) return secondary.status();
+  rocksdb::Options options;
+  options.max_open_files = -1;  // required of a secondary instance
+  options.create_if_missing = false;
+  // Readers of the history read the files end to end: mapping them saves copying every block
+  // out of the page cache.
+  options.allow_mmap_reads = true;
+  // Only the families the log has: one from before the index or the MACs lacks them.
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &names);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const rocksdb::ColumnFamilyDescriptor& family : LogFamilies(options)) {
+    if (std::find(names.begin(), names.end(), family.name) != names.end()) {
+      families.push_back(family);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (s.ok()) s = rocksdb::DB::OpenAsSecondary(options, dir, *secondary, families, &handles, &raw);
+  if (!s.ok()) {
+    std::filesystem::remove_all(*secondary, ec);
+    return Status::FailedPrecondition("cannot read event log " + dir + ": " + s.ToString());
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  FamilyPtr index(nullptr, HandleDeleter{db.get()});
+  FamilyPtr macs(nullptr, HandleDeleter{db.get()});
+  for (size_t i = 0; i < families.size(); ++i) {
+    FamilyPtr handle(handles[i], HandleDeleter{db.get()});
+    if (families[i].name == kLogIndexFamily) index = std::move(handle);
+    if (families[i].name == kLogMacFamily) macs = std::move(handle);
+  }
+  StatusOr<uint64_t> next = NextOffset(db.get(), dir);
+  StatusOr<uint64_t> mark = next.ok() ? ReadOnlyMark(db.get(), index.get()) : next;
+  if (!mark.ok()) {
+    index.reset();
+    macs.reset();
+    db.reset();
+    std::filesystem::remove_all(*secondary, ec);
+    return mark.status();
+  }
+  std::unique_ptr<EmbeddedEventLog> log(new EmbeddedEventLog(
+      std::move(db), std::move(index), std::move(macs), *next, *mark, dir, nullptr));
+  log->secondary_dir_ = std::move(*secondary);
+  log->read_only_ = true;
+  return log;
+}
+
 EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index, FamilyPtr macs,
                                    uint64_t next_offset, uint64_t unsigned_before, std::string dir,
                                    std::shared_ptr<const EventAuthenticator> signer)
@@ -246,11 +338,18 @@ EmbeddedEventLog::EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr in
 EmbeddedEventLog::~EmbeddedEventLog() {
   if (!db_) return;
   // A log closed cleanly leaves no WAL to replay.
-  db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), index_.get(), macs_.get()})
-      .PermitUncheckedError();
+  if (!read_only_) {
+    db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), index_.get(), macs_.get()})
+        .PermitUncheckedError();
+  }
   index_.reset();
   macs_.reset();
   db_->Close().PermitUncheckedError();
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
 }
 
 void EmbeddedEventLog::Encode(const std::vector<Event>& events, std::vector<std::string>* payloads,
@@ -306,6 +405,7 @@ StatusOr<uint64_t> EmbeddedEventLog::AppendPayloads(std::vector<std::string> pay
 StatusOr<uint64_t> EmbeddedEventLog::AppendRecords(std::vector<std::string> payloads,
                                                    std::vector<std::vector<std::string>> terms,
                                                    std::vector<std::string> macs) {
+  if (read_only_) return Status::FailedPrecondition("event log " + dir_ + " is open read-only");
   if (payloads.empty()) return Status::InvalidArgument("nothing to append");
   PendingWrite w;
   w.payloads = std::move(payloads);
@@ -410,36 +510,134 @@ StatusOr<std::unique_ptr<LogReader>> EmbeddedEventLog::OpenReader(const LogPosit
 uint64_t EmbeddedEventLog::RocksDbMemory() const { return RocksDbMemoryBytes(db_.get()); }
 
 StatusOr<LogPositions> EmbeddedEventLog::EndPositions() {
+  if (read_only_) {
+    if (Status s = CatchUp(); !s.ok()) return s;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   return LogPositions{{kStream, durable_end_}};
 }
 
-Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
-                                  uint64_t* end, std::vector<LogRecord>* out) {
-  {
+Status EmbeddedEventLog::CatchUp() {
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  if (!s.ok())
+    return Status::Unavailable("cannot catch up with event log " + dir_ + ": " + s.ToString());
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToLast();
+  if (!it->status().ok()) {
+    return Status::Unavailable("event log read failed: " + it->status().ToString());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (it->Valid()) durable_end_ = std::max(durable_end_, KeyOffset(it->key().ToStringView()) + 1);
+  return Status::OK();
+}
+
+StatusOr<uint64_t> EmbeddedEventLog::AwaitEnd(uint64_t from, std::chrono::milliseconds wait) {
+  if (!read_only_) {
     std::unique_lock<std::mutex> lock(mu_);
     durable_cv_.wait_for(lock, wait, [&] { return durable_end_ > from; });
-    *end = durable_end_;
+    return durable_end_;
   }
+  // No writer here signals: look at the primary's files now and then (as `tail -f` does).
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (durable_end_ > from) return durable_end_;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return from;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(100)));
+    if (Status s = CatchUp(); !s.ok()) return s;
+  }
+}
+
+Status EmbeddedEventLog::ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait,
+                                  uint64_t* end,
+                                  const std::function<bool(const LogRecordView&)>& fn) {
+  StatusOr<uint64_t> seen = AwaitEnd(from, wait);
+  if (!seen.ok()) return seen.status();
+  *end = *seen;
   if (*end <= from) return Status::OK();
   std::string upper = OffsetKey(*end);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
+  if (read_only_) {
+    ro.readahead_size = 2 << 20;  // a reader of the history reads on: read ahead in large steps
+    ro.fill_cache = false;        // and touches most blocks once
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   // The MACs, walked in step: both families are keyed by offset.
-  std::unique_ptr<rocksdb::Iterator> mac(db_->NewIterator(ro, macs_.get()));
-  mac->Seek(OffsetKey(from));
+  std::unique_ptr<rocksdb::Iterator> mac(macs_ ? db_->NewIterator(ro, macs_.get()) : nullptr);
+  if (mac) mac->Seek(OffsetKey(from));
+  // The offset of the next record with a MAC (UINT64_MAX: none), compared as a number: most
+  // records have none.
+  auto next_mac = [&] {
+    return mac && mac->Valid() ? KeyOffset(mac->key().ToStringView()) : UINT64_MAX;
+  };
+  uint64_t mac_at = next_mac();
   size_t n = 0;
   for (it->Seek(OffsetKey(from)); it->Valid() && n < max; it->Next(), ++n) {
-    LogRecord record{kStream, KeyOffset(it->key().ToStringView()), it->value().ToString(), ""};
-    while (mac->Valid() && mac->key().compare(it->key()) < 0) mac->Next();
-    if (mac->Valid() && mac->key() == it->key()) record.mac = mac->value().ToString();
-    out->push_back(std::move(record));
+    LogRecordView record{
+        kStream, KeyOffset(it->key().ToStringView()), it->value().ToStringView(), {}};
+    for (; mac_at < record.offset; mac_at = next_mac()) mac->Next();
+    if (mac_at == record.offset) record.mac = mac->value().ToStringView();
+    if (!fn(record)) break;
   }
-  if (!it->status().ok() || !mac->status().ok()) {
-    return Status::Unavailable("event log read failed: " +
-                               (it->status().ok() ? mac->status() : it->status()).ToString());
+  rocksdb::Status failed = !it->status().ok() ? it->status()
+                           : mac              ? mac->status()
+                                              : rocksdb::Status::OK();
+  if (!failed.ok()) return Status::Unavailable("event log read failed: " + failed.ToString());
+  return Status::OK();
+}
+
+StatusOr<LogPositions> EmbeddedEventLog::IndexedEnd() {
+  if (!index_) return LogPositions{};
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), index_.get(), kIndexedEndKey, &value);
+  if (s.IsNotFound()) return LogPositions{};
+  if (!s.ok()) return Status::Unavailable("event log index read failed: " + s.ToString());
+  return LogPositions{{kStream, KeyOffset(value)}};
+}
+
+Status EmbeddedEventLog::Lookup(const std::string& term, std::vector<LogPosition>* positions) {
+  if (!index_) return Status::OK();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), index_.get()));
+  for (it->Seek(term); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.size() != term.size() + 8 || key.substr(0, term.size()) != term) break;
+    positions->push_back({kStream, KeyOffset(key.substr(term.size()))});
+  }
+  if (!it->status().ok()) {
+    return Status::Unavailable("event log index read failed: " + it->status().ToString());
+  }
+  return Status::OK();
+}
+
+StatusOr<std::string> EmbeddedEventLog::MacAt(const std::string& key) {
+  if (!macs_) return std::string();
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), macs_.get(), key, &value);
+  if (s.IsNotFound()) return std::string();
+  if (!s.ok()) return Status::Unavailable("event log read failed: " + s.ToString());
+  return value;
+}
+
+Status EmbeddedEventLog::Fetch(const std::vector<LogPosition>& positions, const RecordFn& fn) {
+  LogRecord record;
+  record.stream = kStream;
+  for (const LogPosition& p : positions) {
+    if (p.stream != kStream) continue;
+    std::string key = OffsetKey(p.offset);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &record.payload);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return Status::Unavailable("event log read failed: " + s.ToString());
+    StatusOr<std::string> mac = MacAt(key);
+    if (!mac.ok()) return mac.status();
+    record.offset = p.offset;
+    record.mac = std::move(*mac);
+    if (!fn(record)) break;
   }
   return Status::OK();
 }

@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,14 @@ class EmbeddedEventLog : public EventLog {
   static StatusOr<std::unique_ptr<EmbeddedEventLog>> Open(
       const std::string& dir, std::shared_ptr<const EventAuthenticator> signer = nullptr);
 
+  // OpenReadOnly opens the log in `dir` for reading only, also while witd holds it open: as a
+  // RocksDB secondary instance, which takes no lock and never writes the primary's files. Its
+  // appends fail with FailedPrecondition. It sees what the writer has made durable as of its
+  // last EndPositions call, or of a read that waited for more. A log written before it had an
+  // index is read as it is: IndexedEnd says what the index covers. NotFound if `dir` holds no
+  // RocksDB database; FailedPrecondition with RocksDB's reason if it cannot be opened.
+  static StatusOr<std::unique_ptr<EmbeddedEventLog>> OpenReadOnly(const std::string& dir);
+
   ~EmbeddedEventLog() override;
   EmbeddedEventLog(const EmbeddedEventLog&) = delete;
   EmbeddedEventLog& operator=(const EmbeddedEventLog&) = delete;
@@ -47,6 +56,9 @@ class EmbeddedEventLog : public EventLog {
   uint64_t RocksDbMemory() const override;
   StreamRole RoleOf(const std::string&) const override { return StreamRole::kAll; }
   LogPositions UnsignedBefore() const override { return {{kStream, unsigned_before_}}; }
+  StatusOr<LogPositions> IndexedEnd() override;
+  Status Lookup(const std::string& term, std::vector<LogPosition>* positions) override;
+  Status Fetch(const std::vector<LogPosition>& positions, const RecordFn& fn) override;
 
   // AppendPayload appends raw bytes as a record without a MAC, durable on return. The test seam
   // through which tests put malformed or forged records on the log.
@@ -71,6 +83,14 @@ class EmbeddedEventLog : public EventLog {
   EmbeddedEventLog(std::unique_ptr<rocksdb::DB> db, FamilyPtr index, FamilyPtr macs,
                    uint64_t next_offset, uint64_t unsigned_before, std::string dir,
                    std::shared_ptr<const EventAuthenticator> signer);
+
+  // CatchUp (read-only) makes what the writer has made durable visible, and moves the end on.
+  Status CatchUp();
+  // AwaitEnd waits up to `wait` for the end to pass `from` and returns the end it saw: on a
+  // read-only log by catching up now and then, else by waiting for the writers' signal.
+  StatusOr<uint64_t> AwaitEnd(uint64_t from, std::chrono::milliseconds wait);
+  // MacAt returns the MAC stored with the record at `key` ("" when it has none).
+  StatusOr<std::string> MacAt(const std::string& key);
 
   // Encode turns events into payloads, index terms and MACs (empty where none).
   void Encode(const std::vector<Event>& events, std::vector<std::string>* payloads,
@@ -101,15 +121,20 @@ class EmbeddedEventLog : public EventLog {
   void FinishGroup(const std::vector<PendingWrite*>& group, const PendingWrite* leader,
                    const Status& result, uint64_t next);
 
-  // Read is the Reader's body: records from `from` on, waiting up to `wait` if there are none.
-  // *end is set to the durable end the read saw.
+  // ReadFrom is the Reader's body: it hands `fn` the records from `from` on, at most `max`,
+  // waiting up to `wait` if there are none, and stops when `fn` returns false. *end is set to
+  // the durable end the read saw.
   Status ReadFrom(uint64_t from, size_t max, std::chrono::milliseconds wait, uint64_t* end,
-                  std::vector<LogRecord>* out);
+                  const std::function<bool(const LogRecordView&)>& fn);
 
   std::unique_ptr<rocksdb::DB> db_;
-  FamilyPtr index_;  // reset before db_ closes
-  FamilyPtr macs_;   // kLogMacFamily; reset before db_ closes
+  // Reset before db_ closes. Null on a read-only log from before the index or the MACs.
+  FamilyPtr index_;
+  FamilyPtr macs_;  // kLogMacFamily
   std::string dir_;
+  // Read-only: the secondary instance's own directory (for its info log), removed on close.
+  std::string secondary_dir_;
+  bool read_only_ = false;
   std::shared_ptr<const EventAuthenticator> signer_;  // may be null: nothing is signed
   uint64_t unsigned_before_;
 

@@ -3,12 +3,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "base/time_util.h"
 #include "ledger/event.h"
 
 namespace wit {
@@ -45,6 +48,14 @@ struct LogRecord {
   std::string mac;
 };
 
+// LogRecordView is a LogRecord whose bytes belong to whoever hands it out.
+struct LogRecordView {
+  std::string_view stream;
+  uint64_t offset = 0;
+  std::string_view payload;
+  std::string_view mac;
+};
+
 // StreamRole says which events a stream may carry. The embedded log's one stream holds every
 // type; on Kafka the lifecycle topic holds token.created and token.revoked, written by witd
 // alone, and the usage topic token.used, which services may publish too.
@@ -59,6 +70,21 @@ class LogReader {
   // Read appends up to `max` of the next records to *out. When none are available it waits up
   // to `wait` for some, then returns OK with *out unchanged.
   virtual Status Read(size_t max, std::chrono::milliseconds wait, std::vector<LogRecord>* out) = 0;
+
+  // ReadEach reads as Read does, but hands each record to `fn` in turn as a view into the
+  // reader's own buffers, valid only during the call, and stops when `fn` returns false. A
+  // reader of the whole history (wit-audit) uses it to spare a copy of every record. The
+  // reader's position then lies past the records read, which may be more than `fn` took: a
+  // caller that stopped opens a new reader.
+  virtual Status ReadEach(size_t max, std::chrono::milliseconds wait,
+                          const std::function<bool(const LogRecordView&)>& fn) {
+    std::vector<LogRecord> records;
+    Status s = Read(max, wait, &records);
+    for (const LogRecord& r : records) {
+      if (!fn(LogRecordView{r.stream, r.offset, r.payload, r.mac})) break;
+    }
+    return s;
+  }
 
   // KnownEnd returns, per stream, the end of the log as this reader last learned it, without
   // asking a server or taking the log's locks, so it is cheap after every read and answers at
@@ -104,6 +130,45 @@ class EventLog {
   // RocksDbMemory returns the memory the log's local RocksDB holds in buffers it bounds itself
   // (see RocksDbMemoryBytes): for /metrics. 0 for a log kept elsewhere, like Kafka.
   virtual uint64_t RocksDbMemory() const { return 0; }
+
+  // The operations below serve those who read the log's history rather than follow it
+  // (wit-audit; a proof over the log). Each has a default for a log that cannot do it.
+
+  // StartPositions returns, per stream, the offset of the oldest record the log still keeps;
+  // a stream that is absent keeps every record from offset 0.
+  virtual StatusOr<LogPositions> StartPositions() { return LogPositions{}; }
+
+  // PositionsForTime returns, per stream, the offset of the first record appended at or after
+  // `t` (by the log's own clock, never before the event's occurredAt). A stream that is absent
+  // must be read from its start, as every stream of a log that keeps no time index is.
+  virtual StatusOr<LogPositions> PositionsForTime(TimeMs t) {
+    (void)t;
+    return LogPositions{};
+  }
+
+  // IndexedEnd returns, per stream, the first offset the log's index (log_index.h) does not
+  // cover: records below it are found by Lookup, those from it on only by reading. A stream
+  // that is absent has no index.
+  virtual StatusOr<LogPositions> IndexedEnd() { return LogPositions{}; }
+
+  // Lookup appends to *positions, in log order, the positions of the records indexed under
+  // `term` (an IndexTerm).
+  virtual Status Lookup(const std::string& term, std::vector<LogPosition>* positions) {
+    (void)term;
+    (void)positions;
+    return Status::OK();
+  }
+
+  // RecordFn receives one record; returning false stops the call that gives them.
+  using RecordFn = std::function<bool(const LogRecord& record)>;
+
+  // Fetch calls `fn` with the record (and its MAC) at each of `positions`, in the order given,
+  // skipping any the log does not hold.
+  virtual Status Fetch(const std::vector<LogPosition>& positions, const RecordFn& fn) {
+    (void)fn;
+    if (positions.empty()) return Status::OK();
+    return Status::FailedPrecondition("this event log cannot fetch records by position");
+  }
 };
 
 }  // namespace wit
