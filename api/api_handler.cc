@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <sstream>
+
 #include "api/request_parsing.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
@@ -17,12 +19,7 @@ using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-struct Reply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  bool close = false;
-};
+using Reply = ApiReply;
 
 Reply Error(int status, const std::string& message) {
   JsonWriter w;
@@ -51,11 +48,12 @@ Reply TokenReply(int status, const TokenState& t, const std::string* plaintext =
   return {status, w.Take()};
 }
 
-class ApiHandler : public Poco::Net::HTTPRequestHandler {
+// RouteCall serves one request: ApiRoutes::Serve's body, with what it learns on the way.
+class RouteCall {
  public:
-  explicit ApiHandler(const ApiContext& context) : ctx_(context) {}
+  explicit RouteCall(const ApiContext& context) : ctx_(context) {}
 
-  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+  Reply Serve(ApiRequest& request) {
     std::string route = "unmatched";
     Reply reply;
     try {
@@ -73,28 +71,19 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     ctx_.metrics->Increment("wit_http_requests_total",
                             {{"route", route}, {"status", std::to_string(reply.status)}});
-    try {
-      response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(reply.status));
-      response.setContentType(reply.content_type);
-      if (reply.status == 503) response.set("Retry-After", "1");
-      if (reply.status == 405) response.set("Allow", allow_);
-      // A body left unread would be taken for the next request on this connection.
-      bool has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||
-                      request.getChunkedTransferEncoding();
-      if (reply.close || (has_body && !body_read_)) response.setKeepAlive(false);
-      response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
-      response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
-    } catch (const Poco::Exception&) {
-      // The client went away; nothing to answer.
-    }
+    if (reply.status == 503) reply.headers.emplace_back("Retry-After", "1");
+    if (reply.status == 405) reply.headers.emplace_back("Allow", allow_);
+    // A body left unread would be taken for the next request on this connection.
+    if (request.has_body && !body_read_) reply.close = true;
+    return reply;
   }
 
  private:
-  Reply Route(HTTPServerRequest& request, std::string* route) {
-    Poco::URI uri(request.getURI());
+  Reply Route(ApiRequest& request, std::string* route) {
+    Poco::URI uri(request.uri);
     const std::string& path = uri.getPath();
     Poco::URI::QueryParameters query = uri.getQueryParameters();  // throws now if malformed
-    const std::string& method = request.getMethod();
+    const std::string& method = request.method;
 
     if (path == "/healthz") {
       return Only(method, "GET", route, "/healthz", [] {
@@ -148,8 +137,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   // Authorize returns the principal if the request carries a valid session of `kind`.
-  StatusOr<Principal> Authorize(HTTPServerRequest& request, Principal::Kind kind) {
-    StatusOr<Principal> who = ctx_.sessions->Authenticate(request.get("Authorization", ""));
+  StatusOr<Principal> Authorize(ApiRequest& request, Principal::Kind kind) {
+    StatusOr<Principal> who = ctx_.sessions->Authenticate(request.authorization);
     if (!who.ok()) return who;
     if (who->kind != kind) {
       return Status::PermissionDenied(kind == Principal::Kind::kUser
@@ -162,9 +151,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // ReadBody reads at most kMaxBodyBytes; past that the answer is 413. The excess is read and
   // dropped up to kDrainBytes so the client, still sending, gets to read the answer (closing
   // on unread data would reset the connection under it); beyond that the connection closes.
-  StatusOr<std::string> ReadBody(HTTPServerRequest& request, Reply* too_large) {
+  StatusOr<std::string> ReadBody(ApiRequest& request, Reply* too_large) {
     body_read_ = true;
-    std::istream& in = request.stream();
+    std::istringstream none;
+    std::istream& in = request.body ? *request.body : none;
     std::string body;
     char chunk[4096];
     while (body.size() <= kMaxBodyBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
@@ -192,7 +182,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return {200, w.Take()};
   }
 
-  Reply Create(HTTPServerRequest& request) {
+  Reply Create(ApiRequest& request) {
     StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
     if (!who.ok()) return FromStatus(who.status());
     Reply too_large;
@@ -205,7 +195,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return TokenReply(201, created->token, &created->plaintext);
   }
 
-  Reply List(HTTPServerRequest& request, const Poco::URI::QueryParameters& query) {
+  Reply List(ApiRequest& request, const Poco::URI::QueryParameters& query) {
     StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
     if (!who.ok()) return FromStatus(who.status());
     std::string status = "active";
@@ -222,7 +212,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return {200, w.Take()};
   }
 
-  Reply Item(HTTPServerRequest& request, const std::string& id, bool revoke) {
+  Reply Item(ApiRequest& request, const std::string& id, bool revoke) {
     StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
     if (!who.ok()) return FromStatus(who.status());
     StatusOr<TokenState> t =
@@ -231,7 +221,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return TokenReply(200, *t);
   }
 
-  Reply Verify(HTTPServerRequest& request) {
+  Reply Verify(ApiRequest& request) {
     StatusOr<Principal> who = Authorize(request, Principal::Kind::kService);
     if (!who.ok()) return FromStatus(who.status());
     Reply too_large;
@@ -249,8 +239,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (!result->active) {
       // Per calling address, so a service (or whoever holds its credential) probing for
       // tokens shows up; the family is capped (LedgerServer) against address churn.
-      ctx_.metrics->Increment("wit_verify_failures_total",
-                              {{"client", request.clientAddress().host().toString()}});
+      ctx_.metrics->Increment("wit_verify_failures_total", {{"client", request.client_host}});
     }
     JsonWriter w;
     w.BeginObject().Key("active").Bool(result->active);
@@ -271,11 +260,45 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   bool body_read_ = false;
 };
 
+// PocoHandler takes a Poco request apart for ApiRoutes and sends its reply.
+class PocoHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  // REQUIRES: `routes` outlives the handler.
+  explicit PocoHandler(const ApiRoutes& routes) : routes_(routes) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    ApiRequest call;
+    call.method = request.getMethod();
+    call.uri = request.getURI();
+    call.authorization = request.get("Authorization", "");
+    call.client_host = request.clientAddress().host().toString();
+    call.body = &request.stream();
+    call.has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||
+                    request.getChunkedTransferEncoding();
+    ApiReply reply = routes_.Serve(call);
+    try {
+      response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(reply.status));
+      response.setContentType(reply.content_type);
+      for (const auto& [name, value] : reply.headers) response.set(name, value);
+      if (reply.close) response.setKeepAlive(false);
+      response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+      response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+    } catch (const Poco::Exception&) {
+      // The client went away; nothing to answer.
+    }
+  }
+
+ private:
+  const ApiRoutes& routes_;
+};
+
 }  // namespace
+
+ApiReply ApiRoutes::Serve(ApiRequest& request) const { return RouteCall(ctx_).Serve(request); }
 
 Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
     const Poco::Net::HTTPServerRequest&) {
-  return new ApiHandler(context_);
+  return new PocoHandler(routes_);
 }
 
 }  // namespace wit

@@ -1,0 +1,221 @@
+// ApiRoutes without HTTP: every route's status, headers and body shape, over a real log and
+// view, the way the Poco handler calls it.
+#include "api/api_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "base/random.h"
+#include "ledger/embedded_event_log.h"
+#include "projector/projector.h"
+#include "tests/test_json.h"
+
+namespace wit {
+namespace {
+
+namespace fs = std::filesystem;
+using wit::testing::Json;
+
+class ApiRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("wit-routes-" + NewUuid());
+    fs::create_directories(dir_);
+    auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
+    auto log = EmbeddedEventLog::Open((dir_ / "log").string(), auth);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(*log);
+    auto view = TokenView::Open((dir_ / "view").string());
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    view_ = std::move(*view);
+    projector_ = std::make_unique<Projector>(log_.get(), view_.get(), auth);
+    ASSERT_TRUE(projector_->Start().ok());
+    uses_ = std::make_unique<UseRecorder>(log_.get(), UseRecorder::Mode::kSync, &metrics_);
+    service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+    routes_ = std::make_unique<ApiRoutes>(
+        ApiContext{service_.get(), &sessions_, &metrics_, [this] { return ready_; }});
+    alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
+    git_ = "Bearer " + sessions_.Issue({Principal::Kind::kService, "git"}, 600);
+  }
+  void TearDown() override {
+    routes_.reset();
+    service_.reset();
+    uses_.reset();
+    projector_.reset();
+    view_.reset();
+    log_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // Call serves one request; `body`, if given, is sent as the request's body.
+  ApiReply Call(const std::string& method, const std::string& uri, const std::string& auth = "",
+                const std::optional<std::string>& body = std::nullopt) {
+    std::istringstream in(body.value_or(""));
+    ApiRequest request;
+    request.method = method;
+    request.uri = uri;
+    request.authorization = auth;
+    request.client_host = "192.0.2.7";
+    request.body = body ? &in : nullptr;
+    request.has_body = body && !body->empty();
+    return routes_->Serve(request);
+  }
+
+  static std::string Header(const ApiReply& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return "";
+  }
+
+  // ErrorCode returns the body's error.code, failing the test unless the body is an error.
+  static std::string ErrorCode(const ApiReply& r) {
+    Json error = Json::Parse(r.body).Object("error");
+    EXPECT_TRUE(error.valid()) << r.body;
+    EXPECT_FALSE(error.Str("message").empty()) << r.body;
+    return error.Str("code");
+  }
+
+  fs::path dir_;
+  Metrics metrics_;
+  SessionAuthority sessions_{std::string(32, 'k')};
+  bool ready_ = true;
+  std::string alice_, git_;
+  std::unique_ptr<EmbeddedEventLog> log_;
+  std::unique_ptr<TokenView> view_;
+  std::unique_ptr<Projector> projector_;
+  std::unique_ptr<UseRecorder> uses_;
+  std::unique_ptr<TokenService> service_;
+  std::unique_ptr<ApiRoutes> routes_;
+};
+
+TEST_F(ApiRoutesTest, ALifecycleThroughTheRoutes) {
+  ApiReply created = Call("POST", "/api/tokens", alice_, R"({"name":"ci","scopes":["repo:read"]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.content_type, "application/json");
+  EXPECT_FALSE(created.close);
+  Json token = Json::Parse(created.body);
+  std::string id = token.Str("id");
+  std::string plaintext = token.Str("token");
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(plaintext.rfind("wit_", 0), 0u) << created.body;
+
+  ApiReply list = Call("GET", "/api/tokens", alice_);
+  ASSERT_EQ(list.status, 200);
+  std::vector<Json> tokens = Json::Parse(list.body).Array("tokens");
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].Str("id"), id);
+  EXPECT_FALSE(tokens[0].Has("token"));  // the plaintext is shown once, at creation
+
+  std::string verify = R"({"token":")" + plaintext + R"(","scope":"repo:read"})";
+  ApiReply active = Call("POST", "/api/tokens/verify", git_, verify);
+  ASSERT_EQ(active.status, 200) << active.body;
+  EXPECT_TRUE(Json::Parse(active.body).Bool("active"));
+  EXPECT_EQ(Json::Parse(active.body).Str("id"), id);
+
+  ApiReply revoked = Call("DELETE", "/api/tokens/" + id, alice_);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(Json::Parse(revoked.body).Str("status"), "revoked");
+  ApiReply refused = Call("POST", "/api/tokens/verify", git_, verify);
+  ASSERT_EQ(refused.status, 200);
+  EXPECT_FALSE(Json::Parse(refused.body).Bool("active"));
+  EXPECT_EQ(Json::Parse(refused.body).Str("reason"), "revoked");
+  // A failed verification is counted per calling address.
+  EXPECT_EQ(metrics_.Value("wit_verify_failures_total", {{"client", "192.0.2.7"}}), 1u);
+
+  ApiReply got = Call("GET", "/api/tokens/" + id, alice_);
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(Call("GET", "/api/tokens?status=revoked", alice_).status, 200);
+  EXPECT_EQ(
+      metrics_.Value("wit_http_requests_total", {{"route", "/api/tokens"}, {"status", "201"}}), 1u);
+  EXPECT_EQ(metrics_.Value("wit_http_requests_total",
+                           {{"route", "/api/tokens/verify"}, {"status", "200"}}),
+            2u);
+}
+
+TEST_F(ApiRoutesTest, CredentialsAreCheckedBeforeAnythingElse) {
+  ApiReply none = Call("GET", "/api/tokens");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(ErrorCode(none), "unauthenticated");
+  ApiReply forged = Call("GET", "/api/tokens", "Bearer not.a.jwt");
+  EXPECT_EQ(forged.status, 401);
+  ApiReply service = Call("GET", "/api/tokens", git_);
+  EXPECT_EQ(service.status, 403);
+  EXPECT_EQ(ErrorCode(service), "permission_denied");
+  ApiReply user = Call("POST", "/api/tokens/verify", alice_, R"({"token":"x"})");
+  EXPECT_EQ(user.status, 403);
+  // Someone else's token is not found, not forbidden: its existence is not told.
+  ApiReply created = Call("POST", "/api/tokens", alice_, R"({"name":"ci"})");
+  ASSERT_EQ(created.status, 201);
+  std::string bob = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "bob"}, 600);
+  ApiReply other = Call("GET", "/api/tokens/" + Json::Parse(created.body).Str("id"), bob);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(ErrorCode(other), "not_found");
+}
+
+TEST_F(ApiRoutesTest, RoutesMethodsAndTheirHeaders) {
+  EXPECT_EQ(Call("GET", "/healthz").body, R"({"status":"ok"})");
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  ready_ = false;
+  ApiReply catching_up = Call("GET", "/readyz");
+  EXPECT_EQ(catching_up.status, 503);
+  EXPECT_EQ(Header(catching_up, "Retry-After"), "1");
+  EXPECT_EQ(ErrorCode(catching_up), "unavailable");
+
+  ApiReply wrong = Call("PUT", "/api/tokens", alice_);
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(Header(wrong, "Allow"), "GET, POST");
+  EXPECT_EQ(Header(Call("POST", "/api/tokens/x", alice_), "Allow"), "GET, DELETE");
+  EXPECT_EQ(Header(Call("GET", "/api/tokens/verify", git_), "Allow"), "POST");
+  EXPECT_EQ(Header(Call("POST", "/healthz"), "Allow"), "GET");
+
+  ApiReply missing = Call("GET", "/api/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCode(missing), "not_found");
+  EXPECT_EQ(Call("GET", "/api/tokens/a/b", alice_).status, 404);
+  EXPECT_EQ(metrics_.Value("wit_http_requests_total", {{"route", "unmatched"}, {"status", "404"}}),
+            2u);
+
+  ApiReply metrics = Call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(metrics.body.find("wit_http_requests_total{"), std::string::npos);
+
+  ApiReply scopes = Call("GET", "/api/tokens/scopes");
+  ASSERT_EQ(scopes.status, 200);
+  EXPECT_FALSE(Json::Parse(scopes.body).Array("scopes").empty());
+}
+
+TEST_F(ApiRoutesTest, BadInputGetsAClearErrorAndWritesNothing) {
+  ApiReply bad_uri = Call("GET", "/api/tokens?status=%zz", alice_);
+  EXPECT_EQ(bad_uri.status, 400);
+  EXPECT_EQ(bad_uri.body.find("%zz"), std::string::npos);  // not echoed
+  ApiReply bad_json = Call("POST", "/api/tokens", alice_, "{not json");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(ErrorCode(bad_json), "invalid_argument");
+  EXPECT_EQ(Call("POST", "/api/tokens", alice_, R"({"name":"x","expiresInDays":0})").status, 400);
+  EXPECT_EQ(Call("GET", "/api/tokens?status=sideways", alice_).status, 400);
+  EXPECT_EQ(*log_->EndPositions(), (LogPositions{{"log", 0}}));
+}
+
+TEST_F(ApiRoutesTest, ABodyTooLargeIs413AndABodyLeftUnreadClosesTheConnection) {
+  ApiReply large = Call("POST", "/api/tokens", alice_, std::string(kMaxBodyBytes + 1, ' '));
+  EXPECT_EQ(large.status, 413);
+  EXPECT_EQ(ErrorCode(large), "payload_too_large");
+  EXPECT_FALSE(large.close);  // drained: the connection can serve the next request
+  ApiReply huge = Call("POST", "/api/tokens", alice_, std::string(kMaxBodyBytes + (9 << 20), ' '));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_TRUE(huge.close);  // more than is worth draining
+  // A route that takes no body leaves it unread: the connection must not read it as a request.
+  ApiReply unread = Call("GET", "/healthz", "", "GET /healthz HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(unread.status, 200);
+  EXPECT_TRUE(unread.close);
+  // Refused before the body is read (no credentials): the same.
+  EXPECT_TRUE(Call("POST", "/api/tokens", "", R"({"name":"ci"})").close);
+  EXPECT_FALSE(Call("GET", "/healthz").close);
+}
+
+}  // namespace
+}  // namespace wit
