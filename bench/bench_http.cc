@@ -1,10 +1,5 @@
 #include "bench/bench_http.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,35 +8,6 @@
 #include "base/flat_json.h"
 
 namespace wit::bench {
-
-KeepAliveClient::KeepAliveClient(uint16_t port, std::string bearer)
-    : session_("127.0.0.1", port), bearer_(std::move(bearer)) {
-  session_.setKeepAlive(true);
-  session_.setTimeout(Poco::Timespan(30, 0));
-}
-
-HttpResult KeepAliveClient::Send(const std::string& method, const std::string& path,
-                                 const std::string& body) {
-  try {
-    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setKeepAlive(true);
-    if (!bearer_.empty()) request.set("Authorization", "Bearer " + bearer_);
-    if (!body.empty() || method == Poco::Net::HTTPRequest::HTTP_POST) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session_.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session_.receiveResponse(response);
-    HttpResult result;
-    result.status = response.getStatus();
-    Poco::StreamCopier::copyToString(in, result.body);
-    return result;
-  } catch (const Poco::Exception& ex) {
-    session_.reset();
-    return HttpResult{0, ex.displayText()};
-  }
-}
 
 std::string JsonStringField(const std::string& body, const std::string& key) {
   StatusOr<FlatObject> obj = ParseFlatObject(body);

@@ -1,9 +1,9 @@
-// Shared by the benchmarks that drive a real witd: a keep-alive HTTP client and a witd started
-// on a fresh temp data dir through the test harness (tests/witd_process.h).
+// Shared by the benchmarks that drive a real witd: a witd started on a fresh temp data dir
+// through the test harness (tests/witd_process.h). They talk to it with the harness's HTTP client
+// (tests/support/http_client.h) and its TrySend, which never throws: a request that got no
+// answer has status 0, and is counted.
 #ifndef WIT_BENCH_BENCH_HTTP_H_
 #define WIT_BENCH_BENCH_HTTP_H_
-
-#include <Poco/Net/HTTPClientSession.h>
 
 #include <cstdint>
 #include <memory>
@@ -12,29 +12,6 @@
 #include "tests/witd_process.h"
 
 namespace wit::bench {
-
-struct HttpResult {
-  int status = 0;  // 0: the request did not get an answer; `body` then holds the error
-  std::string body;
-};
-
-// KeepAliveClient sends requests over one persistent connection to 127.0.0.1:`port`, with
-// `Authorization: Bearer <bearer>` on each. After a transport error the next request
-// reconnects. Not thread-safe: one client per thread.
-class KeepAliveClient {
- public:
-  KeepAliveClient(uint16_t port, std::string bearer);
-  KeepAliveClient(const KeepAliveClient&) = delete;
-  KeepAliveClient& operator=(const KeepAliveClient&) = delete;
-
-  // Send issues one request (a JSON body when `body` is not empty or the method is POST) and
-  // reads the whole answer. Never throws.
-  HttpResult Send(const std::string& method, const std::string& path, const std::string& body = "");
-
- private:
-  Poco::Net::HTTPClientSession session_;
-  std::string bearer_;
-};
 
 // JsonStringField returns the string field `key` of the JSON object `body`, or "" if `body`
 // is not an object or has no such string.
@@ -46,7 +23,7 @@ std::string JsonStringField(const std::string& body, const std::string& key);
 //
 //   BenchWitd witd("write");
 //   if (!witd.Start()) return 1;
-//   KeepAliveClient c(witd.port(), witd.process().UserSession("alice"));
+//   testing::HttpClient c(witd.port(), witd.process().UserSession("alice"));
 class BenchWitd {
  public:
   explicit BenchWitd(const std::string& tag);

@@ -51,30 +51,30 @@ bool Propagation(const Cluster& cluster, int revocations, const std::string& roo
     std::cerr << "bench_kafka: a witd node did not start\n";
     return false;
   }
-  KeepAliveClient on_a(a.port(), a.UserSession("bench"));
-  KeepAliveClient on_b(b.port(), b.ServiceSession("bench"));
+  testing::HttpClient on_a(a.port(), a.UserSession("bench"));
+  testing::HttpClient on_b(b.port(), b.ServiceSession("bench"));
   std::vector<double> latencies;
   int failures = 0;
   for (int i = 0; i < revocations; ++i) {
-    HttpResult created =
-        on_a.Send("POST", "/api/tokens", "{\"name\":\"p" + std::to_string(i) + "\"}");
+    testing::HttpResponse created =
+        on_a.TrySend("POST", "/api/tokens", "{\"name\":\"p" + std::to_string(i) + "\"}");
     std::string id = JsonStringField(created.body, "id");
     std::string body = "{\"token\":\"" + JsonStringField(created.body, "token") + "\"}";
     // Wait until B knows the token, so the measurement starts from an active token on B.
     auto known_deadline = Clock::now() + std::chrono::seconds(5);
-    while (on_b.Send("POST", "/api/tokens/verify", body).body.find("\"active\":true") ==
+    while (on_b.TrySend("POST", "/api/tokens/verify", body).body.find("\"active\":true") ==
                std::string::npos &&
            Clock::now() < known_deadline) {
     }
     auto start = Clock::now();
-    if (on_a.Send("DELETE", "/api/tokens/" + id).status != 200) {
+    if (on_a.TrySend("DELETE", "/api/tokens/" + id).status != 200) {
       ++failures;
       continue;
     }
     auto deadline = start + std::chrono::seconds(5);
     bool refused = false;
     while (!refused && Clock::now() < deadline) {
-      refused = on_b.Send("POST", "/api/tokens/verify", body).body.find("\"revoked\"") !=
+      refused = on_b.TrySend("POST", "/api/tokens/verify", body).body.find("\"revoked\"") !=
                 std::string::npos;
     }
     if (!refused) ++failures;

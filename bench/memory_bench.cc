@@ -44,17 +44,17 @@ double DirSizeMb(const std::string& dir) {
 
 // CreateTokens creates `opt.tokens` tokens, split over `opt.clients` keep-alive clients.
 PhaseResult CreateTokens(const Options& opt, BenchWitd& witd) {
-  std::vector<std::unique_ptr<KeepAliveClient>> clients;
+  std::vector<std::unique_ptr<testing::HttpClient>> clients;
   std::vector<int> per_thread;
   clients.reserve(static_cast<size_t>(opt.clients));
   for (int t = 0; t < opt.clients; ++t) {
-    clients.push_back(std::make_unique<KeepAliveClient>(
+    clients.push_back(std::make_unique<testing::HttpClient>(
         witd.port(), witd.process().UserSession("mem-" + std::to_string(t))));
     per_thread.push_back(opt.tokens / opt.clients + (t < opt.tokens % opt.clients ? 1 : 0));
   }
   return RunTimedPhase(per_thread, [&](int t, int i) -> std::string {
     std::string body = R"({"name":"mem-)" + std::to_string(t) + "-" + std::to_string(i) + R"("})";
-    HttpResult r = clients[t]->Send("POST", "/api/tokens", body);
+    testing::HttpResponse r = clients[t]->TrySend("POST", "/api/tokens", body);
     if (r.status == 201) return "";
     return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
   });

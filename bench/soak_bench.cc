@@ -49,7 +49,7 @@ constexpr int kUsersPerClient = 8;
 constexpr size_t kLivePerUser = 5;
 
 struct SoakUser {
-  std::unique_ptr<KeepAliveClient> http;
+  std::unique_ptr<testing::HttpClient> http;
   std::deque<std::pair<std::string, std::string>> live;  // id, plaintext; oldest first
 };
 
@@ -58,9 +58,9 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
             Tally* tally) {
   std::vector<SoakUser> users(sessions.size());
   for (size_t u = 0; u < sessions.size(); ++u) {
-    users[u].http = std::make_unique<KeepAliveClient>(port, sessions[u]);
+    users[u].http = std::make_unique<testing::HttpClient>(port, sessions[u]);
   }
-  KeepAliveClient service(port, git);
+  testing::HttpClient service(port, git);
   std::mt19937 rng(static_cast<uint32_t>(id));
   auto interval = std::chrono::duration<double>(1.0 / per_second);
   auto next = std::chrono::steady_clock::now();
@@ -71,13 +71,13 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
     // 15% create, 15% revoke, 60% verify, 10% list.
     int op = static_cast<int>(rng() % 20);
     Stopwatch w;
-    HttpResult r;
+    testing::HttpResponse r;
     std::vector<double>* latencies = nullptr;
     bool writes = true;
     bool create = user.live.empty() || (op < 3 && user.live.size() < kLivePerUser);
     bool revoke = !create && op < 6;
     if (create) {
-      r = user.http->Send(
+      r = user.http->TrySend(
           "POST", "/api/tokens",
           "{\"name\":\"soak-" + std::to_string(id) + "-" + std::to_string(n) + "\"}");
       latencies = &tally->create_ms;
@@ -86,15 +86,15 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
       }
     } else if (revoke) {
       // The oldest live token: each revocation is a first one (one event).
-      r = user.http->Send("DELETE", "/api/tokens/" + user.live.front().first);
+      r = user.http->TrySend("DELETE", "/api/tokens/" + user.live.front().first);
       user.live.pop_front();
       latencies = &tally->revoke_ms;
     } else if (op < 18) {
-      r = service.Send("POST", "/api/tokens/verify",
-                       "{\"token\":\"" + user.live[rng() % user.live.size()].second + "\"}");
+      r = service.TrySend("POST", "/api/tokens/verify",
+                          "{\"token\":\"" + user.live[rng() % user.live.size()].second + "\"}");
       latencies = &tally->verify_ms;
     } else {
-      r = user.http->Send("GET", "/api/tokens");
+      r = user.http->TrySend("GET", "/api/tokens");
       latencies = &tally->list_ms;
       writes = false;
     }
@@ -112,8 +112,8 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
 // RocksDbKb reads witd's wit_rocksdb_memory_bytes (memtables, block cache, table readers: the
 // buffers RocksDB bounds itself) from /metrics, in KiB; -1 if it cannot.
 long RocksDbKb(uint16_t port) {
-  KeepAliveClient client(port, "");
-  HttpResult r = client.Send("GET", "/metrics");
+  testing::HttpClient client(port, "");
+  testing::HttpResponse r = client.TrySend("GET", "/metrics");
   const std::string name = "\nwit_rocksdb_memory_bytes ";
   size_t at = r.body.find(name);
   if (r.status != 200 || at == std::string::npos) return -1;

@@ -64,7 +64,7 @@ PhaseResult MeasureLogAppends(const Options& opt) {
                        });
 }
 
-std::string Describe(const HttpResult& r) {
+std::string Describe(const testing::HttpResponse& r) {
   return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
 }
 
@@ -75,10 +75,10 @@ struct WitdPhases {
 
 // MeasureWitd runs the create phase, then the revoke phase, on `clients` keep-alive clients.
 WitdPhases MeasureWitd(const Options& opt, BenchWitd& witd) {
-  std::vector<std::unique_ptr<KeepAliveClient>> clients;
+  std::vector<std::unique_ptr<testing::HttpClient>> clients;
   clients.reserve(static_cast<size_t>(opt.clients));
   for (int t = 0; t < opt.clients; ++t) {
-    clients.push_back(std::make_unique<KeepAliveClient>(
+    clients.push_back(std::make_unique<testing::HttpClient>(
         witd.port(), witd.process().UserSession("bench-" + std::to_string(t))));
   }
   std::vector<std::vector<std::string>> ids(opt.clients, std::vector<std::string>(opt.per_client));
@@ -86,14 +86,14 @@ WitdPhases MeasureWitd(const Options& opt, BenchWitd& witd) {
   WitdPhases phases;
   phases.create = RunTimedPhase(per_thread, [&](int t, int i) -> std::string {
     std::string body = R"({"name":"bench-)" + std::to_string(t) + "-" + std::to_string(i) + R"("})";
-    HttpResult r = clients[t]->Send("POST", "/api/tokens", body);
+    testing::HttpResponse r = clients[t]->TrySend("POST", "/api/tokens", body);
     if (r.status != 201) return "create: " + Describe(r);
     ids[t][i] = JsonStringField(r.body, "id");
     return ids[t][i].empty() ? "create: no id in " + Describe(r) : "";
   });
   phases.revoke = RunTimedPhase(per_thread, [&](int t, int i) -> std::string {
     if (ids[t][i].empty()) return "revoke: its create failed";
-    HttpResult r = clients[t]->Send("DELETE", "/api/tokens/" + ids[t][i]);
+    testing::HttpResponse r = clients[t]->TrySend("DELETE", "/api/tokens/" + ids[t][i]);
     if (r.status != 200 || JsonStringField(r.body, "status") != "revoked") {
       return "revoke: " + Describe(r);
     }

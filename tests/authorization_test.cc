@@ -1,7 +1,5 @@
 // The authorization matrix: every route × every kind of credential → the exact status the
 // contract gives, and no refused request writes anything to the event log.
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
 #include <Poco/Timestamp.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "tests/support/jwt.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -37,13 +36,7 @@ class AuthorizationTest : public ::testing::Test {
   // expiring `exp_offset` s from now, signed with `key` (the server's unless given).
   std::string Sign(const std::string& claim, const std::string& name, int64_t iat_offset,
                    int64_t exp_offset, const std::string& key = "") const {
-    Poco::JWT::Token token;
-    token.setType("JWT");
-    token.payload().set(claim, name);
-    Poco::Timestamp now;
-    token.setIssuedAt(now + iat_offset * Poco::Timestamp::resolution());
-    token.setExpiration(now + exp_offset * Poco::Timestamp::resolution());
-    return Poco::JWT::Signer(key.empty() ? key_ : key).sign(token, Poco::JWT::Signer::ALGO_HS256);
+    return SignSession(key.empty() ? key_ : key, claim, name, iat_offset, exp_offset);
   }
 
   // Appended is the number of events witd has appended to its log so far.

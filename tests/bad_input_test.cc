@@ -1,7 +1,5 @@
 // Bad input of every kind gets its 4xx with a JSON error; the server stays up and nothing is
 // written to the event log.
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
 #include <Poco/Timestamp.h>
 #include <gtest/gtest.h>
 
@@ -18,6 +16,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/kafka_event_log.h"
 #include "tests/log_backend.h"
+#include "tests/support/jwt.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 #include "token/token.h"
@@ -55,13 +54,7 @@ class BadInputTest : public ::testing::TestWithParam<std::string> {
       s << in.rdbuf();
       key = s.str();
     }
-    Poco::JWT::Token token;
-    token.setType("JWT");
-    token.payload().set(claim, name);
-    Poco::Timestamp now;
-    token.setIssuedAt(now - 3600 * Poco::Timestamp::resolution());
-    token.setExpiration(now + exp_offset * Poco::Timestamp::resolution());
-    return Poco::JWT::Signer(key).sign(token, Poco::JWT::Signer::ALGO_HS256);
+    return SignSession(key, claim, name, -3600, exp_offset);
   }
 
   LogBackend backend_{GetParam()};

@@ -1,9 +1,5 @@
 #include "tests/witd_process.h"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -39,29 +35,6 @@ std::string MakeTempDir(const std::string& tag) {
   auto dir = std::filesystem::temp_directory_path() / ("wit-" + tag + "-" + NewUuid());
   std::filesystem::create_directories(dir);
   return dir.string();
-}
-
-HttpResponse Http(uint16_t port, const std::string& method, const std::string& path,
-                  const std::string& body, const std::string& bearer,
-                  const std::vector<std::pair<std::string, std::string>>& headers) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  session.setTimeout(Poco::Timespan(30, 0));
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!bearer.empty()) request.set("Authorization", "Bearer " + bearer);
-  for (const auto& [k, v] : headers) request.set(k, v);
-  if (!body.empty() || method == "POST") {
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-  }
-  session.sendRequest(request) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  HttpResponse out;
-  out.status = response.getStatus();
-  out.content_type = response.getContentType();
-  out.retry_after = response.get("Retry-After", "");
-  Poco::StreamCopier::copyToString(in, out.body);
-  return out;
 }
 
 CommandResult RunCommand(const std::string& command, const std::string& input) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/http_client.h"
+
 namespace wit::testing {
 
 // BinDir is where the build put witd, wit and the other programs.
@@ -13,19 +15,6 @@ std::string BinDir();
 
 // TempDir makes a fresh directory under the system temp dir; the caller removes it.
 std::string MakeTempDir(const std::string& tag);
-
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-  std::string retry_after;
-};
-
-// Http sends one request to 127.0.0.1:`port` and returns the answer; `bearer` empty means no
-// Authorization header. Throws only if the server cannot be reached.
-HttpResponse Http(uint16_t port, const std::string& method, const std::string& path,
-                  const std::string& body = "", const std::string& bearer = "",
-                  const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 struct CommandResult {
   int exit_code = -1;
