@@ -4,36 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <sstream>
 
-#include "base/random.h"
-#include "ledger/embedded_event_log.h"
-#include "projector/projector.h"
+#include "api/ledger_fixture_for_test.h"
 #include "tests/test_json.h"
 
 namespace wit {
 namespace {
 
-namespace fs = std::filesystem;
 using wit::testing::Json;
 
-class ApiRoutesTest : public ::testing::Test {
+class ApiRoutesTest : public LedgerFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wit-routes-" + NewUuid());
-    fs::create_directories(dir_);
-    auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
-    auto log = EmbeddedEventLog::Open((dir_ / "log").string(), auth);
-    ASSERT_TRUE(log.ok()) << log.status().ToString();
-    log_ = std::move(*log);
-    auto view = TokenView::Open((dir_ / "view").string());
-    ASSERT_TRUE(view.ok()) << view.status().ToString();
-    view_ = std::move(*view);
-    projector_ = std::make_unique<Projector>(log_.get(), view_.get(), auth);
-    ASSERT_TRUE(projector_->Start().ok());
-    uses_ = std::make_unique<UseRecorder>(log_.get(), UseRecorder::Mode::kSync, &metrics_);
-    service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+    LedgerFixture::SetUp();
     routes_ = std::make_unique<ApiRoutes>(
         ApiContext{service_.get(), &sessions_, &metrics_, [this] { return ready_; }});
     alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
@@ -41,12 +25,7 @@ class ApiRoutesTest : public ::testing::Test {
   }
   void TearDown() override {
     routes_.reset();
-    service_.reset();
-    uses_.reset();
-    projector_.reset();
-    view_.reset();
-    log_.reset();
-    fs::remove_all(dir_);
+    LedgerFixture::TearDown();
   }
 
   // Call serves one request; `body`, if given, is sent as the request's body.
@@ -78,16 +57,9 @@ class ApiRoutesTest : public ::testing::Test {
     return error.Str("code");
   }
 
-  fs::path dir_;
-  Metrics metrics_;
   SessionAuthority sessions_{std::string(32, 'k')};
   bool ready_ = true;
   std::string alice_, git_;
-  std::unique_ptr<EmbeddedEventLog> log_;
-  std::unique_ptr<TokenView> view_;
-  std::unique_ptr<Projector> projector_;
-  std::unique_ptr<UseRecorder> uses_;
-  std::unique_ptr<TokenService> service_;
   std::unique_ptr<ApiRoutes> routes_;
 };
 

@@ -2,51 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "base/random.h"
-#include "ledger/embedded_event_log.h"
-#include "projector/projector.h"
+#include "api/ledger_fixture_for_test.h"
 
 namespace wit {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TokenServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wit-service-" + NewUuid());
-    fs::create_directories(dir_);
-    auto auth = std::make_shared<const EventAuthenticator>(RandomBytes(32));
-    auto log = EmbeddedEventLog::Open((dir_ / "log").string(), auth);
-    ASSERT_TRUE(log.ok()) << log.status().ToString();
-    log_ = std::move(*log);
-    auto view = TokenView::Open((dir_ / "view").string());
-    ASSERT_TRUE(view.ok()) << view.status().ToString();
-    view_ = std::move(*view);
-    projector_ = std::make_unique<Projector>(log_.get(), view_.get(), auth);
-    ASSERT_TRUE(projector_->Start().ok());
-    uses_ = std::make_unique<UseRecorder>(log_.get(), UseRecorder::Mode::kSync, &metrics_);
-    service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
-  }
-  void TearDown() override {
-    service_.reset();
-    uses_.reset();
-    projector_.reset();
-    view_.reset();
-    log_.reset();
-    fs::remove_all(dir_);
-  }
-
-  fs::path dir_;
-  Metrics metrics_;
-  std::unique_ptr<EmbeddedEventLog> log_;
-  std::unique_ptr<TokenView> view_;
-  std::unique_ptr<Projector> projector_;
-  std::unique_ptr<UseRecorder> uses_;
-  std::unique_ptr<TokenService> service_;
-};
+using TokenServiceTest = LedgerFixture;
 
 TEST_F(TokenServiceTest, CreateIsVisibleAtOnce) {
   auto c = service_->Create("alice", {"ci", std::nullopt, 30});
