@@ -14,6 +14,7 @@
 #include "base/random.h"
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_auth.h"
+#include "tests/support/events.h"
 #include "token/token.h"
 
 namespace wit {
@@ -42,34 +43,10 @@ class CommandsTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   static Event Created(const std::string& user, const std::string& name, TimeMs at) {
-    GeneratedToken g = GenerateToken();
-    Event e;
-    e.type = EventType::kCreated;
-    e.event_id = NewUuid();
-    e.token_id = NewUuid();
-    e.user_id = user;
-    e.occurred_at = at;
-    e.name = name;
-    e.prefix = g.prefix;
-    e.token_hash = g.hash;
-    e.scopes = {"repo:read"};
-    return e;
+    return testing::CreatedEvent(user, name, at);
   }
-  static Event Used(Event e, TimeMs at) {
-    e.type = EventType::kUsed;
-    e.event_id = NewUuid();
-    e.outcome = "allowed";
-    e.service = "git";
-    e.occurred_at = at;
-    return e;
-  }
-  static Event Revoked(Event e, TimeMs at) {
-    e.type = EventType::kRevoked;
-    e.event_id = NewUuid();
-    e.revoked_by = e.user_id;
-    e.occurred_at = at;
-    return e;
-  }
+  static Event Used(Event e, TimeMs at) { return testing::UsedEvent(std::move(e), at); }
+  static Event Revoked(Event e, TimeMs at) { return testing::RevokedEvent(std::move(e), at); }
 
   std::unique_ptr<AuditSource> Source() {
     SourceOptions o;

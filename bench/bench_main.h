@@ -5,8 +5,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 namespace wit::bench {
+
+// PositiveOption declares `--name`, a number above 0 whose default (`value` as given) the help
+// shows.
+template <typename T>
+CLI::Option* PositiveOption(CLI::App& app, const std::string& name, T& value,
+                            const std::string& about) {
+  return app.add_option(name, value, about)->check(CLI::PositiveNumber)->capture_default_str();
+}
 
 // BenchMain declares the flags with `add_flags(app)`, parses argv, then returns `run()`. A bad
 // flag exits as CLI11 says; an exception escaping `run` is one line on stderr and exit 1.

@@ -111,12 +111,9 @@ int main(int argc, char** argv) {
   return wit::bench::BenchMain(
       "bench_memory", "witd's RSS with many active tokens", argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--tokens", opt.tokens, "Active tokens to create")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
-        app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
+        wit::bench::PositiveOption(app, "--tokens", opt.tokens, "Active tokens to create");
+        wit::bench::PositiveOption(app, "--clients", opt.clients,
+                                   "Client threads, one keep-alive connection each");
       },
       [&] { return wit::bench::Run(opt); });
 }

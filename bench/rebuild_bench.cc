@@ -255,12 +255,9 @@ int main(int argc, char** argv) {
   return wit::bench::BenchMain(
       "bench_rebuild", "projector rebuild rate against a plain RocksDB load", argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--events", opt.events, "Events in the log")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
-        app.add_option("--threads", opt.threads, "Threads appending the log concurrently")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
+        wit::bench::PositiveOption(app, "--events", opt.events, "Events in the log");
+        wit::bench::PositiveOption(app, "--threads", opt.threads,
+                                   "Threads appending the log concurrently");
       },
       [&] { return wit::bench::Run(opt); });
 }

@@ -148,12 +148,10 @@ int main(int argc, char** argv) {
   return wit::bench::BenchMain(
       "bench_write_latency", "create/revoke latency through witd", argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--per-client", opt.per_client, "Creates (and revokes) per client")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
-        app.add_option("--clients", opt.clients, "Client threads, one keep-alive connection each")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
+        wit::bench::PositiveOption(app, "--per-client", opt.per_client,
+                                   "Creates (and revokes) per client");
+        wit::bench::PositiveOption(app, "--clients", opt.clients,
+                                   "Client threads, one keep-alive connection each");
       },
       [&] { return wit::bench::Run(opt); });
 }

@@ -10,6 +10,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_auth.h"
 #include "ledger/event_codec.h"
+#include "tests/support/events.h"
 #include "token/token.h"
 
 namespace wit {
@@ -36,19 +37,8 @@ class ProjectorTest : public ::testing::Test {
     return std::move(*v);
   }
 
-  Event Created(const std::string& user, const std::string& name, TimeMs at) {
-    GeneratedToken g = GenerateToken();
-    Event e;
-    e.type = EventType::kCreated;
-    e.event_id = NewUuid();
-    e.token_id = NewUuid();
-    e.user_id = user;
-    e.occurred_at = at;
-    e.name = name;
-    e.prefix = g.prefix;
-    e.token_hash = g.hash;
-    e.scopes = {"repo:read"};
-    return e;
+  static Event Created(const std::string& user, const std::string& name, TimeMs at) {
+    return testing::CreatedEvent(user, name, at);
   }
 
   LogPosition Append(const Event& e) {
@@ -57,21 +47,12 @@ class ProjectorTest : public ::testing::Test {
     return *pos;
   }
 
-  Event Revoked(Event e, TimeMs at) {
-    e.type = EventType::kRevoked;
-    e.event_id = NewUuid();
-    e.revoked_by = e.user_id;
-    e.occurred_at = at;
-    return e;
-  }
+  static Event Revoked(Event e, TimeMs at) { return testing::RevokedEvent(std::move(e), at); }
 
-  Event Used(Event e, const std::string& user, TimeMs at) {
-    e.type = EventType::kUsed;
-    e.event_id = NewUuid();
+  // Used is `user`'s use of `e`'s token: another user than its owner's makes a forged use.
+  static Event Used(Event e, const std::string& user, TimeMs at) {
     e.user_id = user;
-    e.outcome = "allowed";
-    e.occurred_at = at;
-    return e;
+    return testing::UsedEvent(std::move(e), at);
   }
 
   std::shared_ptr<const EventAuthenticator> auth_ =
