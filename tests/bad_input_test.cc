@@ -16,6 +16,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/kafka_event_log.h"
 #include "tests/log_backend.h"
+#include "tests/support/eventually.h"
 #include "tests/support/jwt.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -268,16 +269,15 @@ TEST_P(BadInputTest, ForgedRecordsOnTheLogAreSkippedAndChangeNothing) {
   }
   ASSERT_TRUE(witd_->Start());
   std::string metrics;
-  for (int i = 0; i < 500; ++i) {
+  Eventually([&] {
     metrics = Http(witd_->port(), "GET", "/metrics").body;
     bool all = true;
     for (const auto& [reason, n] : expected) {
       all &= metrics.find("wit_events_skipped_total{reason=\"" + reason + "\"} " +
                           std::to_string(n) + "\n") != std::string::npos;
     }
-    if (all) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+    return all;
+  });
   for (const auto& [reason, n] : expected) {
     EXPECT_NE(metrics.find("wit_events_skipped_total{reason=\"" + reason + "\"} " +
                            std::to_string(n) + "\n"),

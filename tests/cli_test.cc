@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/log_backend.h"
+#include "tests/support/eventually.h"
 #include "tests/support/text.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -177,10 +178,10 @@ TEST_P(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   // the embedded log, after a fetch round trip on Kafka.
   const std::regex used(".*   repo:read,write   just now +Never");
   std::string row;
-  for (int i = 0; i < 100 && !std::regex_match(row, used); ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Eventually([&] {
     row = Row(Wit("token list").out, id);
-  }
+    return std::regex_match(row, used);
+  });
   EXPECT_TRUE(std::regex_match(row, used)) << row;
 }
 

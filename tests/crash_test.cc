@@ -85,9 +85,7 @@ TEST_P(CrashTest, KillNineLosesNothingAcknowledged) {
   Projector projector(log->get(), rebuilt->get(), backend.EventKey(data));
   ASSERT_TRUE(projector.Start().ok());
   LogPositions end = *(*log)->EndPositions();
-  for (int i = 0; i < 1000 && !(*rebuilt)->CaughtUpWith(end); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Eventually([&] { return (*rebuilt)->CaughtUpWith(end); });
   projector.Stop();
   ASSERT_TRUE((*rebuilt)->CaughtUpWith(end));
   EXPECT_EQ((*view)->Positions(), (*rebuilt)->Positions());

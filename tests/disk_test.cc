@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/eventually.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -138,14 +139,11 @@ TEST(DiskTest, AFullDiskAnswers503KeepsReadsAndResumesWhenSpaceReturns) {
     EXPECT_EQ(Http(witd.port(), "GET", "/healthz").status, 200);
     // Space returns: writes resume without a restart.
     fs::remove(dir + "/mnt/filler");
-    int status = 0;
-    for (int i = 0; i < 100 && status != 201; ++i) {
+    EXPECT_TRUE(Eventually([&] {
       HttpResponse r = Http(witd.port(), "POST", "/api/tokens", "{\"name\":\"after\"}", alice);
-      status = r.status;
-      if (status == 201) ids.push_back(Json::Parse(r.body).Str("id"));
-      if (status != 201) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    EXPECT_EQ(status, 201) << "writes did not resume once space returned";
+      if (r.status == 201) ids.push_back(Json::Parse(r.body).Str("id"));
+      return r.status == 201;
+    })) << "writes did not resume once space returned";
     EXPECT_EQ(witd.Stop(), 0);
   }
   // Nothing is lost or damaged: a restart lists every acknowledged token, and every record in

@@ -21,6 +21,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/kafka_admin.h"
 #include "tests/log_backend.h"
+#include "tests/support/eventually.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 
@@ -28,16 +29,6 @@ namespace wit::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-template <typename F>
-bool Eventually(F check, std::chrono::milliseconds limit) {
-  auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return check();
-}
 
 // Node runs witd on a cluster of the test's own, with the flags every node of it shares.
 class ClusterTest : public ::testing::Test {

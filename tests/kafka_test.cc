@@ -19,6 +19,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/kafka_event_log.h"
 #include "tests/log_backend.h"
+#include "tests/support/eventually.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
 #include "token/token.h"
@@ -27,17 +28,6 @@ namespace wit::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Eventually polls `check` every 10 ms until it holds or `limit` passes.
-template <typename F>
-bool Eventually(F check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return check();
-}
 
 // UseEvent is an allowed use of a fresh token id by `user`: fresh ids spread the events over
 // the usage topic's partitions.
