@@ -161,38 +161,20 @@ uint64_t EventsInLog(const std::string& data_dir) {
   return r.exit_code == 0 ? std::stoull(r.out) : 0;
 }
 
-int Run(const Options& o) {
-  BenchWitd witd("soak");
-  if (!witd.Start()) return 1;
-  pid_t pid = witd.process().pid();
-  std::string git = witd.process().ServiceSession("git");
-  std::vector<std::vector<std::string>> sessions(static_cast<size_t>(o.clients));
-  for (int c = 0; c < o.clients; ++c) {
+// UserSessions issues kUsersPerClient user sessions for each of `clients` clients.
+std::vector<std::vector<std::string>> UserSessions(BenchWitd& witd, int clients) {
+  std::vector<std::vector<std::string>> sessions(static_cast<size_t>(clients));
+  for (int c = 0; c < clients; ++c) {
     for (int u = 0; u < kUsersPerClient; ++u) {
       sessions[static_cast<size_t>(c)].push_back(
           witd.process().UserSession("soak-user-" + std::to_string(c * kUsersPerClient + u)));
     }
   }
-  PrintHeader("soak: " + std::to_string(o.rate) + " operations/s for " + std::to_string(o.seconds) +
-              " s after " + std::to_string(o.warmup) + " s of warm-up");
-  Tally tally;
-  std::atomic<bool> stop{false}, measuring{false};
-  std::vector<std::thread> clients;
-  for (int c = 0; c < o.clients; ++c) {
-    clients.emplace_back(Client, witd.port(), std::cref(sessions[static_cast<size_t>(c)]), git, c,
-                         static_cast<double>(o.rate) / o.clients, std::cref(stop),
-                         std::cref(measuring), &tally);
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
-  measuring = true;
-  Stopwatch phase;
-  std::vector<MemorySample> memory = SampleMemory(pid, witd.port(), o.seconds, phase);
-  measuring = false;
-  double seconds = phase.Seconds();
-  stop = true;
-  for (auto& t : clients) t.join();
-  uint64_t events = EventsInLog(witd.process().data_dir());
+  return sessions;
+}
 
+// ReportOperations prints the measured phase's rate, failures and latencies.
+void ReportOperations(const Tally& tally, double seconds) {
   PrintFigure("operations/s (measured phase)", static_cast<double>(tally.operations) / seconds,
               "ops/s");
   PrintFigure("failed operations", static_cast<double>(tally.failures), "", 0);
@@ -204,6 +186,10 @@ int Run(const Options& o) {
     LatencySummary s = Summarize(*v);
     std::printf("  %-34s p50 %.2f ms  p99 %.2f ms  (%zu)\n", name, s.p50_ms, s.p99_ms, s.count);
   }
+}
+
+// ReportMemory prints a memory sample a minute, the growth of VmRSS, and the goal on it.
+void ReportMemory(const Options& o, const std::vector<MemorySample>& memory) {
   auto mb = [](long kb) { return static_cast<double>(kb) / 1024.0; };
   auto growth = [](long from, long to) {
     return 100.0 * static_cast<double>(to - from) / static_cast<double>(from);
@@ -234,6 +220,36 @@ int Run(const Options& o) {
     PrintGoal("growth of VmRSS less RocksDB < 5%", Fixed(rest_growth, 1, "%"),
               rest_start > 0 && rest_end > 0 && rest_growth < 5.0);
   }
+}
+
+int Run(const Options& o) {
+  BenchWitd witd("soak");
+  if (!witd.Start()) return 1;
+  std::string git = witd.process().ServiceSession("git");
+  std::vector<std::vector<std::string>> sessions = UserSessions(witd, o.clients);
+  PrintHeader("soak: " + std::to_string(o.rate) + " operations/s for " + std::to_string(o.seconds) +
+              " s after " + std::to_string(o.warmup) + " s of warm-up");
+  Tally tally;
+  std::atomic<bool> stop{false}, measuring{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < o.clients; ++c) {
+    clients.emplace_back(Client, witd.port(), std::cref(sessions[static_cast<size_t>(c)]), git, c,
+                         static_cast<double>(o.rate) / o.clients, std::cref(stop),
+                         std::cref(measuring), &tally);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
+  measuring = true;
+  Stopwatch phase;
+  std::vector<MemorySample> memory =
+      SampleMemory(witd.process().pid(), witd.port(), o.seconds, phase);
+  measuring = false;
+  double seconds = phase.Seconds();
+  stop = true;
+  for (auto& t : clients) t.join();
+  uint64_t events = EventsInLog(witd.process().data_dir());
+
+  ReportOperations(tally, seconds);
+  ReportMemory(o, memory);
   PrintGoal("acknowledged writes == events in the log",
             std::to_string(tally.acknowledged_writes) + " vs " + std::to_string(events),
             tally.acknowledged_writes == events);
