@@ -39,7 +39,11 @@ class JsonWriter {
   std::string Take() { return std::move(out_); }
 
  private:
+  // Separate writes the comma before a value or key that follows another.
   void Separate();
+  // Open starts an object or array with `bracket`; Close ends it.
+  JsonWriter& Open(char bracket);
+  JsonWriter& Close(char bracket);
 
   std::string out_;
   bool need_comma_ = false;
