@@ -34,6 +34,7 @@
 #include "ledger/event_codec.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
+#include "token/token.h"
 
 namespace wit::bench {
 namespace {
@@ -138,10 +139,8 @@ rocksdb::Options ViewLikeOptions() {
 
 // RandomText returns `n` random alphanumeric characters (the keys and values of the baseline).
 std::string RandomText(std::mt19937_64& rng, size_t n) {
-  static constexpr char kAlphabet[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string s(n, '\0');
-  for (char& c : s) c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+  for (char& c : s) c = kBase62Alphabet[rng() % (sizeof(kBase62Alphabet) - 1)];
   return s;
 }
 

@@ -9,7 +9,6 @@
 namespace wit {
 namespace {
 
-constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr std::string_view kTokenTag = "wit_";
 
 bool IsBase62(char c) {
@@ -26,7 +25,7 @@ uint32_t Crc32(std::string_view data) {
 std::string Base62Fixed(uint64_t value, size_t width) {
   std::string out(width, '0');
   for (size_t i = width; i-- > 0;) {
-    out[i] = kBase62[value % 62];
+    out[i] = kBase62Alphabet[value % 62];
     value /= 62;
   }
   return out;
@@ -39,7 +38,7 @@ std::string RandomBase62(size_t n) {
     std::string bytes = RandomBytes(n);
     for (unsigned char b : bytes) {
       // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
-      if (b < 248 && out.size() < n) out.push_back(kBase62[b % 62]);
+      if (b < 248 && out.size() < n) out.push_back(kBase62Alphabet[b % 62]);
     }
   }
   return out;

@@ -31,6 +31,10 @@ struct GeneratedToken {
 // GenerateToken draws a fresh token from OpenSSL's CSPRNG.
 GeneratedToken GenerateToken();
 
+// kBase62Alphabet holds the 62 digits of base62, in value order.
+inline constexpr char kBase62Alphabet[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
 // RandomBase62 returns `n` base62 characters drawn uniformly from the CSPRNG.
 std::string RandomBase62(size_t n);
 
