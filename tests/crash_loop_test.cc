@@ -101,7 +101,8 @@ TEST_P(CrashLoopTest, KilledAtRandomMomentsTwentyTimesItLosesNothingAcknowledged
     std::vector<std::thread> workers;
     std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
     for (int w = 0; w < 4; ++w)
-      workers.emplace_back(Load, witd.port(), alice, git, w + 4 * i, &stop, &ack);
+      workers.emplace_back(Load, witd.port(), alice, git, w + 4 * i, &stop, &ack,
+                           LoadMode::kWitdMayDie);
     // Kill at a random moment once some load is under way: after a random number (10 to 80)
     // of acknowledged operations, then a random 0-50 ms more. Counting operations instead of
     // sleeping a fixed time keeps the load the same on a slow (sanitizer) build.

@@ -39,7 +39,7 @@ TEST_P(CrashTest, KillNineLosesNothingAcknowledged) {
     std::atomic<bool> stop{false};
     std::vector<std::thread> workers;
     for (int w = 0; w < 8; ++w) {
-      workers.emplace_back(Load, witd.port(), alice, git, w, &stop, &ack);
+      workers.emplace_back(Load, witd.port(), alice, git, w, &stop, &ack, LoadMode::kWitdMayDie);
     }
     // Wait for real load (however long a sanitizer build takes to make it), then kill
     // mid-flight.
