@@ -1,0 +1,229 @@
+#include "ledger/merkle.h"
+
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <memory>
+
+#include "base/coding.h"
+
+namespace wit {
+namespace {
+
+// LargestPowerBelow is the largest power of two k < n. REQUIRES: n > 1.
+uint64_t LargestPowerBelow(uint64_t n) {
+  uint64_t k = 1;
+  while (k << 1 < n) k <<= 1;
+  return k;
+}
+
+}  // namespace
+
+MerkleHash MerkleLeafHash(std::string_view record) {
+  // One context per thread, reused: making one per leaf would cost more than the hash.
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           &EVP_MD_CTX_free);
+  const uint8_t prefix = 0x00;
+  MerkleHash out;
+  unsigned int len = 0;
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), &prefix, 1);
+  EVP_DigestUpdate(ctx.get(), record.data(), record.size());
+  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  return out;
+}
+
+MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right) {
+  uint8_t buffer[1 + 2 * 32];
+  buffer[0] = 0x01;
+  std::memcpy(buffer + 1, left.data(), 32);
+  std::memcpy(buffer + 33, right.data(), 32);
+  MerkleHash out;
+  unsigned int len = 0;
+  EVP_Digest(buffer, sizeof buffer, out.data(), &len, EVP_sha256(), nullptr);
+  return out;
+}
+
+MerkleHash MerkleEmptyRoot() {
+  MerkleHash out;
+  unsigned int len = 0;
+  EVP_Digest(nullptr, 0, out.data(), &len, EVP_sha256(), nullptr);
+  return out;
+}
+
+void MerkleFrontier::Append(const MerkleHash& leaf) {
+  // Each trailing one bit of the old size is a perfect subtree the new leaf completes.
+  MerkleHash carry = leaf;
+  for (uint64_t s = size_; s & 1; s >>= 1) {
+    carry = MerkleNodeHash(nodes_.back(), carry);
+    nodes_.pop_back();
+  }
+  nodes_.push_back(carry);
+  ++size_;
+}
+
+MerkleHash MerkleFrontier::Root() const {
+  if (nodes_.empty()) return MerkleEmptyRoot();
+  MerkleHash root = nodes_.back();
+  for (size_t i = nodes_.size() - 1; i-- > 0;) root = MerkleNodeHash(nodes_[i], root);
+  return root;
+}
+
+std::string MerkleFrontier::Encode() const {
+  std::string out = EncodeFixed64(size_);
+  for (const MerkleHash& h : nodes_) out.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return out;
+}
+
+StatusOr<MerkleFrontier> MerkleFrontier::Decode(std::string_view bytes) {
+  if (bytes.size() < 8) return Status::InvalidArgument("a Merkle frontier is at least 8 bytes");
+  MerkleFrontier f;
+  f.size_ = DecodeFixed64(bytes.substr(0, 8));
+  bytes.remove_prefix(8);
+  if (bytes.size() != 32 * static_cast<size_t>(__builtin_popcountll(f.size_))) {
+    return Status::InvalidArgument("a Merkle frontier of " + std::to_string(f.size_) +
+                                   " leaves holds one hash per bit set in its size");
+  }
+  for (; !bytes.empty(); bytes.remove_prefix(32)) {
+    MerkleHash h;
+    std::memcpy(h.data(), bytes.data(), 32);
+    f.nodes_.push_back(h);
+  }
+  return f;
+}
+
+void MerkleTree::Append(const MerkleHash& leaf) {
+  if (levels_.empty()) levels_.emplace_back();
+  levels_[0].push_back(leaf);
+  // Complete every perfect subtree the new leaf closes.
+  for (size_t l = 0; levels_[l].size() % 2 == 0; ++l) {
+    const std::vector<MerkleHash>& below = levels_[l];
+    MerkleHash parent = MerkleNodeHash(below[below.size() - 2], below.back());
+    if (levels_.size() == l + 1) levels_.emplace_back();
+    levels_[l + 1].push_back(parent);
+  }
+}
+
+MerkleHash MerkleTree::Hash(uint64_t begin, uint64_t n) const {
+  if (n == 0) return MerkleEmptyRoot();
+  // A perfect subtree aligned to its size is stored.
+  if ((n & (n - 1)) == 0 && begin % n == 0) {
+    return levels_[static_cast<size_t>(__builtin_ctzll(n))][begin / n];
+  }
+  uint64_t k = LargestPowerBelow(n);
+  return MerkleNodeHash(Hash(begin, k), Hash(begin + k, n - k));
+}
+
+MerkleHash MerkleTree::RootAt(uint64_t size) const { return Hash(0, size); }
+
+void MerkleTree::Path(uint64_t index, uint64_t begin, uint64_t n,
+                      std::vector<MerkleHash>* out) const {
+  if (n <= 1) return;
+  uint64_t k = LargestPowerBelow(n);
+  if (index < k) {
+    Path(index, begin, k, out);
+    out->push_back(Hash(begin + k, n - k));
+  } else {
+    Path(index - k, begin + k, n - k, out);
+    out->push_back(Hash(begin, k));
+  }
+}
+
+StatusOr<std::vector<MerkleHash>> MerkleTree::InclusionProof(uint64_t index, uint64_t size) const {
+  if (index >= size || size > this->size()) {
+    return Status::InvalidArgument("no leaf " + std::to_string(index) + " in a tree of " +
+                                   std::to_string(size) + " of " + std::to_string(this->size()));
+  }
+  std::vector<MerkleHash> out;
+  Path(index, 0, size, &out);
+  return out;
+}
+
+void MerkleTree::SubProof(uint64_t m, uint64_t begin, uint64_t n, bool whole,
+                          std::vector<MerkleHash>* out) const {
+  if (m == n) {
+    if (!whole) out->push_back(Hash(begin, n));
+    return;
+  }
+  uint64_t k = LargestPowerBelow(n);
+  if (m <= k) {
+    SubProof(m, begin, k, whole, out);
+    out->push_back(Hash(begin + k, n - k));
+  } else {
+    SubProof(m - k, begin + k, n - k, false, out);
+    out->push_back(Hash(begin, k));
+  }
+}
+
+StatusOr<std::vector<MerkleHash>> MerkleTree::ConsistencyProof(uint64_t from, uint64_t to) const {
+  if (from > to || to > size()) {
+    return Status::InvalidArgument("no consistency proof from " + std::to_string(from) + " to " +
+                                   std::to_string(to) + " in a tree of " + std::to_string(size()));
+  }
+  std::vector<MerkleHash> out;
+  if (from > 0 && from < to) SubProof(from, 0, to, true, &out);
+  return out;
+}
+
+bool VerifyInclusion(uint64_t index, uint64_t size, const MerkleHash& leaf,
+                     const std::vector<MerkleHash>& proof, const MerkleHash& root) {
+  if (index >= size) return false;
+  uint64_t fn = index, sn = size - 1;
+  MerkleHash r = leaf;
+  for (const MerkleHash& p : proof) {
+    if (sn == 0) return false;
+    if ((fn & 1) || fn == sn) {
+      r = MerkleNodeHash(p, r);
+      if (!(fn & 1)) {
+        while (fn != 0 && !(fn & 1)) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      r = MerkleNodeHash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && r == root;
+}
+
+bool VerifyConsistency(uint64_t from, uint64_t to, const MerkleHash& from_root,
+                       const MerkleHash& to_root, const std::vector<MerkleHash>& proof) {
+  if (from > to) return false;
+  if (from == to) return proof.empty() && from_root == to_root;
+  if (from == 0) return proof.empty();
+  if (proof.empty()) return false;
+  std::vector<MerkleHash> path;
+  // A first tree that is a perfect subtree of the second is its own first node.
+  if ((from & (from - 1)) == 0) path.push_back(from_root);
+  path.insert(path.end(), proof.begin(), proof.end());
+  uint64_t fn = from - 1, sn = to - 1;
+  while (fn & 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  MerkleHash fr = path[0], sr = path[0];
+  for (size_t i = 1; i < path.size(); ++i) {
+    const MerkleHash& c = path[i];
+    if (sn == 0) return false;
+    if ((fn & 1) || fn == sn) {
+      fr = MerkleNodeHash(c, fr);
+      sr = MerkleNodeHash(c, sr);
+      if (!(fn & 1)) {
+        while (fn != 0 && !(fn & 1)) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      sr = MerkleNodeHash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && fr == from_root && sr == to_root;
+}
+
+}  // namespace wit

@@ -1,0 +1,94 @@
+#ifndef WIT_LEDGER_MERKLE_H_
+#define WIT_LEDGER_MERKLE_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace wit {
+
+// The Merkle tree of a log stream, as RFC 6962 and RFC 9162 define it (Certificate
+// Transparency; also Go's checksum database and Sigstore), so that their tools can check ours.
+// Leaf i is the record at offset i, its payload exactly as stored:
+//   leaf hash = SHA-256(0x00 || record)
+//   node hash = SHA-256(0x01 || left || right)
+// and a tree of n > 1 leaves splits at k, the largest power of two below n. The root of an
+// empty tree is SHA-256 of nothing.
+using MerkleHash = std::array<uint8_t, 32>;
+
+MerkleHash MerkleLeafHash(std::string_view record);
+MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right);
+MerkleHash MerkleEmptyRoot();
+
+// MerkleFrontier is the right edge of a growing tree: the roots of its perfect subtrees, one
+// per bit set in its size, largest first. It takes O(log n) hashes, and gives the root of
+// the tree of every leaf appended so far. Not thread-safe.
+class MerkleFrontier {
+ public:
+  uint64_t size() const { return size_; }
+
+  // Append adds the leaf with hash `leaf` (MerkleLeafHash of its record).
+  void Append(const MerkleHash& leaf);
+
+  // Root is the tree's root hash (MerkleEmptyRoot for no leaf).
+  MerkleHash Root() const;
+
+  // Encode gives the frontier as bytes to store: the size, 8 bytes big-endian, then its
+  // hashes. Decode reads them back; InvalidArgument when they are not a frontier.
+  std::string Encode() const;
+  static StatusOr<MerkleFrontier> Decode(std::string_view bytes);
+
+ private:
+  uint64_t size_ = 0;
+  std::vector<MerkleHash> nodes_;  // largest subtree first
+};
+
+// MerkleTree holds every node hash of a tree: the leaves, and each perfect subtree's root
+// (level l, index i covers leaves [i·2^l, (i+1)·2^l)), about two hashes a leaf. It answers
+// the root of any earlier size and the RFC 9162 proofs. Not thread-safe.
+class MerkleTree {
+ public:
+  uint64_t size() const { return levels_.empty() ? 0 : levels_[0].size(); }
+
+  void Append(const MerkleHash& leaf);
+
+  // RootAt is the root of the tree of the first `size` leaves. REQUIRES: size <= size().
+  MerkleHash RootAt(uint64_t size) const;
+
+  // InclusionProof is the audit path of leaf `index` in the tree of `size` leaves (RFC 9162
+  // 2.1.3.1). InvalidArgument unless index < size <= size().
+  StatusOr<std::vector<MerkleHash>> InclusionProof(uint64_t index, uint64_t size) const;
+
+  // ConsistencyProof shows the tree of `from` leaves is a prefix of the tree of `to` leaves
+  // (RFC 9162 2.1.4.1); empty when from is 0 or from == to. InvalidArgument unless
+  // from <= to <= size().
+  StatusOr<std::vector<MerkleHash>> ConsistencyProof(uint64_t from, uint64_t to) const;
+
+ private:
+  // Hash is the root of the leaves [begin, begin + n).
+  MerkleHash Hash(uint64_t begin, uint64_t n) const;
+  void Path(uint64_t index, uint64_t begin, uint64_t n, std::vector<MerkleHash>* out) const;
+  void SubProof(uint64_t m, uint64_t begin, uint64_t n, bool whole,
+                std::vector<MerkleHash>* out) const;
+
+  std::vector<std::vector<MerkleHash>> levels_;  // levels_[l][i]: perfect subtree (l, i)
+};
+
+// VerifyInclusion checks that `leaf` is leaf `index` of the tree of `size` leaves whose root
+// is `root`, by `proof` (RFC 9162 2.1.3.2).
+bool VerifyInclusion(uint64_t index, uint64_t size, const MerkleHash& leaf,
+                     const std::vector<MerkleHash>& proof, const MerkleHash& root);
+
+// VerifyConsistency checks that the tree of `from` leaves with root `from_root` is a prefix of
+// the tree of `to` leaves with root `to_root`, by `proof` (RFC 9162 2.1.4.2). Every tree
+// extends the empty one; a tree extends itself with an empty proof.
+bool VerifyConsistency(uint64_t from, uint64_t to, const MerkleHash& from_root,
+                       const MerkleHash& to_root, const std::vector<MerkleHash>& proof);
+
+}  // namespace wit
+
+#endif  // WIT_LEDGER_MERKLE_H_
