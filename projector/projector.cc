@@ -36,7 +36,65 @@ uint64_t Projector::skipped(SkipReason reason) const {
   return skipped_[static_cast<int>(reason)].load();
 }
 
+void Projector::Grow(const LogRecord& record, std::set<std::string>* grown) {
+  MerkleFrontier& tree = trees_[record.stream];
+  if (tree.size() == record.offset) {
+    tree.Append(MerkleLeafHash(record.payload));
+    grown->insert(record.stream);
+  } else if (tree.size() < record.offset && untreed_.insert(record.stream).second) {
+    LogWarn("projector: stream " + record.stream + " holds no records below offset " +
+            std::to_string(record.offset) + " (from " + std::to_string(tree.size()) +
+            " on): its Merkle tree cannot be computed");
+  }
+}
+
+void Projector::CatchUpTrees() {
+  trees_ = view_->StreamTrees();
+  LogPositions want = view_->Positions();
+  LogPositions from;
+  bool behind = false;
+  for (const auto& [stream, offset] : want) {
+    from[stream] = trees_[stream].size();
+    behind |= from[stream] < offset;
+  }
+  if (!behind) return;
+  LogInfo(
+      "projector: computing the Merkle trees of the records the view applied before it "
+      "kept them");
+  StatusOr<std::unique_ptr<LogReader>> reader = log_->OpenReader(from);
+  if (!reader.ok()) {
+    LogWarn("projector: cannot read the log for the trees: " + reader.status().message());
+    return;
+  }
+  std::vector<LogRecord> records;
+  std::set<std::string> grown;
+  int idle = 0;
+  while (!stop_ && idle < 50) {  // 50 empty reads of kPollWait: what is missing is gone
+    records.clear();
+    if (!(*reader)->Read(kBatch, kPollWait, &records).ok() || records.empty()) {
+      ++idle;
+      continue;
+    }
+    idle = 0;
+    bool done = true;
+    for (const LogRecord& r : records) {
+      if (r.offset < want[r.stream]) Grow(r, &grown);
+    }
+    for (const auto& [stream, offset] : want) {
+      done &= untreed_.count(stream) || trees_[stream].size() >= offset;
+    }
+    if (done) break;
+  }
+  TokenView::Trees caught_up;
+  for (const std::string& stream : grown) caught_up.emplace(stream, trees_[stream]);
+  TokenView::ApplyStats stats;
+  if (Status s = view_->Apply({}, want, &stats, caught_up); !s.ok()) {
+    LogWarn("projector: cannot store the trees, computed again at the next start: " + s.message());
+  }
+}
+
 void Projector::Run() {
+  CatchUpTrees();
   std::vector<LogRecord> records;
   std::vector<Event> events;
   while (!stop_) {
@@ -55,14 +113,15 @@ void Projector::Run() {
     events.clear();
     LogPositions next;
     std::array<uint64_t, kSkipReasonCount> skips{};
-    Admit(records, &events, &next, &skips);
+    TokenView::Trees grown;
+    Admit(records, &events, &next, &skips, &grown);
     // Counted before the view wakes its waiters: whoever sees the position sees the count.
     for (int i = 0; i < kSkipReasonCount; ++i) skipped_[i] += skips[i];
     // A failed write leaves view and position untouched, so the same records are applied
     // again until it succeeds; re-applying is harmless because ApplyEvent is idempotent.
     while (!stop_) {
       TokenView::ApplyStats stats;
-      s = view_->Apply(events, next, &stats);
+      s = view_->Apply(events, next, &stats, grown);
       if (s.ok()) break;
       LogWarn("projector: view write failed, retrying: " + s.message());
       std::this_thread::sleep_for(kPollWait);
@@ -71,12 +130,15 @@ void Projector::Run() {
 }
 
 void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
-                      LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips) {
+                      LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips,
+                      TokenView::Trees* grown) {
   *next = view_->Positions();
+  std::set<std::string> streams;
   for (const LogRecord& rec : records) {
     uint64_t& pos = (*next)[rec.stream];
     if (rec.offset < pos) continue;  // a re-delivery: applied already
     pos = rec.offset + 1;
+    Grow(rec, &streams);
     SkipReason why = SkipReason::kMalformed;
     std::optional<Event> event = gate_.Admit(rec, &why);
     if (!event) {
@@ -86,6 +148,7 @@ void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>*
     }
     events->push_back(std::move(*event));
   }
+  for (const std::string& stream : streams) grown->emplace(stream, trees_[stream]);
 }
 
 void Projector::LogSkip(const LogRecord& record, SkipReason reason) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "ledger/event_auth.h"
@@ -55,10 +56,17 @@ class Projector {
 
  private:
   void Run();
+  // CatchUpTrees brings every stream's tree up to the view's position, reading the records
+  // below it again: after a view from before the trees existed, or one whose trees are behind.
+  // A stream whose first records the log no longer holds (Kafka's retention) gets no tree.
+  void CatchUpTrees();
+  // Grow appends `record` to its stream's tree when it is the tree's next leaf, and notes the
+  // stream in *grown.
+  void Grow(const LogRecord& record, std::set<std::string>* grown);
   // Admit turns `records` into the events to apply and the positions after them; the records
   // it skips go to *skips (reason → count), logged by LogSkip.
   void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events, LogPositions* next,
-             std::array<uint64_t, kSkipReasonCount>* skips);
+             std::array<uint64_t, kSkipReasonCount>* skips, TokenView::Trees* grown);
   // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one
   // line per reason per kSkipLogInterval, so a flood of forged records cannot flood the log.
   void LogSkip(const LogRecord& record, SkipReason reason);
@@ -77,6 +85,10 @@ class Projector {
   // The projector thread's own: when each reason was last logged, and how many since.
   std::array<std::chrono::steady_clock::time_point, kSkipReasonCount> last_logged_{};
   std::array<uint64_t, kSkipReasonCount> unlogged_{};
+  // The projector thread's own: each stream's Merkle tree (of every record, skipped ones too),
+  // and the streams that have none (their first records are gone).
+  TokenView::Trees trees_;
+  std::set<std::string> untreed_;
 };
 
 }  // namespace wit

@@ -10,6 +10,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/event_auth.h"
 #include "ledger/event_codec.h"
+#include "ledger/merkle.h"
 #include "tests/support/events.h"
 #include "token/token.h"
 
@@ -281,6 +282,70 @@ TEST_F(ProjectorTest, AUseNeitherRevivesNorCrossesUsers) {
   EXPECT_EQ(rb.last_used_at, 3500);  // not mallory's 4000
   EXPECT_EQ(projector.skipped(SkipReason::kForeignUser), 1u);
   EXPECT_EQ(view->ListByUser("mallory").size(), 0u);
+}
+
+// TreeOfLog is the Merkle tree of every record in the log, as stored.
+MerkleFrontier TreeOfLog(EventLog& log) {
+  MerkleFrontier tree;
+  auto reader = log.OpenReader({});
+  std::vector<LogRecord> records;
+  while (true) {
+    size_t before = records.size();
+    EXPECT_TRUE((*reader)->Read(4096, std::chrono::milliseconds(0), &records).ok());
+    if (records.size() == before) break;
+  }
+  for (const LogRecord& r : records) tree.Append(MerkleLeafHash(r.payload));
+  return tree;
+}
+
+TEST_F(ProjectorTest, TheViewKeepsTheTreeOfEveryRecordSkippedOnesIncludedAcrossRestarts) {
+  Event a = Created("alice", "first", 1000);
+  Append(a);
+  ASSERT_TRUE(log_->AppendPayload("not an event").ok());  // skipped, and still a leaf
+  Append(Used(a, "alice", 1500));
+  {
+    auto view = OpenView();
+    Projector projector(log_.get(), view.get(), auth_);
+    ASSERT_TRUE(projector.Start().ok());
+    ASSERT_TRUE(view->WaitApplied({EmbeddedEventLog::kStream, 2}, seconds(30)));
+    TokenView::Trees trees = view->StreamTrees();
+    ASSERT_EQ(trees.size(), 1u);
+    EXPECT_EQ(trees[EmbeddedEventLog::kStream].size(), 3u);
+    EXPECT_EQ(trees[EmbeddedEventLog::kStream].Root(), TreeOfLog(*log_).Root());
+    EXPECT_EQ(projector.skipped(), 1u);
+  }
+  // Reopened, the view has the same tree and grows it on.
+  Append(Revoked(a, 2000));
+  auto view = OpenView();
+  EXPECT_EQ(view->StreamTrees()[EmbeddedEventLog::kStream].size(), 3u);
+  Projector projector(log_.get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(view->WaitApplied({EmbeddedEventLog::kStream, 3}, seconds(30)));
+  MerkleFrontier tree = view->StreamTrees()[EmbeddedEventLog::kStream];
+  EXPECT_EQ(tree.size(), 4u);
+  EXPECT_EQ(tree.Root(), TreeOfLog(*log_).Root());
+}
+
+TEST_F(ProjectorTest, AViewFromBeforeTheTreesGetsThemFromTheLogAtStart) {
+  std::vector<Event> created;
+  for (int i = 0; i < 10; ++i) created.push_back(Created("alice", "t" + std::to_string(i), i));
+  for (const Event& e : created) Append(e);
+  // A view that applied the first 10 records without keeping a tree, as one from before did.
+  {
+    auto view = OpenView();
+    TokenView::ApplyStats stats;
+    ASSERT_TRUE(view->Apply(created, {{EmbeddedEventLog::kStream, 10}}, &stats).ok());
+    EXPECT_TRUE(view->StreamTrees().empty());
+  }
+  Append(Used(created[3], "alice", 100));
+  auto view = OpenView();
+  Projector projector(log_.get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(view->WaitApplied({EmbeddedEventLog::kStream, 10}, seconds(30)));
+  MerkleFrontier tree = view->StreamTrees()[EmbeddedEventLog::kStream];
+  EXPECT_EQ(tree.size(), 11u);
+  EXPECT_EQ(tree.Root(), TreeOfLog(*log_).Root());
+  EXPECT_EQ(projector.applied(), 1u);  // the 10 old records were hashed, not applied again
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "base/status.h"
 #include "ledger/event_log.h"
+#include "ledger/merkle.h"
 #include "projector/token_state.h"
 
 namespace rocksdb {
@@ -26,7 +28,8 @@ namespace wit {
 //
 // Layout: "t/<id>" → encoded TokenState, "h/<hash>" → id, "p/<prefix>" → id,
 // "u/<user>\0<id>" → "" (or "r" once revoked), "pos/<stream>" → next offset (8 bytes,
-// big-endian, base/coding.h), "~format" → "2". A view written before the format key existed
+// big-endian, base/coding.h), "m/<stream>" → the stream's Merkle frontier (MerkleFrontier::
+// Encode, ledger/merkle.h), "~format" → "2". A view written before the format key existed
 // (positions in host order, records of version 2) is read, and its positions rewritten, on
 // Open.
 class TokenView {
@@ -44,11 +47,18 @@ class TokenView {
                               // folded without effect, and counted as skipped
   };
 
+  // Trees maps a stream to its Merkle frontier: the tree of its records from offset 0.
+  using Trees = std::map<std::string, MerkleFrontier>;
+
   // Apply folds `events` (decoded and admitted by the projector, in log order) into the view
-  // with ApplyEvent, and writes the result and the positions `next` in one WriteBatch, so data
-  // and position never disagree after a crash. `next` holds every stream the batch read, its
-  // skipped records included.
-  Status Apply(const std::vector<Event>& events, const LogPositions& next, ApplyStats* stats);
+  // with ApplyEvent, and writes the result, the positions `next` and the streams' trees `trees`
+  // (those the batch grew) in one WriteBatch, so data, tree and position never disagree after
+  // a crash. `next` holds every stream the batch read, its skipped records included.
+  Status Apply(const std::vector<Event>& events, const LogPositions& next, ApplyStats* stats,
+               const Trees& trees = {});
+
+  // StreamTrees returns every stream's tree as of the last Apply.
+  Trees StreamTrees() const;
 
   // Events applied, and uses naming another user, since Open; updated before waiters are
   // woken.
@@ -85,7 +95,7 @@ class TokenView {
   std::vector<TokenState> ListAll() const;
 
  private:
-  explicit TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions);
+  TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees);
   StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
   // LoadStates reads the state of every token `events` name (nullopt for unknown ones).
   Status LoadStates(const std::vector<Event>& events,
@@ -94,7 +104,8 @@ class TokenView {
   std::unique_ptr<rocksdb::DB> db_;
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;
-  LogPositions positions_;
+  LogPositions positions_;  // guarded by mu_
+  Trees trees_;             // guarded by mu_
   std::atomic<uint64_t> applied_total_{0};
   std::atomic<uint64_t> foreign_user_total_{0};
 };
