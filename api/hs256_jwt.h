@@ -21,11 +21,6 @@ std::string SignHs256Jwt(std::string_view key, std::string_view payload_json);
 // check failed. Claims (exp, iat) are the caller's to check. Never throws.
 StatusOr<std::string> VerifyHs256Jwt(std::string_view key, std::string_view jwt);
 
-// Base64UrlEncode / Base64UrlDecode: RFC 4648 §5 without padding, as JWTs use it. Decoding is
-// strict: padding, other characters or impossible lengths are InvalidArgument.
-std::string Base64UrlEncode(std::string_view bytes);
-StatusOr<std::string> Base64UrlDecode(std::string_view text);
-
 }  // namespace wit
 
 #endif  // WIT_API_HS256_JWT_H_

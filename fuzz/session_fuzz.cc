@@ -6,6 +6,7 @@
 
 #include "api/hs256_jwt.h"
 #include "api/session_authority.h"
+#include "base/base64.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const wit::SessionAuthority authority(std::string(32, 'k'));
