@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/checkpointer.h"
 #include "api/metrics.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
@@ -22,7 +23,8 @@ struct ApiContext {
   TokenService* service = nullptr;
   const SessionAuthority* sessions = nullptr;
   Metrics* metrics = nullptr;
-  std::function<bool()> ready;  // true once the view has caught up with the log
+  std::function<bool()> ready;                // true once the view has caught up with the log
+  const Checkpointer* checkpoints = nullptr;  // the streams' signed checkpoints
 };
 
 // kMaxBodyBytes: a larger request body is refused with 413.

@@ -18,13 +18,17 @@ class ApiRoutesTest : public LedgerFixture {
  protected:
   void SetUp() override {
     LedgerFixture::SetUp();
-    routes_ = std::make_unique<ApiRoutes>(
-        ApiContext{service_.get(), &sessions_, &metrics_, [this] { return ready_; }});
+    checkpointer_ = std::make_unique<Checkpointer>(
+        view_.get(), std::move(*NoteSigner::Make("wit-ledger", std::string(32, 's'))),
+        "wit-ledger");
+    routes_ = std::make_unique<ApiRoutes>(ApiContext{
+        service_.get(), &sessions_, &metrics_, [this] { return ready_; }, checkpointer_.get()});
     alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
     git_ = "Bearer " + sessions_.Issue({Principal::Kind::kService, "git"}, 600);
   }
   void TearDown() override {
     routes_.reset();
+    checkpointer_.reset();
     LedgerFixture::TearDown();
   }
 
@@ -60,6 +64,7 @@ class ApiRoutesTest : public LedgerFixture {
   SessionAuthority sessions_{std::string(32, 'k')};
   bool ready_ = true;
   std::string alice_, git_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<ApiRoutes> routes_;
 };
 
@@ -187,6 +192,38 @@ TEST_F(ApiRoutesTest, ABodyTooLargeIs413AndABodyLeftUnreadClosesTheConnection) {
   // Refused before the body is read (no credentials): the same.
   EXPECT_TRUE(Call("POST", "/api/tokens", "", R"({"name":"ci"})").close);
   EXPECT_FALSE(Call("GET", "/healthz").close);
+}
+
+TEST_F(ApiRoutesTest, CheckpointsAreSignedNotesOfTheViewsTree) {
+  checkpointer_->SignNow();
+  EXPECT_EQ(Call("GET", "/api/log/checkpoint").status, 400);  // no stream yet: name one
+  EXPECT_EQ(Call("GET", "/api/log/checkpoint?stream=log").status, 404);
+  ASSERT_EQ(Call("POST", "/api/tokens", alice_, R"({"name":"ci"})").status, 201);
+  ASSERT_EQ(Call("POST", "/api/tokens", alice_, R"({"name":"cd"})").status, 201);
+  checkpointer_->SignNow();
+  ApiReply note = Call("GET", "/api/log/checkpoint?stream=log");  // public: no session
+  ASSERT_EQ(note.status, 200) << note.body;
+  EXPECT_EQ(note.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(Call("GET", "/api/log/checkpoint").body, note.body);  // the only stream
+  StatusOr<std::string> text = OpenNote(note.body, checkpointer_->VerifierKey());
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  StatusOr<Checkpoint> c = ParseCheckpointText(*text);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->origin, "wit-ledger/log");
+  EXPECT_EQ(c->size, 2u);
+  EXPECT_EQ(c->root, view_->StreamTrees()["log"].Root());
+
+  ApiReply all = Call("GET", "/api/log/checkpoints");
+  ASSERT_EQ(all.status, 200);
+  std::vector<Json> list = Json::Parse(all.body).Array("checkpoints");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].Str("stream"), "log");
+  EXPECT_EQ(list[0].Int("size"), 2);
+  EXPECT_EQ(list[0].Str("note"), note.body);
+  EXPECT_EQ(Header(Call("POST", "/api/log/checkpoints"), "Allow"), "GET");
+  // Not grown: not signed again (the same note).
+  checkpointer_->SignNow();
+  EXPECT_EQ(Call("GET", "/api/log/checkpoint?stream=log").body, note.body);
 }
 
 }  // namespace

@@ -98,8 +98,15 @@ Status LedgerServer::Start() {
   if (!end.ok()) return end.status();
   end_at_start_ = *end;
 
+  StatusOr<std::unique_ptr<NoteSigner>> signer =
+      LoadLogSigner(options_.log_signing_key, options_.data_dir, options_.log_origin);
+  if (!signer.ok()) return signer.status();
+
   projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_);
   if (Status s = projector_->Start(); !s.ok()) return s;
+  checkpointer_ =
+      std::make_unique<Checkpointer>(view_.get(), std::move(*signer), options_.log_origin);
+  checkpointer_->Start();
   uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
   service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
   RegisterMetrics();
@@ -141,6 +148,7 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   context.sessions = sessions_.get();
   context.metrics = &metrics_;
   context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
+  context.checkpoints = checkpointer_.get();
   StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
   if (!tls.ok()) return tls.status();
   try {
@@ -295,11 +303,24 @@ void LedgerServer::Shutdown() {
   }
   if (uses_) uses_->Stop();
   if (projector_) projector_->Stop();
+  if (checkpointer_) checkpointer_->Stop();
+  checkpointer_.reset();
   service_.reset();
   uses_.reset();
   projector_.reset();
   view_.reset();
   log_.reset();
+}
+
+StatusOr<std::unique_ptr<NoteSigner>> LoadLogSigner(const std::string& file,
+                                                    const std::string& data_dir,
+                                                    const std::string& origin) {
+  std::string path = file.empty() ? (std::filesystem::path(data_dir) / "log.key").string() : file;
+  StatusOr<std::string> seed = LoadOrCreateSecret(path, "log signing key");
+  if (!seed.ok()) return seed.status();
+  StatusOr<std::unique_ptr<NoteSigner>> signer = NoteSigner::Make(origin, *seed);
+  if (!signer.ok()) return Status::InvalidArgument("--log-origin: " + signer.status().message());
+  return signer;
 }
 
 }  // namespace wit

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/checkpointer.h"
 #include "api/metrics.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
@@ -26,8 +27,10 @@ namespace wit {
 struct LedgerServerOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wit-data";
-  std::string session_secret_file;  // empty: <data_dir>/session.key
-  std::string event_key_file;       // empty: <data_dir>/event.key
+  std::string session_secret_file;        // empty: <data_dir>/session.key
+  std::string event_key_file;             // empty: <data_dir>/event.key
+  std::string log_signing_key;            // empty: <data_dir>/log.key (the Ed25519 seed)
+  std::string log_origin = "wit-ledger";  // checkpoints' origin "<log_origin>/<stream>", key name
   // Kafka: per lifecycle stream, the offset below which records from before witd signed them
   // are accepted without a MAC (`--accept-unsigned-before`).
   LogPositions unsigned_before;
@@ -82,12 +85,19 @@ class LedgerServer {
   std::unique_ptr<UseRecorder> uses_;
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would
   // keep per-thread OpenSSL state that its thread-exit handler never frees.
   std::unique_ptr<Poco::ThreadPool> http_threads_;
   std::unique_ptr<Poco::Net::HTTPServer> http_;
   LogPositions end_at_start_;
 };
+
+// LoadLogSigner reads (or, absent, creates with mode 0600) the log's signing key: a 32-byte
+// Ed25519 seed at `file`, or <data_dir>/log.key when `file` is empty. Its name is `origin`.
+StatusOr<std::unique_ptr<NoteSigner>> LoadLogSigner(const std::string& file,
+                                                    const std::string& data_dir,
+                                                    const std::string& origin);
 
 // ParseListen splits "HOST:PORT" into its parts.
 StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);

@@ -108,6 +108,11 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
   serve->add_option("--event-key-file", o.event_key_file,
                     "Key that authenticates lifecycle events, shared by every node of a cluster "
                     "(default <data-dir>/event.key)");
+  serve->add_option("--log-signing-key", o.log_signing_key,
+                    "Ed25519 seed that signs the log's checkpoints, shared by every node of a "
+                    "cluster (default <data-dir>/log.key)");
+  serve->add_option("--log-origin", o.log_origin, "Name of the log in its checkpoints")
+      ->capture_default_str();
   serve->add_option("--accept-unsigned-before", f->unsigned_before,
                     "STREAM=OFFSET,...: accept lifecycle records below these offsets without a "
                     "MAC (written before witd signed them; see `witd kafka lifecycle-end`)");
@@ -157,6 +162,37 @@ CLI::App* AddSessionIssue(CLI::App& app, SessionFlags* f) {
   return issue;
 }
 
+// LogFlags holds `witd log public-key`'s flags.
+struct LogFlags {
+  std::string data_dir = "./wit-data", key_file, origin = "wit-ledger";
+};
+
+CLI::App* AddLogPublicKey(CLI::App& app, LogFlags* f) {
+  CLI::App* log = app.add_subcommand("log", "The verifiable log");
+  log->require_subcommand(1);
+  CLI::App* key = log->add_subcommand(
+      "public-key", "Print the key that verifies the log's checkpoints (name+hash+base64 key)");
+  auto* dir_opt =
+      key->add_option("--data-dir", f->data_dir, "Data dir holding log.key")->capture_default_str();
+  key->add_option("--log-signing-key", f->key_file, "The signing key's file")->excludes(dir_opt);
+  key->add_option("--log-origin", f->origin, "Name of the log, as witd serve's")
+      ->capture_default_str();
+  return key;
+}
+
+// PrintLogPublicKey prints the verifier key; the signing key is created if absent, as witd
+// serve would.
+int PrintLogPublicKey(const LogFlags& f) {
+  wit::StatusOr<std::unique_ptr<wit::NoteSigner>> signer =
+      wit::LoadLogSigner(f.key_file, f.data_dir, f.origin);
+  if (!signer.ok()) {
+    std::cerr << "witd: " << signer.status().message() << "\n";
+    return 1;
+  }
+  std::cout << (*signer)->VerifierKey() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +203,8 @@ int main(int argc, char** argv) {
   CLI::App* serve = AddServe(app, &serve_flags);
   SessionFlags session;
   CLI::App* issue = AddSessionIssue(app, &session);
+  LogFlags log_flags;
+  CLI::App* public_key = AddLogPublicKey(app, &log_flags);
   wit::KafkaCommandFlags kafka_flags;
   wit::AddKafkaCommands(app, &kafka_flags);
   try {
@@ -184,5 +222,6 @@ int main(int argc, char** argv) {
                         session.secret_file);
   }
   if (*serve) return RunServe(std::move(serve_flags));
+  if (*public_key) return PrintLogPublicKey(log_flags);
   return wit::RunKafkaCommand(kafka_flags);
 }

@@ -22,6 +22,13 @@ inline void PutFixed64(std::string* out, uint64_t v) {
     out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
+// EncodeFixed32 is PutFixed32 into a new 4-byte string.
+inline std::string EncodeFixed32(uint32_t v) {
+  std::string out;
+  PutFixed32(&out, v);
+  return out;
+}
+
 // EncodeFixed64 is PutFixed64 into a new 8-byte string.
 inline std::string EncodeFixed64(uint64_t v) {
   std::string out;

@@ -32,4 +32,11 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0, n = 0; i < s.size(); i += n) {
+    if ((n = Utf8SequenceLength(s, i)) == 0) return false;
+  }
+  return true;
+}
+
 }  // namespace wit

@@ -13,6 +13,9 @@ namespace wit {
 //   for (size_t i = 0; i < s.size(); i += n) if ((n = Utf8SequenceLength(s, i)) == 0) ...
 size_t Utf8SequenceLength(std::string_view s, size_t i);
 
+// IsValidUtf8 says whether all of `s` is valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
 }  // namespace wit
 
 #endif  // WIT_BASE_UTF8_H_

@@ -19,7 +19,7 @@ fi
 # may have them from elsewhere (a JDK in /usr/lib/jvm): only a missing command is installed.
 command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || packages+=(maven)
-# Go builds the outside reference the Merkle tree is checked against (tests/merkle_reference,
+# Go builds the outside reference the Merkle tree is checked against (tests/tlog_reference,
 # with transparency-dev/merkle from Go's module proxy); Debian's Go 1.19 suffices.
 command -v go >/dev/null || packages+=(golang-go)
 

@@ -1,8 +1,8 @@
-// The ledger's Merkle tree against one that is not ours: transparency-dev/merkle, Certificate
-// Transparency's Go implementation, from Go's module proxy (tests/merkle_reference). Its
-// RFC 6962 vectors (the roots of its test inputs), its verifier and its own proofs must all
-// agree with ours, for every root, inclusion proof and consistency proof of trees up to 64
-// leaves.
+// The ledger's transparency-log formats against implementations that are not ours, built from
+// Go's module proxy (tests/tlog_reference): the Merkle tree against transparency-dev/merkle,
+// Certificate Transparency's (its RFC 6962 vectors, its verifier and its own proofs, for every
+// root, inclusion proof and consistency proof of trees up to 64 leaves), and witd's signed
+// checkpoints against Go's checksum database note package.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "base/hex.h"
+#include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "tests/support/eventually.h"
 #include "tests/witd_process.h"
 
 namespace wit::testing {
@@ -29,18 +31,26 @@ std::string HexList(const std::vector<MerkleHash>& proof) {
   return out;
 }
 
+// BuildReference builds tests/tlog_reference into `dir` and returns its path ("" on failure,
+// with the test failed). The modules and Go's build cache live in the build dir, so a second
+// run builds nothing.
+std::string BuildReference(const std::string& dir) {
+  std::string tool = dir + "/tlog_reference";
+  CommandResult build = RunCommand("cd " WIT_SOURCE_DIR
+                                   "/tests/tlog_reference && GOTOOLCHAIN=local GOFLAGS=-modcacherw "
+                                   "GOMODCACHE=" WIT_BIN_DIR "/../go/mod GOCACHE=" WIT_BIN_DIR
+                                   "/../go/cache go build -o " +
+                                   tool + " .");
+  EXPECT_EQ(build.exit_code, 0) << "cannot build the reference (scripts/install-deps.sh "
+                                   "installs Go): "
+                                << build.err;
+  return build.exit_code == 0 ? tool : "";
+}
+
 TEST(MerkleInteropTest, OurRootsAndProofsAreTransparencyDevsAndRfc6962s) {
   std::string dir = MakeTempDir("merkle-interop");
-  std::string tool = dir + "/merkle_reference";
-  // The module and Go's build cache live in the build dir, so a second run builds nothing.
-  CommandResult build = RunCommand(
-      "cd " WIT_SOURCE_DIR
-      "/tests/merkle_reference && GOTOOLCHAIN=local GOFLAGS=-modcacherw "
-      "GOMODCACHE=" WIT_BIN_DIR "/../go/mod GOCACHE=" WIT_BIN_DIR "/../go/cache go build -o " +
-      tool + " .");
-  ASSERT_EQ(build.exit_code, 0) << "cannot build the reference (scripts/install-deps.sh installs "
-                                   "Go): "
-                                << build.err;
+  std::string tool = BuildReference(dir);
+  ASSERT_FALSE(tool.empty());
   CommandResult leaves = RunCommand(tool + " leaves " + std::to_string(kLeaves));
   ASSERT_EQ(leaves.exit_code, 0) << leaves.err;
   MerkleTree tree;
@@ -70,6 +80,51 @@ TEST(MerkleInteropTest, OurRootsAndProofsAreTransparencyDevsAndRfc6962s) {
   EXPECT_EQ(check.out,
             "ok: 65 roots (9 of them RFC 6962 vectors), 2080 inclusion proofs, 2145 consistency "
             "proofs\n");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MerkleInteropTest, WitdsCheckpointsVerifyWithGosNotePackageAndMatchTheLog) {
+  std::string dir = MakeTempDir("checkpoint-interop");
+  std::string tool = BuildReference(dir);
+  ASSERT_FALSE(tool.empty());
+  std::string data = dir + "/data";
+  std::string note;
+  {
+    WitdProcess witd(data);
+    ASSERT_TRUE(witd.Start());
+    std::string alice = witd.UserSession("alice");
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_EQ(Http(witd.port(), "POST", "/api/tokens", R"({"name":"t"})", alice).status, 201);
+    }
+    // Public: no session. Signed within a second of the tree's growth.
+    ASSERT_TRUE(Eventually([&] {
+      HttpResponse r = Http(witd.port(), "GET", "/api/log/checkpoint?stream=log");
+      note = r.body;
+      return r.status == 200 && r.body.find("\n3\n") != std::string::npos;
+    })) << note;
+    ASSERT_EQ(witd.Stop(), 0);
+  }
+  CommandResult key = RunCommand(BinDir() + "/witd log public-key --data-dir " + data);
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  std::string vkey = key.out.substr(0, key.out.find('\n'));
+  ASSERT_EQ(vkey.rfind("wit-ledger+", 0), 0u) << vkey;
+  std::ofstream(dir + "/note") << note;
+  CommandResult opened = RunCommand(tool + " note " + vkey + " " + dir + "/note");
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  StatusOr<Checkpoint> c = ParseCheckpointText(opened.out);
+  ASSERT_TRUE(c.ok()) << opened.out;
+  EXPECT_EQ(c->origin, "wit-ledger/log");
+  EXPECT_EQ(c->size, 3u);
+  // The root is that of the records in the log, as stored.
+  MerkleTree tree;
+  for (const std::string& payload : ReadEmbeddedLog(data)) tree.Append(MerkleLeafHash(payload));
+  ASSERT_EQ(tree.size(), 3u);
+  EXPECT_EQ(c->root, tree.RootAt(3));
+  // Another key does not verify it.
+  std::string other =
+      RunCommand(BinDir() + "/witd log public-key --log-signing-key " + dir + "/other.key").out;
+  other = other.substr(0, other.find('\n'));
+  EXPECT_NE(RunCommand(tool + " note " + other + " " + dir + "/note").exit_code, 0);
   std::filesystem::remove_all(dir);
 }
 

@@ -1,10 +1,14 @@
-// merkle_reference checks the ledger's Merkle tree against an implementation that is not
-// ours: transparency-dev/merkle (Certificate Transparency's, in Go), and its RFC 6962 test
-// vectors.
+// tlog_reference checks the ledger's transparency-log formats against implementations that
+// are not ours: its Merkle tree against transparency-dev/merkle (Certificate Transparency's, in
+// Go) and that module's RFC 6962 test vectors, its signed checkpoints against Go's checksum
+// database note package (golang.org/x/mod/sumdb/note).
 //
-//	merkle_reference leaves N    prints N leaf inputs in hex, one a line: the module's test
+//	tlog_reference note VKEY FILE  opens the signed note in FILE with the verifier key VKEY
+//	                               and prints its text; exits 1 when it does not verify.
+//
+//	tlog_reference leaves N    prints N leaf inputs in hex, one a line: the module's test
 //	                             inputs (testonly.LeafInputs), then "leaf-8", "leaf-9", ...
-//	merkle_reference check FILE  checks what our code computed over those leaves, lines of
+//	tlog_reference check FILE  checks what our code computed over those leaves, lines of
 //	                               root SIZE HASH
 //	                               inclusion INDEX SIZE HASH,HASH,...
 //	                               consistency FROM TO HASH,HASH,...
@@ -26,6 +30,7 @@ import (
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/merkle/testonly"
+	"golang.org/x/mod/sumdb/note"
 )
 
 func leaves(n int) [][]byte {
@@ -37,7 +42,7 @@ func leaves(n int) [][]byte {
 }
 
 func fail(format string, args ...interface{}) {
-	fmt.Fprintf(os.Stderr, "merkle_reference: "+format+"\n", args...)
+	fmt.Fprintf(os.Stderr, "tlog_reference: "+format+"\n", args...)
 	os.Exit(1)
 }
 
@@ -137,6 +142,22 @@ func check(file string, n int) {
 		roots, rfcRoots, inclusions, consistencies)
 }
 
+func openNote(vkey, file string) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		fail("verifier key: %v", err)
+	}
+	msg, err := os.ReadFile(file)
+	if err != nil {
+		fail("%v", err)
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		fail("note does not verify: %v", err)
+	}
+	fmt.Print(n.Text)
+}
+
 func main() {
 	if len(os.Args) == 3 && os.Args[1] == "leaves" {
 		for _, l := range leaves(int(number(os.Args[2]))) {
@@ -148,5 +169,9 @@ func main() {
 		check(os.Args[2], int(number(os.Args[3])))
 		return
 	}
-	fail("usage: merkle_reference leaves N | check FILE N")
+	if len(os.Args) == 4 && os.Args[1] == "note" {
+		openNote(os.Args[2], os.Args[3])
+		return
+	}
+	fail("usage: tlog_reference leaves N | check FILE N | note VKEY FILE")
 }

@@ -1,0 +1,180 @@
+#include "ledger/checkpoint.h"
+
+#include <openssl/evp.h>
+
+#include <charconv>
+#include <cstring>
+
+#include "base/base64.h"
+#include "base/coding.h"
+#include "base/hex.h"
+#include "base/utf8.h"
+
+namespace wit {
+namespace {
+
+constexpr uint8_t kEd25519 = 0x01;                   // the signed-note algorithm byte of Ed25519
+constexpr std::string_view kDash = "\xe2\x80\x94 ";  // "— ", U+2014 and a space
+constexpr size_t kMaxNote = 1 << 20;
+constexpr int kMaxSignatures = 100;
+
+uint32_t KeyId(std::string_view name, std::string_view public_key) {
+  std::string input(name);
+  input.push_back('\n');
+  input.push_back(static_cast<char>(kEd25519));
+  input.append(public_key);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr);
+  return DecodeFixed32(std::string_view(reinterpret_cast<const char*>(digest), 4));
+}
+
+bool ValidName(std::string_view name) {
+  if (name.empty() || !IsValidUtf8(name)) return false;
+  for (unsigned char c : name) {
+    if (c == '+' || c <= ' ') return false;
+  }
+  return true;
+}
+
+std::string Line(std::string_view* text) {
+  size_t nl = text->find('\n');
+  std::string line(text->substr(0, nl));
+  text->remove_prefix(nl == std::string_view::npos ? text->size() : nl + 1);
+  return line;
+}
+
+}  // namespace
+
+std::string CheckpointText(const Checkpoint& c) {
+  std::string_view root(reinterpret_cast<const char*>(c.root.data()), c.root.size());
+  return c.origin + "\n" + std::to_string(c.size) + "\n" + Base64Encode(root) + "\n";
+}
+
+StatusOr<Checkpoint> ParseCheckpointText(std::string_view text) {
+  if (text.empty() || text.back() != '\n') {
+    return Status::InvalidArgument("a checkpoint ends with a newline");
+  }
+  Checkpoint c;
+  c.origin = Line(&text);
+  std::string size = Line(&text);
+  std::string root = Line(&text);
+  if (c.origin.empty() || !IsValidUtf8(c.origin)) {
+    return Status::InvalidArgument("a checkpoint's first line is its origin");
+  }
+  auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), c.size);
+  if (size.empty() || ec != std::errc() || end != size.data() + size.size() ||
+      (size.size() > 1 && size[0] == '0')) {
+    return Status::InvalidArgument("a checkpoint's second line is its size in decimal");
+  }
+  StatusOr<std::string> hash = Base64Decode(root);
+  if (!hash.ok() || hash->size() != c.root.size()) {
+    return Status::InvalidArgument("a checkpoint's third line is a SHA-256 root in base64");
+  }
+  std::memcpy(c.root.data(), hash->data(), c.root.size());
+  return c;
+}
+
+StatusOr<std::unique_ptr<NoteSigner>> NoteSigner::Make(std::string name, std::string_view seed) {
+  if (!ValidName(name)) {
+    return Status::InvalidArgument("a note key's name is not empty and holds no '+' or space");
+  }
+  if (seed.size() < 32) return Status::InvalidArgument("an Ed25519 seed is 32 bytes");
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), 32);
+  if (!key) return Status::Internal("cannot make an Ed25519 key");
+  std::string public_key(32, '\0');
+  size_t len = public_key.size();
+  EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(public_key.data()), &len);
+  return std::unique_ptr<NoteSigner>(new NoteSigner(std::move(name), key, public_key));
+}
+
+NoteSigner::NoteSigner(std::string name, void* key, std::string public_key)
+    : name_(std::move(name)),
+      key_(key),
+      public_key_(std::move(public_key)),
+      key_id_(KeyId(name_, public_key_)) {}
+
+NoteSigner::~NoteSigner() { EVP_PKEY_free(static_cast<EVP_PKEY*>(key_)); }
+
+std::string NoteSigner::Sign(std::string_view text) const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  unsigned char signature[64];
+  size_t len = sizeof signature;
+  EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, static_cast<EVP_PKEY*>(key_));
+  EVP_DigestSign(ctx.get(), signature, &len, reinterpret_cast<const unsigned char*>(text.data()),
+                 text.size());
+  std::string blob = EncodeFixed32(key_id_);
+  blob.append(reinterpret_cast<const char*>(signature), len);
+  return std::string(text) + "\n" + std::string(kDash) + name_ + " " + Base64Encode(blob) + "\n";
+}
+
+std::string NoteSigner::VerifierKey() const {
+  std::string blob(1, static_cast<char>(kEd25519));
+  blob += public_key_;
+  return name_ + "+" + HexEncode(EncodeFixed32(key_id_)) + "+" + Base64Encode(blob);
+}
+
+StatusOr<std::string> OpenNote(std::string_view note, std::string_view verifier_key) {
+  // The verifier key: name+hash+base64(0x01 || key).
+  size_t plus1 = verifier_key.find('+');
+  size_t plus2 = plus1 == std::string_view::npos ? plus1 : verifier_key.find('+', plus1 + 1);
+  if (plus2 == std::string_view::npos) {
+    return Status::InvalidArgument("a verifier key is name+hash+key");
+  }
+  std::string_view name = verifier_key.substr(0, plus1);
+  std::optional<std::string> hash = HexDecode(verifier_key.substr(plus1 + 1, plus2 - plus1 - 1));
+  StatusOr<std::string> blob = Base64Decode(verifier_key.substr(plus2 + 1));
+  if (!ValidName(name) || !hash || hash->size() != 4 || !blob.ok() || blob->size() != 33 ||
+      static_cast<uint8_t>((*blob)[0]) != kEd25519) {
+    return Status::InvalidArgument("not an Ed25519 verifier key (name+hash+base64(0x01||key))");
+  }
+  std::string public_key = blob->substr(1);
+  uint32_t key_id = KeyId(name, public_key);
+  if (key_id != DecodeFixed32(*hash)) {
+    return Status::InvalidArgument("the verifier key's hash does not match its name and key");
+  }
+
+  if (note.size() > kMaxNote) return Status::InvalidArgument("a note is at most 1 MiB");
+  size_t split = note.rfind("\n\n");
+  if (split == std::string_view::npos || note.back() != '\n') {
+    return Status::InvalidArgument("a note is text, a blank line, then signature lines");
+  }
+  std::string_view text = note.substr(0, split + 1);
+  std::string_view signatures = note.substr(split + 2);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                  reinterpret_cast<const unsigned char*>(public_key.data()), 32),
+      &EVP_PKEY_free);
+  if (!key) return Status::InvalidArgument("not an Ed25519 public key");
+  int lines = 0;
+  bool verified = false;
+  while (!signatures.empty()) {
+    if (++lines > kMaxSignatures) return Status::InvalidArgument("a note has too many signatures");
+    std::string line = Line(&signatures);
+    if (line.compare(0, kDash.size(), kDash) != 0) {
+      return Status::InvalidArgument("a signature line begins with an em dash and a space");
+    }
+    std::string_view rest = std::string_view(line).substr(kDash.size());
+    size_t space = rest.find(' ');
+    if (space == std::string_view::npos || !ValidName(rest.substr(0, space))) {
+      return Status::InvalidArgument("a signature line is \"— name signature\"");
+    }
+    StatusOr<std::string> sig = Base64Decode(rest.substr(space + 1));
+    if (!sig.ok() || sig->size() < 5) {
+      return Status::InvalidArgument("a signature is base64 of a key ID and the signature");
+    }
+    if (rest.substr(0, space) != name || DecodeFixed32(*sig) != key_id) continue;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    verified |=
+        sig->size() == 68 &&
+        EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+        EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig->data() + 4), 64,
+                         reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1;
+  }
+  if (!verified)
+    return Status::InvalidArgument("the note has no valid signature by " + std::string(name));
+  return std::string(text);
+}
+
+}  // namespace wit
