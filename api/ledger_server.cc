@@ -315,6 +315,11 @@ void LedgerServer::Shutdown() {
 StatusOr<std::unique_ptr<NoteSigner>> LoadLogSigner(const std::string& file,
                                                     const std::string& data_dir,
                                                     const std::string& origin) {
+  if (origin.find('/') != std::string::npos) {
+    return Status::InvalidArgument(
+        "--log-origin: a log's name holds no '/' (it begins "
+        "\"<name>/<stream>\")");
+  }
   std::string path = file.empty() ? (std::filesystem::path(data_dir) / "log.key").string() : file;
   StatusOr<std::string> seed = LoadOrCreateSecret(path, "log signing key");
   if (!seed.ok()) return seed.status();

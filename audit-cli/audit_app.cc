@@ -9,6 +9,7 @@
 #include "audit-cli/history_commands.h"
 #include "audit-cli/replay_command.h"
 #include "audit-cli/time_arg.h"
+#include "audit-cli/verify_command.h"
 #include "base/hex.h"
 #include "base/random.h"
 #include "token/scopes.h"
@@ -44,6 +45,17 @@ Examples:
   wit-audit stats --kafka-brokers kafka1:9092 --user alice
 )";
 
+constexpr const char* kVerifyExamples = R"(
+Examples:
+  curl -s 'http://witd:8080/api/log/checkpoint?stream=log' > cp-monday
+  witd log public-key --data-dir ./wit-data > log.pub
+  wit-audit verify --data-dir ./wit-data --checkpoint cp-monday --public-key log.pub
+  wit-audit verify --kafka-brokers kafka1:9092 --checkpoint cp-p0 --checkpoint cp-p1 \
+      --public-key 'wit-ledger+e7c6eb6e+AepK...'
+Without --checkpoint it prints each stream's size and root. Exits 1 when the log disagrees with
+a checkpoint: a record deleted, changed, swapped or added before it, or a log cut short of it.
+)";
+
 constexpr const char* kHashExamples = R"(
 Example:
   printf '%s' "$LEAKED" | wit-audit hash
@@ -62,6 +74,8 @@ struct Flags {
   bool follow = false;
   bool token_on_stdin = false;
   bool no_index = false;
+  std::vector<std::string> checkpoints;
+  std::string public_key;
 };
 
 void AddSourceFlags(CLI::App* cmd, Flags* f) {
@@ -215,6 +229,7 @@ struct Commands {
   CLI::App* replay = nullptr;
   CLI::App* tokens = nullptr;
   CLI::App* stats = nullptr;
+  CLI::App* verify = nullptr;
   CLI::App* hash = nullptr;
 };
 
@@ -264,12 +279,27 @@ CLI::App* AddStats(CLI::App& app, Flags* f) {
   return stats;
 }
 
+CLI::App* AddVerify(CLI::App& app, Flags* f) {
+  CLI::App* verify = app.add_subcommand(
+      "verify", "recompute each stream's Merkle tree and check it against signed checkpoints");
+  AddSourceFlags(verify, f);
+  verify
+      ->add_option("--checkpoint", f->checkpoints,
+                   "a signed checkpoint (GET /api/log/checkpoint) to check; repeatable")
+      ->check(CLI::ExistingFile);
+  verify->add_option("--public-key", f->public_key,
+                     "the key that signed them (witd log public-key), or a file holding it");
+  verify->footer(kVerifyExamples);
+  return verify;
+}
+
 Commands Define(CLI::App& app, Flags* f) {
   app.require_subcommand(1);
   Commands c;
   c.replay = AddReplay(app, f);
   c.tokens = AddTokens(app, f);
   c.stats = AddStats(app, f);
+  c.verify = AddVerify(app, f);
   c.hash = app.add_subcommand("hash", "print the tokenHash of a token read from stdin");
   c.hash->footer(kHashExamples);
   return c;
@@ -289,6 +319,13 @@ StatusOr<Run> Plan(const Commands& c, const Flags& f, AuditIo& io) {
     TokensOptions o;
     if (Status s = BuildTokens(f, io, &o); !s.ok()) return s;
     return Run([o, &io](AuditSource& source) mutable { return RunTokens(source, o, io); });
+  }
+  if (c.verify->parsed()) {
+    VerifyOptions o{f.checkpoints, f.public_key};
+    if (!o.checkpoint_files.empty() && o.public_key.empty()) {
+      return Status::InvalidArgument("--checkpoint needs --public-key");
+    }
+    return Run([o, &io](AuditSource& source) { return RunVerify(source, o, io); });
   }
   StatsOptions o;
   if (Status s = BuildStats(f, io, &o); !s.ok()) return s;

@@ -1,0 +1,33 @@
+#ifndef WIT_AUDIT_CLI_VERIFY_COMMAND_H_
+#define WIT_AUDIT_CLI_VERIFY_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "audit-cli/audit_io.h"
+#include "audit-cli/audit_source.h"
+#include "base/status.h"
+
+namespace wit {
+
+struct VerifyOptions {
+  // The checkpoints to check the log against: files holding signed notes, as witd's
+  // GET /api/log/checkpoint answers them.
+  std::vector<std::string> checkpoint_files;
+  // The key that signed them (`witd log public-key`), or a file holding it.
+  std::string public_key;
+};
+
+// RunVerify recomputes each stream's Merkle tree from every record in the log, as stored, and
+// prints one line per stream: its size and root. Each checkpoint given must carry a valid
+// signature by the public key, and name a stream of the log; its root must be that of the
+// stream's first `size` records, so a record deleted, changed, swapped or added before it, or
+// a log cut short of it, is found. Checking several checkpoints of one stream checks that
+// each is consistent with the log, and so with the others. Records past a stream's latest
+// checkpoint are signed by none, and reported. Prints OK or what disagrees under each stream,
+// and fails (FailedPrecondition) when anything does.
+Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io);
+
+}  // namespace wit
+
+#endif  // WIT_AUDIT_CLI_VERIFY_COMMAND_H_
