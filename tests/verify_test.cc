@@ -11,6 +11,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/log_index.h"
 #include "ledger/offset_key.h"
+#include "tests/log_backend.h"
 #include "tests/support/eventually.h"
 #include "tests/test_json.h"
 #include "tests/witd_process.h"
@@ -170,6 +171,67 @@ TEST_F(VerifyTest, ARecordAppendedWithoutASignatureIsFound) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("cp5): OK"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("records 5 to 5: NOT SIGNED"), std::string::npos) << r.out;
+}
+
+// On Kafka every partition is a stream with a tree and checkpoints of its own.
+TEST(VerifyKafkaTest, EveryPartitionsCheckpointVerifiesAndAForgedRecordIsFound) {
+  LogBackend backend("real_kafka");
+  ASSERT_TRUE(backend.is_real_kafka());
+  std::string dir = MakeTempDir("verify-kafka");
+  WitdProcess witd(dir + "/data", backend.WitdArgs());
+  ASSERT_TRUE(witd.Start());
+  std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    HttpResponse r = Http(witd.port(), "POST", "/api/tokens", R"({"name":"k"})", alice);
+    ASSERT_EQ(r.status, 201);
+    token = Json::Parse(r.body).Str("token");
+  }
+  ASSERT_EQ(
+      Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git).status,
+      200);
+  std::vector<Json> checkpoints;
+  ASSERT_TRUE(Eventually([&] {
+    checkpoints =
+        Json::Parse(Http(witd.port(), "GET", "/api/log/checkpoints").body).Array("checkpoints");
+    int64_t records = 0;
+    for (const Json& c : checkpoints) records += c.Int("size");
+    return records == 5;
+  }));
+  std::string flags;
+  for (size_t i = 0; i < checkpoints.size(); ++i) {
+    EXPECT_EQ(checkpoints[i].Str("origin"), "wit-ledger/" + checkpoints[i].Str("stream"));
+    std::string file = dir + "/cp" + std::to_string(i);
+    std::ofstream(file) << checkpoints[i].Str("note");
+    flags += " --checkpoint " + file;
+  }
+  ASSERT_EQ(witd.Stop(), 0);
+  ASSERT_EQ(RunCommand(BinDir() + "/witd log public-key --data-dir " + dir + "/data > " + dir +
+                       "/log.pub")
+                .exit_code,
+            0);
+  std::string verify = BinDir() + "/wit-audit verify " + backend.AuditFlags() + flags +
+                       " --public-key " + dir + "/log.pub";
+  CommandResult ok = RunCommand(verify);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  size_t oks = 0;
+  for (size_t at = ok.out.find("): OK"); at != std::string::npos;
+       at = ok.out.find("): OK", at + 1)) {
+    ++oks;
+  }
+  EXPECT_EQ(oks, checkpoints.size()) << ok.out;
+  // A record a service (or an attacker with the topic's ACL) produces is signed by no checkpoint.
+  std::ofstream(dir + "/forged") << "{\"type\":\"token.used\"}";
+  std::string stream = checkpoints[0].Str("stream");
+  std::string topic = stream.substr(0, stream.rfind('/'));
+  std::string partition = stream.substr(stream.rfind('/') + 1);
+  CommandResult produced = RunCommand("kcat -P -b " + backend.brokers() + " -t " + topic + " -p " +
+                                      partition + " " + dir + "/forged");
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  CommandResult forged = RunCommand(verify);
+  EXPECT_EQ(forged.exit_code, 1) << forged.out;
+  EXPECT_NE(forged.out.find(": NOT SIGNED"), std::string::npos) << forged.out;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
