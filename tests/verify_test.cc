@@ -46,6 +46,20 @@ void Put(rocksdb::DB* db, uint64_t offset, const std::string& value) {
   ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), OffsetKey(offset), value).ok());
 }
 
+// CreateAndUse has alice create `n` tokens on `witd` and the service git verify the last one:
+// n lifecycle records and one token.used.
+bool CreateAndUse(WitdProcess& witd, int n) {
+  std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
+  std::string token;
+  for (int i = 0; i < n; ++i) {
+    HttpResponse r = Http(witd.port(), "POST", "/api/tokens", R"({"name":"t"})", alice);
+    if (r.status != 201) return false;
+    token = Json::Parse(r.body).Str("token");
+  }
+  return Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git)
+             .status == 200;
+}
+
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -53,16 +67,8 @@ class VerifyTest : public ::testing::Test {
     data_ = dir_ + "/data";
     WitdProcess witd(data_);
     ASSERT_TRUE(witd.Start());
-    std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
-    std::string token;
-    for (int i = 0; i < 3; ++i) {
-      HttpResponse r = Http(witd.port(), "POST", "/api/tokens", R"({"name":"t"})", alice);
-      ASSERT_EQ(r.status, 201);
-      token = Json::Parse(r.body).Str("token");
-    }
-    HttpResponse v =
-        Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git);
-    ASSERT_EQ(v.status, 200);  // record 3 is a token.used
+    std::string alice = witd.UserSession("alice");
+    ASSERT_TRUE(CreateAndUse(witd, 3));  // records 0 to 2 are creations, 3 a token.used
     Save(witd, 4, "cp4");
     ASSERT_EQ(Http(witd.port(), "POST", "/api/tokens", R"({"name":"u"})", alice).status, 201);
     Save(witd, 5, "cp5");
@@ -180,16 +186,7 @@ TEST(VerifyKafkaTest, EveryPartitionsCheckpointVerifiesAndAForgedRecordIsFound) 
   std::string dir = MakeTempDir("verify-kafka");
   WitdProcess witd(dir + "/data", backend.WitdArgs());
   ASSERT_TRUE(witd.Start());
-  std::string alice = witd.UserSession("alice"), git = witd.ServiceSession("git");
-  std::string token;
-  for (int i = 0; i < 4; ++i) {
-    HttpResponse r = Http(witd.port(), "POST", "/api/tokens", R"({"name":"k"})", alice);
-    ASSERT_EQ(r.status, 201);
-    token = Json::Parse(r.body).Str("token");
-  }
-  ASSERT_EQ(
-      Http(witd.port(), "POST", "/api/tokens/verify", "{\"token\":\"" + token + "\"}", git).status,
-      200);
+  ASSERT_TRUE(CreateAndUse(witd, 4));
   std::vector<Json> checkpoints;
   ASSERT_TRUE(Eventually([&] {
     checkpoints =
