@@ -67,11 +67,19 @@ StatusOr<std::vector<Signed>> LoadCheckpoints(const VerifyOptions& o) {
   return out;
 }
 
-}  // namespace
+// Check gives a verdict to every checkpoint of `st` whose size the tree has reached.
+void Check(StreamTree& st) {
+  for (Signed* s : st.checkpoints) {
+    if (s->checkpoint.size != st.tree.size() || !s->verdict.empty()) continue;
+    s->verdict = s->checkpoint.root == st.tree.Root()
+                     ? "OK"
+                     : "DIFFERS: the log's first " + std::to_string(s->checkpoint.size) +
+                           " records are not the ones signed";
+  }
+}
 
-Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io) {
-  StatusOr<std::vector<Signed>> checkpoints = LoadCheckpoints(options);
-  if (!checkpoints.ok()) return checkpoints.status();
+// ByStream groups the checkpoints by the stream their origin names, ascending by size.
+std::map<std::string, StreamTree> ByStream(std::vector<Signed>* checkpoints) {
   std::map<std::string, StreamTree> streams;
   for (Signed& s : *checkpoints) {
     std::string stream = s.checkpoint.origin.substr(s.checkpoint.origin.find('/') + 1);
@@ -81,18 +89,47 @@ Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io)
     std::sort(st.checkpoints.begin(), st.checkpoints.end(), [](const Signed* a, const Signed* b) {
       return a->checkpoint.size < b->checkpoint.size;
     });
+    Check(st);  // a checkpoint of size 0
   }
-  // Checks every checkpoint of `st` of the tree's size.
-  auto check = [](StreamTree& st) {
-    for (Signed* s : st.checkpoints) {
-      if (s->checkpoint.size != st.tree.size() || !s->verdict.empty()) continue;
-      s->verdict = s->checkpoint.root == st.tree.Root()
-                       ? "OK"
-                       : "DIFFERS: the log's first " + std::to_string(s->checkpoint.size) +
-                             " records are not the ones signed";
+  return streams;
+}
+
+// Report prints one stream's tree and verdicts, and returns how many findings it has.
+int Report(const std::string& name, StreamTree& st, std::ostream& out) {
+  int bad = 0;
+  out << name << ": " << st.tree.size() << " records, root " << Base64Root(st.tree.Root()) << "\n";
+  if (!st.gap.empty()) {
+    out << "  " << st.gap << "\n";
+    bad += st.checkpoints.empty() ? 0 : 1;
+  }
+  if (st.checkpoints.empty()) out << "  (no checkpoint given)\n";
+  for (Signed* c : st.checkpoints) {
+    if (c->verdict.empty()) {
+      c->verdict = st.gap.empty() ? "DIFFERS: the log holds " + std::to_string(st.tree.size()) +
+                                        " records, fewer than the " +
+                                        std::to_string(c->checkpoint.size) + " signed"
+                                  : "NOT CHECKED: the tree could not be computed";
     }
-  };
-  for (auto& [name, st] : streams) check(st);  // size 0
+    bad += c->verdict != "OK";
+    out << "  checkpoint of " << c->checkpoint.size << " records (" << c->file
+        << "): " << c->verdict << "\n";
+  }
+  // Records past the latest checkpoint are signed by none: appended after it, or forged.
+  if (!st.checkpoints.empty() && st.gap.empty() &&
+      st.checkpoints.back()->checkpoint.size < st.tree.size()) {
+    out << "  records " << st.checkpoints.back()->checkpoint.size << " to " << st.tree.size() - 1
+        << ": NOT SIGNED: no checkpoint given covers them (fetch one after the log)\n";
+    ++bad;
+  }
+  return bad;
+}
+
+}  // namespace
+
+Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io) {
+  StatusOr<std::vector<Signed>> checkpoints = LoadCheckpoints(options);
+  if (!checkpoints.ok()) return checkpoints.status();
+  std::map<std::string, StreamTree> streams = ByStream(&*checkpoints);
   Status s = source.Scan([&](const std::string& stream, uint64_t offset, std::string_view payload) {
     StreamTree& st = streams[stream];
     if (!st.gap.empty()) return true;
@@ -102,40 +139,12 @@ Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io)
       return true;
     }
     st.tree.Append(MerkleLeafHash(payload));
-    check(st);
+    Check(st);
     return true;
   });
   if (!s.ok()) return s;
-
   int bad = 0;
-  for (auto& [name, st] : streams) {
-    io.out << name << ": " << st.tree.size() << " records, root " << Base64Root(st.tree.Root())
-           << "\n";
-    if (!st.gap.empty()) {
-      io.out << "  " << st.gap << "\n";
-      bad += st.checkpoints.empty() ? 0 : 1;
-    }
-    if (st.checkpoints.empty()) io.out << "  (no checkpoint given)\n";
-    for (Signed* c : st.checkpoints) {
-      if (c->verdict.empty()) {
-        c->verdict = st.gap.empty() ? "DIFFERS: the log holds " + std::to_string(st.tree.size()) +
-                                          " records, fewer than the " +
-                                          std::to_string(c->checkpoint.size) + " signed"
-                                    : "NOT CHECKED: the tree could not be computed";
-      }
-      bad += c->verdict != "OK";
-      io.out << "  checkpoint of " << c->checkpoint.size << " records (" << c->file
-             << "): " << c->verdict << "\n";
-    }
-    // Records past the latest checkpoint are signed by none: appended after it, or forged.
-    if (!st.checkpoints.empty() && st.gap.empty() &&
-        st.checkpoints.back()->checkpoint.size < st.tree.size()) {
-      io.out << "  records " << st.checkpoints.back()->checkpoint.size << " to "
-             << st.tree.size() - 1
-             << ": NOT SIGNED: no checkpoint given covers them (fetch one after the log)\n";
-      ++bad;
-    }
-  }
+  for (auto& [name, st] : streams) bad += Report(name, st, io.out);
   if (bad > 0) {
     return Status::FailedPrecondition("the log and its checkpoints disagree (" +
                                       std::to_string(bad) + " finding" + (bad == 1 ? "" : "s") +

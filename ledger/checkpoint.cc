@@ -115,25 +115,45 @@ std::string NoteSigner::VerifierKey() const {
   return name_ + "+" + HexEncode(EncodeFixed32(key_id_)) + "+" + Base64Encode(blob);
 }
 
-StatusOr<std::string> OpenNote(std::string_view note, std::string_view verifier_key) {
-  // The verifier key: name+hash+base64(0x01 || key).
-  size_t plus1 = verifier_key.find('+');
-  size_t plus2 = plus1 == std::string_view::npos ? plus1 : verifier_key.find('+', plus1 + 1);
+namespace {
+
+// VerifierKey is a parsed `name+hash+base64(0x01||key)`.
+struct VerifierKey {
+  std::string name;
+  std::string public_key;  // the 32 bytes of the Ed25519 key
+  uint32_t key_id = 0;
+};
+
+StatusOr<VerifierKey> ParseVerifierKey(std::string_view text) {
+  size_t plus1 = text.find('+');
+  size_t plus2 = plus1 == std::string_view::npos ? plus1 : text.find('+', plus1 + 1);
   if (plus2 == std::string_view::npos) {
     return Status::InvalidArgument("a verifier key is name+hash+key");
   }
-  std::string_view name = verifier_key.substr(0, plus1);
-  std::optional<std::string> hash = HexDecode(verifier_key.substr(plus1 + 1, plus2 - plus1 - 1));
-  StatusOr<std::string> blob = Base64Decode(verifier_key.substr(plus2 + 1));
-  if (!ValidName(name) || !hash || hash->size() != 4 || !blob.ok() || blob->size() != 33 ||
+  VerifierKey key;
+  key.name = std::string(text.substr(0, plus1));
+  std::optional<std::string> hash = HexDecode(text.substr(plus1 + 1, plus2 - plus1 - 1));
+  StatusOr<std::string> blob = Base64Decode(text.substr(plus2 + 1));
+  if (!ValidName(key.name) || !hash || hash->size() != 4 || !blob.ok() || blob->size() != 33 ||
       static_cast<uint8_t>((*blob)[0]) != kEd25519) {
     return Status::InvalidArgument("not an Ed25519 verifier key (name+hash+base64(0x01||key))");
   }
-  std::string public_key = blob->substr(1);
-  uint32_t key_id = KeyId(name, public_key);
-  if (key_id != DecodeFixed32(*hash)) {
+  key.public_key = blob->substr(1);
+  key.key_id = KeyId(key.name, key.public_key);
+  if (key.key_id != DecodeFixed32(*hash)) {
     return Status::InvalidArgument("the verifier key's hash does not match its name and key");
   }
+  return key;
+}
+
+}  // namespace
+
+StatusOr<std::string> OpenNote(std::string_view note, std::string_view verifier_key) {
+  StatusOr<VerifierKey> parsed = ParseVerifierKey(verifier_key);
+  if (!parsed.ok()) return parsed.status();
+  const std::string& name = parsed->name;
+  const std::string& public_key = parsed->public_key;
+  uint32_t key_id = parsed->key_id;
 
   if (note.size() > kMaxNote) return Status::InvalidArgument("a note is at most 1 MiB");
   size_t split = note.rfind("\n\n");
