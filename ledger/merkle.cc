@@ -113,8 +113,9 @@ void MerkleTree::Append(const MerkleHash& leaf) {
 MerkleHash MerkleTree::Hash(uint64_t begin, uint64_t n) const {
   if (n == 0) return MerkleEmptyRoot();
   // A perfect subtree aligned to its size is stored.
-  if ((n & (n - 1)) == 0 && begin % n == 0) {
-    return levels_[static_cast<size_t>(__builtin_ctzll(n))][begin / n];
+  if ((n & (n - 1)) == 0 && (begin & (n - 1)) == 0) {
+    int level = __builtin_ctzll(n);  // n is 2^level
+    return levels_[static_cast<size_t>(level)][begin >> level];
   }
   uint64_t k = LargestPowerBelow(n);
   return MerkleNodeHash(Hash(begin, k), Hash(begin + k, n - k));

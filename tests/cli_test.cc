@@ -178,8 +178,9 @@ TEST_P(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   // the embedded log, after a fetch round trip on Kafka.
   const std::regex used(".*   repo:read,write   just now +Never");
   std::string row;
-  Eventually([&] {
-    row = Row(Wit("token list").out, id);
+  // A lambda may not capture a structured binding (C++17): capture a copy of the id.
+  Eventually([&, token_id = id] {
+    row = Row(Wit("token list").out, token_id);
     return std::regex_match(row, used);
   });
   EXPECT_TRUE(std::regex_match(row, used)) << row;
