@@ -57,12 +57,16 @@ MerkleHash MerkleEmptyRoot() {
   return out;
 }
 
-void MerkleFrontier::Append(const MerkleHash& leaf) {
+void MerkleFrontier::Append(const MerkleHash& leaf, std::vector<MerkleNode>* completed) {
   // Each trailing one bit of the old size is a perfect subtree the new leaf completes.
   MerkleHash carry = leaf;
+  int level = 0;
+  if (completed) completed->push_back({0, size_, leaf});
   for (uint64_t s = size_; s & 1; s >>= 1) {
     carry = MerkleNodeHash(nodes_.back(), carry);
     nodes_.pop_back();
+    ++level;
+    if (completed) completed->push_back({level, size_ >> level, carry});
   }
   nodes_.push_back(carry);
   ++size_;
@@ -110,66 +114,119 @@ void MerkleTree::Append(const MerkleHash& leaf) {
   }
 }
 
-MerkleHash MerkleTree::Hash(uint64_t begin, uint64_t n) const {
-  if (n == 0) return MerkleEmptyRoot();
-  // A perfect subtree aligned to its size is stored.
-  if ((n & (n - 1)) == 0 && (begin & (n - 1)) == 0) {
-    int level = __builtin_ctzll(n);  // n is 2^level
-    return levels_[static_cast<size_t>(level)][begin >> level];
+namespace {
+
+// NodeWalk computes subtree hashes and proofs from a tree's completed nodes (RFC 9162 2.1),
+// remembering the first error a read returns.
+class NodeWalk {
+ public:
+  explicit NodeWalk(const MerkleNodeReader& nodes) : nodes_(nodes) {}
+  const Status& status() const { return status_; }
+
+  // Hash is the root of the leaves [begin, begin + n): a stored node when the range is a
+  // perfect subtree aligned to its size, else the hash of its two halves.
+  MerkleHash Hash(uint64_t begin, uint64_t n) {
+    if (n == 0) return MerkleEmptyRoot();
+    if ((n & (n - 1)) == 0 && (begin & (n - 1)) == 0) {
+      int level = __builtin_ctzll(n);  // n is 2^level
+      StatusOr<MerkleHash> h = nodes_(level, begin >> level);
+      if (h.ok()) return *h;
+      if (status_.ok()) status_ = h.status();
+      return MerkleHash{};
+    }
+    uint64_t k = LargestPowerBelow(n);
+    return MerkleNodeHash(Hash(begin, k), Hash(begin + k, n - k));
   }
-  uint64_t k = LargestPowerBelow(n);
-  return MerkleNodeHash(Hash(begin, k), Hash(begin + k, n - k));
+
+  void Path(uint64_t index, uint64_t begin, uint64_t n, std::vector<MerkleHash>* out) {
+    if (n <= 1) return;
+    uint64_t k = LargestPowerBelow(n);
+    if (index < k) {
+      Path(index, begin, k, out);
+      out->push_back(Hash(begin + k, n - k));
+    } else {
+      Path(index - k, begin + k, n - k, out);
+      out->push_back(Hash(begin, k));
+    }
+  }
+
+  void SubProof(uint64_t m, uint64_t begin, uint64_t n, bool whole, std::vector<MerkleHash>* out) {
+    if (m == n) {
+      if (!whole) out->push_back(Hash(begin, n));
+      return;
+    }
+    uint64_t k = LargestPowerBelow(n);
+    if (m <= k) {
+      SubProof(m, begin, k, whole, out);
+      out->push_back(Hash(begin + k, n - k));
+    } else {
+      SubProof(m - k, begin + k, n - k, false, out);
+      out->push_back(Hash(begin, k));
+    }
+  }
+
+ private:
+  const MerkleNodeReader& nodes_;
+  Status status_;
+};
+
+}  // namespace
+
+StatusOr<MerkleHash> MerkleRootOf(uint64_t size, const MerkleNodeReader& nodes) {
+  NodeWalk walk(nodes);
+  MerkleHash root = walk.Hash(0, size);
+  if (!walk.status().ok()) return walk.status();
+  return root;
 }
 
-MerkleHash MerkleTree::RootAt(uint64_t size) const { return Hash(0, size); }
-
-void MerkleTree::Path(uint64_t index, uint64_t begin, uint64_t n,
-                      std::vector<MerkleHash>* out) const {
-  if (n <= 1) return;
-  uint64_t k = LargestPowerBelow(n);
-  if (index < k) {
-    Path(index, begin, k, out);
-    out->push_back(Hash(begin + k, n - k));
-  } else {
-    Path(index - k, begin + k, n - k, out);
-    out->push_back(Hash(begin, k));
-  }
-}
-
-StatusOr<std::vector<MerkleHash>> MerkleTree::InclusionProof(uint64_t index, uint64_t size) const {
-  if (index >= size || size > this->size()) {
+StatusOr<std::vector<MerkleHash>> MerkleInclusionProof(uint64_t index, uint64_t size,
+                                                       const MerkleNodeReader& nodes) {
+  if (index >= size) {
     return Status::InvalidArgument("no leaf " + std::to_string(index) + " in a tree of " +
-                                   std::to_string(size) + " of " + std::to_string(this->size()));
+                                   std::to_string(size));
   }
+  NodeWalk walk(nodes);
   std::vector<MerkleHash> out;
-  Path(index, 0, size, &out);
+  walk.Path(index, 0, size, &out);
+  if (!walk.status().ok()) return walk.status();
   return out;
 }
 
-void MerkleTree::SubProof(uint64_t m, uint64_t begin, uint64_t n, bool whole,
-                          std::vector<MerkleHash>* out) const {
-  if (m == n) {
-    if (!whole) out->push_back(Hash(begin, n));
-    return;
+StatusOr<std::vector<MerkleHash>> MerkleConsistencyProof(uint64_t from, uint64_t to,
+                                                         const MerkleNodeReader& nodes) {
+  if (from > to) {
+    return Status::InvalidArgument("no consistency proof from " + std::to_string(from) +
+                                   " to the smaller " + std::to_string(to));
   }
-  uint64_t k = LargestPowerBelow(n);
-  if (m <= k) {
-    SubProof(m, begin, k, whole, out);
-    out->push_back(Hash(begin + k, n - k));
-  } else {
-    SubProof(m - k, begin + k, n - k, false, out);
-    out->push_back(Hash(begin, k));
+  NodeWalk walk(nodes);
+  std::vector<MerkleHash> out;
+  if (from > 0 && from < to) walk.SubProof(from, 0, to, true, &out);
+  if (!walk.status().ok()) return walk.status();
+  return out;
+}
+
+MerkleNodeReader MerkleTree::Reader() const {
+  return [this](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    return levels_[static_cast<size_t>(level)][index];
+  };
+}
+
+MerkleHash MerkleTree::RootAt(uint64_t size) const { return *MerkleRootOf(size, Reader()); }
+
+StatusOr<std::vector<MerkleHash>> MerkleTree::InclusionProof(uint64_t index, uint64_t size) const {
+  if (size > this->size()) {
+    return Status::InvalidArgument("no tree of " + std::to_string(size) + " in one of " +
+                                   std::to_string(this->size()));
   }
+  return MerkleInclusionProof(index, size, Reader());
 }
 
 StatusOr<std::vector<MerkleHash>> MerkleTree::ConsistencyProof(uint64_t from, uint64_t to) const {
-  if (from > to || to > size()) {
-    return Status::InvalidArgument("no consistency proof from " + std::to_string(from) + " to " +
-                                   std::to_string(to) + " in a tree of " + std::to_string(size()));
+  if (to > size()) {
+    return Status::InvalidArgument("no tree of " + std::to_string(to) + " in one of " +
+                                   std::to_string(size()));
   }
-  std::vector<MerkleHash> out;
-  if (from > 0 && from < to) SubProof(from, 0, to, true, &out);
-  return out;
+  return MerkleConsistencyProof(from, to, Reader());
 }
 
 bool VerifyInclusion(uint64_t index, uint64_t size, const MerkleHash& leaf,

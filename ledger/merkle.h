@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,34 @@ MerkleHash MerkleLeafHash(std::string_view record);
 MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right);
 MerkleHash MerkleEmptyRoot();
 
+// MerkleNode is a perfect subtree a growing tree has completed: level l, index i covers the
+// leaves [i·2^l, (i+1)·2^l). Level 0 holds the leaf hashes. Once complete a node never
+// changes, so a store of them answers proofs for every size the tree has had.
+struct MerkleNode {
+  int level = 0;
+  uint64_t index = 0;
+  MerkleHash hash{};
+};
+
+// MerkleNodeReader returns the hash of the completed perfect subtree (level, index), or an
+// error when it cannot (a store that fails, or a node it does not hold).
+using MerkleNodeReader = std::function<StatusOr<MerkleHash>(int level, uint64_t index)>;
+
+// MerkleRootOf is the root of the tree of the first `size` leaves, from their nodes.
+StatusOr<MerkleHash> MerkleRootOf(uint64_t size, const MerkleNodeReader& nodes);
+
+// MerkleInclusionProof is the audit path of leaf `index` in the tree of `size` leaves (RFC
+// 9162 2.1.3.1), from the tree's nodes. InvalidArgument unless index < size; the caller
+// checks that the tree has `size` leaves.
+StatusOr<std::vector<MerkleHash>> MerkleInclusionProof(uint64_t index, uint64_t size,
+                                                       const MerkleNodeReader& nodes);
+
+// MerkleConsistencyProof shows the tree of `from` leaves is a prefix of the tree of `to`
+// leaves (RFC 9162 2.1.4.1); empty when from is 0 or from == to. InvalidArgument unless
+// from <= to.
+StatusOr<std::vector<MerkleHash>> MerkleConsistencyProof(uint64_t from, uint64_t to,
+                                                         const MerkleNodeReader& nodes);
+
 // MerkleFrontier is the right edge of a growing tree: the roots of its perfect subtrees, one
 // per bit set in its size, largest first. It takes O(log n) hashes, and gives the root of
 // the tree of every leaf appended so far. Not thread-safe.
@@ -31,8 +60,9 @@ class MerkleFrontier {
  public:
   uint64_t size() const { return size_; }
 
-  // Append adds the leaf with hash `leaf` (MerkleLeafHash of its record).
-  void Append(const MerkleHash& leaf);
+  // Append adds the leaf with hash `leaf` (MerkleLeafHash of its record). With `completed`, it
+  // adds there every node the leaf completes: the leaf itself, then each parent it closes.
+  void Append(const MerkleHash& leaf, std::vector<MerkleNode>* completed = nullptr);
 
   // Root is the tree's root hash (MerkleEmptyRoot for no leaf).
   MerkleHash Root() const;
@@ -69,11 +99,7 @@ class MerkleTree {
   StatusOr<std::vector<MerkleHash>> ConsistencyProof(uint64_t from, uint64_t to) const;
 
  private:
-  // Hash is the root of the leaves [begin, begin + n).
-  MerkleHash Hash(uint64_t begin, uint64_t n) const;
-  void Path(uint64_t index, uint64_t begin, uint64_t n, std::vector<MerkleHash>* out) const;
-  void SubProof(uint64_t m, uint64_t begin, uint64_t n, bool whole,
-                std::vector<MerkleHash>* out) const;
+  MerkleNodeReader Reader() const;
 
   std::vector<std::vector<MerkleHash>> levels_;  // levels_[l][i]: perfect subtree (l, i)
 };

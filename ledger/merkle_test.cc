@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <map>
 #include <random>
 
 namespace wit {
@@ -158,6 +159,41 @@ TEST(MerkleTest, AHistoryWithARecordChangedIsInconsistentWithTheTrueOne) {
   EXPECT_EQ(truth.RootAt(17), forged.RootAt(17));
   EXPECT_TRUE(VerifyConsistency(17, 40, truth.RootAt(17), forged.RootAt(40),
                                 *forged.ConsistencyProof(17, 40)));
+}
+
+// The nodes a frontier reports as it grows are the tree's, so a store of them answers the same
+// proofs as the whole tree; a node missing from the store is an error, not a wrong proof.
+TEST(MerkleTest, TheNodesAFrontierCompletesAnswerTheTreesProofs) {
+  MerkleTree tree = TreeOf(100);
+  MerkleFrontier frontier;
+  std::map<std::pair<int, uint64_t>, MerkleHash> store;
+  for (uint64_t i = 0; i < 100; ++i) {
+    std::vector<MerkleNode> completed;
+    frontier.Append(MerkleLeafHash("record " + std::to_string(i)), &completed);
+    ASSERT_FALSE(completed.empty());
+    EXPECT_EQ(completed[0].level, 0);
+    EXPECT_EQ(completed[0].index, i);
+    for (const MerkleNode& n : completed) store[{n.level, n.index}] = n.hash;
+  }
+  EXPECT_EQ(store.size(), 100u + 50 + 25 + 12 + 6 + 3 + 1);
+  MerkleNodeReader reader = [&](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    auto it = store.find({level, index});
+    if (it == store.end()) return Status::NotFound("no node");
+    return it->second;
+  };
+  for (uint64_t n = 1; n <= 100; n += 7) {
+    EXPECT_EQ(*MerkleRootOf(n, reader), tree.RootAt(n));
+    for (uint64_t i = 0; i < n; i += 3) {
+      EXPECT_EQ(*MerkleInclusionProof(i, n, reader), *tree.InclusionProof(i, n));
+    }
+    for (uint64_t m = 0; m <= n; m += 5) {
+      EXPECT_EQ(*MerkleConsistencyProof(m, n, reader), *tree.ConsistencyProof(m, n));
+    }
+  }
+  store.erase({3, 1});  // leaves 8..15
+  store.erase({2, 2});  // leaves 8..11
+  EXPECT_TRUE(MerkleInclusionProof(0, 100, reader).status().code() == Status::Code::kNotFound);
+  EXPECT_TRUE(MerkleConsistencyProof(12, 100, reader).status().code() == Status::Code::kNotFound);
 }
 
 }  // namespace

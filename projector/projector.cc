@@ -36,15 +36,20 @@ uint64_t Projector::skipped(SkipReason reason) const {
   return skipped_[static_cast<int>(reason)].load();
 }
 
-void Projector::Grow(const LogRecord& record, std::set<std::string>* grown) {
+void Projector::Grow(const LogRecord& record, TreeGrowth* growth) {
   MerkleFrontier& tree = trees_[record.stream];
   if (tree.size() == record.offset) {
-    tree.Append(MerkleLeafHash(record.payload));
-    grown->insert(record.stream);
+    tree.Append(MerkleLeafHash(record.payload), &growth->nodes[record.stream]);
   } else if (tree.size() < record.offset && untreed_.insert(record.stream).second) {
     LogWarn("projector: stream " + record.stream + " holds no records below offset " +
             std::to_string(record.offset) + " (from " + std::to_string(tree.size()) +
             " on): its Merkle tree cannot be computed");
+  }
+}
+
+void Projector::Frontiers(TreeGrowth* growth) const {
+  for (const auto& [stream, nodes] : growth->nodes) {
+    if (!nodes.empty()) growth->frontiers.emplace(stream, trees_.at(stream));
   }
 }
 
@@ -67,7 +72,6 @@ void Projector::CatchUpTrees() {
     return;
   }
   std::vector<LogRecord> records;
-  std::set<std::string> grown;
   int idle = 0;
   while (!stop_ && idle < 50) {  // 50 empty reads of kPollWait: what is missing is gone
     records.clear();
@@ -76,21 +80,34 @@ void Projector::CatchUpTrees() {
       continue;
     }
     idle = 0;
-    bool done = true;
-    for (const LogRecord& r : records) {
-      if (r.offset < want[r.stream]) Grow(r, &grown);
-    }
-    for (const auto& [stream, offset] : want) {
-      done &= untreed_.count(stream) || trees_[stream].size() >= offset;
-    }
-    if (done) break;
+    if (!CatchUpWith(records, want)) break;
   }
-  TokenView::Trees caught_up;
-  for (const std::string& stream : grown) caught_up.emplace(stream, trees_[stream]);
+}
+
+bool Projector::CatchUpWith(const std::vector<LogRecord>& records, const LogPositions& want) {
+  TreeGrowth growth;
+  for (const LogRecord& r : records) {
+    auto end = want.find(r.stream);
+    if (end == want.end() || r.offset >= end->second) continue;
+    Grow(r, &growth);
+    SkipReason why = SkipReason::kMalformed;
+    if (std::optional<Event> e = gate_.Admit(r, &why)) {
+      growth.events.push_back({e->event_id, {r.stream, r.offset}});
+    }
+  }
+  // Stored batch by batch, so a long catch-up holds one batch of nodes, and one cut short
+  // goes on from where it stopped at the next start.
+  Frontiers(&growth);
   TokenView::ApplyStats stats;
-  if (Status s = view_->Apply({}, want, &stats, caught_up); !s.ok()) {
+  if (Status s = view_->Apply({}, want, &stats, growth); !s.ok()) {
     LogWarn("projector: cannot store the trees, computed again at the next start: " + s.message());
+    return false;
   }
+  bool more = false;
+  for (const auto& [stream, offset] : want) {
+    more |= !untreed_.count(stream) && trees_[stream].size() < offset;
+  }
+  return more;
 }
 
 void Projector::Run() {
@@ -113,15 +130,15 @@ void Projector::Run() {
     events.clear();
     LogPositions next;
     std::array<uint64_t, kSkipReasonCount> skips{};
-    TokenView::Trees grown;
-    Admit(records, &events, &next, &skips, &grown);
+    TreeGrowth growth;
+    Admit(records, &events, &next, &skips, &growth);
     // Counted before the view wakes its waiters: whoever sees the position sees the count.
     for (int i = 0; i < kSkipReasonCount; ++i) skipped_[i] += skips[i];
     // A failed write leaves view and position untouched, so the same records are applied
     // again until it succeeds; re-applying is harmless because ApplyEvent is idempotent.
     while (!stop_) {
       TokenView::ApplyStats stats;
-      s = view_->Apply(events, next, &stats, grown);
+      s = view_->Apply(events, next, &stats, growth);
       if (s.ok()) break;
       LogWarn("projector: view write failed, retrying: " + s.message());
       std::this_thread::sleep_for(kPollWait);
@@ -131,14 +148,13 @@ void Projector::Run() {
 
 void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>* events,
                       LogPositions* next, std::array<uint64_t, kSkipReasonCount>* skips,
-                      TokenView::Trees* grown) {
+                      TreeGrowth* growth) {
   *next = view_->Positions();
-  std::set<std::string> streams;
   for (const LogRecord& rec : records) {
     uint64_t& pos = (*next)[rec.stream];
     if (rec.offset < pos) continue;  // a re-delivery: applied already
     pos = rec.offset + 1;
-    Grow(rec, &streams);
+    Grow(rec, growth);
     SkipReason why = SkipReason::kMalformed;
     std::optional<Event> event = gate_.Admit(rec, &why);
     if (!event) {
@@ -146,9 +162,10 @@ void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>*
       LogSkip(rec, why);
       continue;
     }
+    growth->events.push_back({event->event_id, {rec.stream, rec.offset}});
     events->push_back(std::move(*event));
   }
-  for (const std::string& stream : streams) grown->emplace(stream, trees_[stream]);
+  Frontiers(growth);
 }
 
 void Projector::LogSkip(const LogRecord& record, SkipReason reason) {

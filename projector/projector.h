@@ -60,13 +60,18 @@ class Projector {
   // below it again: after a view from before the trees existed, or one whose trees are behind.
   // A stream whose first records the log no longer holds (Kafka's retention) gets no tree.
   void CatchUpTrees();
-  // Grow appends `record` to its stream's tree when it is the tree's next leaf, and notes the
-  // stream in *grown.
-  void Grow(const LogRecord& record, std::set<std::string>* grown);
+  // CatchUpWith grows the trees by the records below `want` and stores them; returns whether
+  // some stream's tree is still behind.
+  bool CatchUpWith(const std::vector<LogRecord>& records, const LogPositions& want);
+  // Grow appends `record` to its stream's tree when it is the tree's next leaf, and adds the
+  // nodes it completes to *growth.
+  void Grow(const LogRecord& record, TreeGrowth* growth);
+  // Frontiers adds the frontier of every stream *growth grew.
+  void Frontiers(TreeGrowth* growth) const;
   // Admit turns `records` into the events to apply and the positions after them; the records
   // it skips go to *skips (reason → count), logged by LogSkip.
   void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events, LogPositions* next,
-             std::array<uint64_t, kSkipReasonCount>* skips, TokenView::Trees* grown);
+             std::array<uint64_t, kSkipReasonCount>* skips, TreeGrowth* growth);
   // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one
   // line per reason per kSkipLogInterval, so a flood of forged records cannot flood the log.
   void LogSkip(const LogRecord& record, SkipReason reason);

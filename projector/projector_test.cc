@@ -298,6 +298,27 @@ MerkleFrontier TreeOfLog(EventLog& log) {
   return tree;
 }
 
+// ExpectTheViewsProofs checks that the nodes the view stored answer, for every size of the
+// log's tree, the proofs a tree of the whole log gives.
+void ExpectTheViewsProofs(const TokenView& view, EventLog& log) {
+  MerkleFrontier frontier = TreeOfLog(log);
+  MerkleTree tree;
+  auto reader = log.OpenReader({});
+  std::vector<LogRecord> records;
+  ASSERT_TRUE((*reader)->Read(4096, std::chrono::milliseconds(0), &records).ok());
+  for (const LogRecord& r : records) tree.Append(MerkleLeafHash(r.payload));
+  ASSERT_EQ(tree.size(), frontier.size());
+  MerkleNodeReader nodes = view.TreeNodes(EmbeddedEventLog::kStream);
+  for (uint64_t n = 1; n <= tree.size(); ++n) {
+    EXPECT_EQ(*MerkleRootOf(n, nodes), tree.RootAt(n));
+    for (uint64_t i = 0; i < n; ++i) {
+      EXPECT_EQ(*MerkleInclusionProof(i, n, nodes), *tree.InclusionProof(i, n)) << i << "/" << n;
+      EXPECT_EQ(*MerkleConsistencyProof(i, n, nodes), *tree.ConsistencyProof(i, n));
+    }
+  }
+  EXPECT_FALSE(MerkleRootOf(tree.size() + 1, nodes).ok());
+}
+
 TEST_F(ProjectorTest, TheViewKeepsTheTreeOfEveryRecordSkippedOnesIncludedAcrossRestarts) {
   Event a = Created("alice", "first", 1000);
   Append(a);
@@ -324,6 +345,14 @@ TEST_F(ProjectorTest, TheViewKeepsTheTreeOfEveryRecordSkippedOnesIncludedAcrossR
   MerkleFrontier tree = view->StreamTrees()[EmbeddedEventLog::kStream];
   EXPECT_EQ(tree.size(), 4u);
   EXPECT_EQ(tree.Root(), TreeOfLog(*log_).Root());
+  ExpectTheViewsProofs(*view, *log_);
+  // Admitted events are found by id; the skipped record has none.
+  StatusOr<std::vector<LogPosition>> at = view->FindEvent(a.event_id);
+  ASSERT_TRUE(at.ok());
+  ASSERT_EQ(at->size(), 1u);
+  EXPECT_EQ((*at)[0].stream, EmbeddedEventLog::kStream);
+  EXPECT_EQ((*at)[0].offset, 0u);
+  EXPECT_TRUE(view->FindEvent("no-such-event")->empty());
 }
 
 TEST_F(ProjectorTest, AViewFromBeforeTheTreesGetsThemFromTheLogAtStart) {
@@ -346,6 +375,8 @@ TEST_F(ProjectorTest, AViewFromBeforeTheTreesGetsThemFromTheLogAtStart) {
   EXPECT_EQ(tree.size(), 11u);
   EXPECT_EQ(tree.Root(), TreeOfLog(*log_).Root());
   EXPECT_EQ(projector.applied(), 1u);  // the 10 old records were hashed, not applied again
+  ExpectTheViewsProofs(*view, *log_);
+  EXPECT_EQ((*view->FindEvent(created[7].event_id))[0].offset, 7u);
 }
 
 }  // namespace

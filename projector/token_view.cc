@@ -16,7 +16,6 @@ namespace wit {
 namespace {
 
 constexpr char kPositionPrefix[] = "pos/";
-constexpr char kTreePrefix[] = "m/";
 // The value of a user index entry ("u/<user>\0<id>") whose token is revoked; "" otherwise.
 // Entries written before the mark existed stay "" and are read and filtered as before.
 constexpr char kRevokedMark[] = "r";
@@ -74,25 +73,6 @@ StatusOr<LogPositions> ReadPositions(rocksdb::DB* db) {
   return positions;
 }
 
-// ReadTrees reads every stream's Merkle frontier. One that does not decode makes the view
-// damaged, as any other record would: witd sets it aside and rebuilds it from the log.
-StatusOr<TokenView::Trees> ReadTrees(rocksdb::DB* db) {
-  TokenView::Trees trees;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(kTreePrefix); it->Valid() && it->key().starts_with(kTreePrefix); it->Next()) {
-    std::string stream = it->key().ToString().substr(sizeof(kTreePrefix) - 1);
-    StatusOr<MerkleFrontier> tree = MerkleFrontier::Decode(it->value().ToStringView());
-    if (!tree.ok())
-      return Status::FailedPrecondition("the view's tree of " + stream + ": " +
-                                        tree.status().message());
-    trees.emplace(std::move(stream), std::move(*tree));
-  }
-  if (!it->status().ok()) {
-    return Status::FailedPrecondition("cannot read the view: " + it->status().ToString());
-  }
-  return trees;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
@@ -111,7 +91,7 @@ StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
 
   StatusOr<LogPositions> positions = ReadPositions(db.get());
   if (!positions.ok()) return positions.status();
-  StatusOr<Trees> trees = ReadTrees(db.get());
+  StatusOr<Trees> trees = ReadStreamTrees(db.get());
   if (!trees.ok()) return trees.status();
   return std::unique_ptr<TokenView>(
       new TokenView(std::move(db), std::move(*positions), std::move(*trees)));
@@ -125,7 +105,7 @@ TokenView::~TokenView() {
 }
 
 Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& next,
-                        ApplyStats* stats, const Trees& trees) {
+                        ApplyStats* stats, const TreeGrowth& growth) {
   // States touched by this batch, read in one MultiGet, so several events for one token fold
   // in memory first.
   std::unordered_map<std::string, std::optional<TokenState>> touched;
@@ -157,7 +137,7 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
   for (const auto& [stream, offset] : next) {
     batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
   }
-  for (const auto& [stream, tree] : trees) batch.Put(kTreePrefix + stream, tree.Encode());
+  PutTreeGrowth(growth, &batch);
   // No WAL: the view is derived data. A crash loses only the writes still in the memtable, and
   // since each batch holds its data and its positions together, what survives is an older
   // consistent view that the projector brings up to date from its stored positions.
@@ -175,7 +155,7 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
   {
     std::lock_guard<std::mutex> lock(mu_);
     positions_ = next;
-    for (const auto& [stream, tree] : trees) trees_.insert_or_assign(stream, tree);
+    for (const auto& [stream, tree] : growth.frontiers) trees_.insert_or_assign(stream, tree);
   }
   applied_cv_.notify_all();
   return Status::OK();
@@ -206,6 +186,16 @@ uint64_t TokenView::RocksDbMemory() const { return RocksDbMemoryBytes(db_.get())
 TokenView::Trees TokenView::StreamTrees() const {
   std::lock_guard<std::mutex> lock(mu_);
   return trees_;
+}
+
+MerkleNodeReader TokenView::TreeNodes(const std::string& stream) const {
+  return [db = db_.get(), stream](int level, uint64_t index) {
+    return ReadTreeNode(db, stream, level, index);
+  };
+}
+
+StatusOr<std::vector<LogPosition>> TokenView::FindEvent(const std::string& event_id) const {
+  return ReadEventRecords(db_.get(), event_id);
 }
 
 LogPositions TokenView::Positions() const {

@@ -15,6 +15,7 @@
 #include "ledger/event_log.h"
 #include "ledger/merkle.h"
 #include "projector/token_state.h"
+#include "projector/view_trees.h"
 
 namespace rocksdb {
 class DB;
@@ -28,8 +29,8 @@ namespace wit {
 //
 // Layout: "t/<id>" → encoded TokenState, "h/<hash>" → id, "p/<prefix>" → id,
 // "u/<user>\0<id>" → "" (or "r" once revoked), "pos/<stream>" → next offset (8 bytes,
-// big-endian, base/coding.h), "m/<stream>" → the stream's Merkle frontier (MerkleFrontier::
-// Encode, ledger/merkle.h), "~format" → "2". A view written before the format key existed
+// big-endian, base/coding.h), the streams' Merkle trees (projector/view_trees.h), "~format" →
+// "2". A view written before the format key existed
 // (positions in host order, records of version 2) is read, and its positions rewritten, on
 // Open.
 class TokenView {
@@ -47,18 +48,25 @@ class TokenView {
                               // folded without effect, and counted as skipped
   };
 
-  // Trees maps a stream to its Merkle frontier: the tree of its records from offset 0.
-  using Trees = std::map<std::string, MerkleFrontier>;
+  using Trees = wit::StreamTrees;
 
   // Apply folds `events` (decoded and admitted by the projector, in log order) into the view
-  // with ApplyEvent, and writes the result, the positions `next` and the streams' trees `trees`
-  // (those the batch grew) in one WriteBatch, so data, tree and position never disagree after
-  // a crash. `next` holds every stream the batch read, its skipped records included.
+  // with ApplyEvent, and writes the result, the positions `next` and what the batch added to
+  // the streams' trees in one WriteBatch, so data, tree and position never disagree after a
+  // crash. `next` holds every stream the batch read, its skipped records included.
   Status Apply(const std::vector<Event>& events, const LogPositions& next, ApplyStats* stats,
-               const Trees& trees = {});
+               const TreeGrowth& growth = {});
 
   // StreamTrees returns every stream's tree as of the last Apply.
   Trees StreamTrees() const;
+
+  // TreeNodes reads the stored nodes of a stream's tree, for proofs of any size up to the
+  // tree's (StreamTrees). The reader must not outlive the view.
+  MerkleNodeReader TreeNodes(const std::string& stream) const;
+
+  // FindEvent returns the records holding the admitted event `event_id`: usually one, none
+  // when no such event was applied.
+  StatusOr<std::vector<LogPosition>> FindEvent(const std::string& event_id) const;
 
   // Events applied, and uses naming another user, since Open; updated before waiters are
   // woken.
