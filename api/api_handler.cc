@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "api/log_routes.h"
 #include "api/request_parsing.h"
 #include "base/base64.h"
 #include "base/json_writer.h"
@@ -102,12 +103,7 @@ class RouteCall {
         return Reply{200, ctx_.metrics->Render(), "text/plain; version=0.0.4"};
       });
     }
-    if (path == "/api/log/checkpoint") {
-      return Only(method, "GET", route, "/api/log/checkpoint", [&] { return Checkpoint(query); });
-    }
-    if (path == "/api/log/checkpoints") {
-      return Only(method, "GET", route, "/api/log/checkpoints", [&] { return Checkpoints(); });
-    }
+    if (path.compare(0, 9, "/api/log/") == 0) return Log(method, path, query, route);
     if (path == "/api/tokens/scopes") {
       return Only(method, "GET", route, "/api/tokens/scopes", [] { return Scopes(); });
     }
@@ -130,6 +126,34 @@ class RouteCall {
       if (method == "GET") return Item(request, id, false);
       if (method == "DELETE") return Item(request, id, true);
       return Error(405, "use GET or DELETE on /api/tokens/{id}");
+    }
+    return Error(404, "no such route: " + path);
+  }
+
+  // Log serves the verifiable log's public reads (api/log_routes.h).
+  Reply Log(const std::string& method, const std::string& path,
+            const Poco::URI::QueryParameters& query, std::string* route) {
+    LogRoutes log(ctx_.checkpoints, ctx_.view);
+    auto answer = [](const StatusOr<std::string>& body, const char* type) {
+      return body.ok() ? Reply{200, *body, type} : FromStatus(body.status());
+    };
+    if (path == "/api/log/checkpoint") {
+      return Only(method, "GET", route, "/api/log/checkpoint",
+                  [&] { return answer(log.Checkpoint(query), "text/plain; charset=utf-8"); });
+    }
+    if (path == "/api/log/checkpoints") {
+      return Only(method, "GET", route, "/api/log/checkpoints", [&] {
+        return Reply{200, log.Checkpoints()};
+      });
+    }
+    if (!ctx_.view) return Error(404, "no such route: " + path);
+    if (path == "/api/log/proof/inclusion") {
+      return Only(method, "GET", route, "/api/log/proof/inclusion",
+                  [&] { return answer(log.InclusionProof(query), "application/json"); });
+    }
+    if (path == "/api/log/proof/consistency") {
+      return Only(method, "GET", route, "/api/log/proof/consistency",
+                  [&] { return answer(log.ConsistencyProof(query), "application/json"); });
     }
     return Error(404, "no such route: " + path);
   }
@@ -176,38 +200,6 @@ class RouteCall {
     while (drained < kDrainBytes && in.read(sink, sizeof sink)) drained += in.gcount();
     too_large->close = !in.eof();
     return Status::InvalidArgument("too large");
-  }
-
-  // Checkpoint answers a stream's latest signed checkpoint as the note itself. The stream may
-  // be left out when the log has only one.
-  Reply Checkpoint(const Poco::URI::QueryParameters& query) {
-    if (!ctx_.checkpoints) return Error(404, "this server signs no checkpoints");
-    std::map<std::string, SignedCheckpoint> all = ctx_.checkpoints->All();
-    std::string stream;
-    for (const auto& [key, value] : query) {
-      if (key == "stream") stream = value;
-    }
-    if (stream.empty() && all.size() == 1) stream = all.begin()->first;
-    if (stream.empty()) return Error(400, "name the stream: ?stream=S (see /api/log/checkpoints)");
-    auto it = all.find(stream);
-    if (it == all.end()) return Error(404, "no checkpoint of stream " + stream + " yet");
-    return {200, it->second.note, "text/plain; charset=utf-8"};
-  }
-
-  Reply Checkpoints() {
-    JsonWriter w;
-    w.BeginObject().Key("checkpoints").BeginArray();
-    std::map<std::string, SignedCheckpoint> all;
-    if (ctx_.checkpoints) all = ctx_.checkpoints->All();
-    for (const auto& [stream, c] : all) {
-      std::string_view root(reinterpret_cast<const char*>(c.checkpoint.root.data()),
-                            c.checkpoint.root.size());
-      w.BeginObject().Key("stream").String(stream).Key("origin").String(c.checkpoint.origin);
-      w.Key("size").Int(static_cast<int64_t>(c.checkpoint.size));
-      w.Key("root").String(Base64Encode(root)).Key("note").String(c.note).EndObject();
-    }
-    w.EndArray().EndObject();
-    return {200, w.Take()};
   }
 
   static Reply Scopes() {

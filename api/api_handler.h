@@ -25,6 +25,7 @@ struct ApiContext {
   Metrics* metrics = nullptr;
   std::function<bool()> ready;                // true once the view has caught up with the log
   const Checkpointer* checkpoints = nullptr;  // the streams' signed checkpoints
+  const TokenView* view = nullptr;            // the streams' tree nodes, for proofs
 };
 
 // kMaxBodyBytes: a larger request body is refused with 413.

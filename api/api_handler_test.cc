@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "api/ledger_fixture_for_test.h"
+#include "base/base64.h"
+#include "ledger/event_codec.h"
+#include "ledger/merkle.h"
 #include "tests/test_json.h"
 
 namespace wit {
@@ -21,8 +24,9 @@ class ApiRoutesTest : public LedgerFixture {
     checkpointer_ = std::make_unique<Checkpointer>(
         view_.get(), std::move(*NoteSigner::Make("wit-ledger", std::string(32, 's'))),
         "wit-ledger");
-    routes_ = std::make_unique<ApiRoutes>(ApiContext{
-        service_.get(), &sessions_, &metrics_, [this] { return ready_; }, checkpointer_.get()});
+    routes_ = std::make_unique<ApiRoutes>(ApiContext{service_.get(), &sessions_, &metrics_,
+                                                     [this] { return ready_; }, checkpointer_.get(),
+                                                     view_.get()});
     alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
     git_ = "Bearer " + sessions_.Issue({Principal::Kind::kService, "git"}, 600);
   }
@@ -224,6 +228,71 @@ TEST_F(ApiRoutesTest, CheckpointsAreSignedNotesOfTheViewsTree) {
   // Not grown: not signed again (the same note).
   checkpointer_->SignNow();
   EXPECT_EQ(Call("GET", "/api/log/checkpoint?stream=log").body, note.body);
+}
+
+// Hashes decodes a proof's "hashes".
+std::vector<MerkleHash> Hashes(const Json& proof) {
+  std::vector<MerkleHash> out;
+  for (const std::string& b64 : proof.Strings("hashes")) {
+    StatusOr<std::string> raw = Base64Decode(b64);
+    EXPECT_TRUE(raw.ok() && raw->size() == 32) << b64;
+    MerkleHash h{};
+    if (raw.ok() && raw->size() == 32) std::copy(raw->begin(), raw->end(), h.begin());
+    out.push_back(h);
+  }
+  return out;
+}
+
+TEST_F(ApiRoutesTest, ProofsFromTheViewsNodesVerifyAgainstTheSignedCheckpoint) {
+  for (int i = 0; i < 6; ++i) {
+    ApiReply r = Call("POST", "/api/tokens", alice_, R"({"name":"t)" + std::to_string(i) + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  checkpointer_->SignNow();
+  SignedCheckpoint latest;
+  ASSERT_TRUE(checkpointer_->Latest("log", &latest));
+  const uint64_t n = latest.checkpoint.size;
+  ASSERT_EQ(n, 6u);
+  std::vector<LogRecord> records;
+  ASSERT_TRUE((*log_->OpenReader({}))->Read(100, std::chrono::milliseconds(0), &records).ok());
+  ASSERT_EQ(records.size(), n);
+
+  for (uint64_t i = 0; i < n; ++i) {
+    ApiReply r = Call("GET", "/api/log/proof/inclusion?stream=log&index=" + std::to_string(i) +
+                                 "&size=" + std::to_string(n));
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json proof = Json::Parse(r.body);
+    EXPECT_EQ(proof.Int("index"), static_cast<int64_t>(i));
+    EXPECT_EQ(proof.Str("checkpoint"), latest.note);
+    EXPECT_TRUE(VerifyInclusion(i, n, MerkleLeafHash(records[i].payload), Hashes(proof),
+                                latest.checkpoint.root));
+    // By event id: the same proof, against the latest checkpoint.
+    StatusOr<Event> event = DecodeEvent(records[i].payload);
+    ASSERT_TRUE(event.ok());
+    ApiReply by_id = Call("GET", "/api/log/proof/inclusion?eventId=" + event->event_id);
+    ASSERT_EQ(by_id.status, 200) << by_id.body;
+    EXPECT_EQ(Json::Parse(by_id.body).Strings("hashes"), proof.Strings("hashes"));
+  }
+  MerkleTree tree;
+  for (const LogRecord& rec : records) tree.Append(MerkleLeafHash(rec.payload));
+  for (uint64_t m = 0; m <= n; ++m) {
+    ApiReply r = Call("GET", "/api/log/proof/consistency?stream=log&from=" + std::to_string(m) +
+                                 "&to=" + std::to_string(n));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(VerifyConsistency(m, n, tree.RootAt(m), latest.checkpoint.root,
+                                  Hashes(Json::Parse(r.body))))
+        << m;
+  }
+
+  EXPECT_EQ(Call("GET", "/api/log/proof/inclusion?stream=log&index=6&size=6").status, 404);
+  EXPECT_EQ(Call("GET", "/api/log/proof/inclusion?stream=log&index=0&size=7").status, 404);
+  EXPECT_EQ(Call("GET", "/api/log/proof/inclusion?stream=log&index=01&size=6").status, 400);
+  EXPECT_EQ(Call("GET", "/api/log/proof/inclusion?stream=log&size=6").status, 400);
+  EXPECT_EQ(Call("GET", "/api/log/proof/inclusion?eventId=nope").status, 404);
+  EXPECT_EQ(Call("GET", "/api/log/proof/consistency?stream=log&from=5&to=4").status, 400);
+  EXPECT_EQ(Call("GET", "/api/log/proof/consistency?stream=log&from=1&to=99").status, 404);
+  EXPECT_EQ(Call("GET", "/api/log/proof/consistency?stream=other&from=1&to=2").status, 404);
+  EXPECT_EQ(Header(Call("POST", "/api/log/proof/inclusion"), "Allow"), "GET");
 }
 
 }  // namespace

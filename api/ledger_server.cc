@@ -149,6 +149,7 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   context.metrics = &metrics_;
   context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
   context.checkpoints = checkpointer_.get();
+  context.view = view_.get();
   StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
   if (!tls.ok()) return tls.status();
   try {

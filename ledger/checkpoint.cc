@@ -2,11 +2,12 @@
 
 #include <openssl/evp.h>
 
-#include <charconv>
 #include <cstring>
+#include <optional>
 
 #include "base/base64.h"
 #include "base/coding.h"
+#include "base/decimal.h"
 #include "base/hex.h"
 #include "base/utf8.h"
 
@@ -62,11 +63,9 @@ StatusOr<Checkpoint> ParseCheckpointText(std::string_view text) {
   if (c.origin.empty() || !IsValidUtf8(c.origin)) {
     return Status::InvalidArgument("a checkpoint's first line is its origin");
   }
-  auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), c.size);
-  if (size.empty() || ec != std::errc() || end != size.data() + size.size() ||
-      (size.size() > 1 && size[0] == '0')) {
-    return Status::InvalidArgument("a checkpoint's second line is its size in decimal");
-  }
+  std::optional<uint64_t> n = ParseDecimal(size);
+  if (!n) return Status::InvalidArgument("a checkpoint's second line is its size in decimal");
+  c.size = *n;
   StatusOr<std::string> hash = Base64Decode(root);
   if (!hash.ok() || hash->size() != c.root.size()) {
     return Status::InvalidArgument("a checkpoint's third line is a SHA-256 root in base64");
