@@ -83,6 +83,40 @@ TEST(CheckpointTest, ASignedNoteOpensWithItsKeyOnly) {
   EXPECT_TRUE(OpenNote(cosigned, (*other)->VerifierKey()).ok());
 }
 
+TEST(CheckpointTest, ACosignatureCoversTheTimeAndTheTextAndOpensWithTheWitnessKeyOnly) {
+  auto log = NoteSigner::Make("wit-ledger", kSeed);
+  auto witness =
+      NoteSigner::Make("witness.example/w1", std::string(32, '\x09'), NoteKeyType::kCosignatureV1);
+  ASSERT_TRUE(log.ok() && witness.ok());
+  std::string text = CheckpointText(Sample());
+  std::string line = (*witness)->CosignatureLine(text, 1679315147);
+  std::string cosigned = (*log)->Sign(text) + line;
+  // "— name base64(4-byte key ID, 8-byte time, 64-byte signature)"
+  ASSERT_EQ(line.rfind("\xe2\x80\x94 witness.example/w1 ", 0), 0u);
+  std::string blob =
+      *Base64Decode(line.substr(line.find(' ', 4) + 1, line.size() - line.find(' ', 4) - 2));
+  ASSERT_EQ(blob.size(), 76u);
+  EXPECT_EQ(blob.substr(4, 8), std::string("\0\0\0\0\x64\x18\x50\xcb", 8));  // 1679315147
+  std::string vkey = (*witness)->VerifierKey();
+  EXPECT_EQ(Base64Decode(vkey.substr(vkey.rfind('+') + 1))->at(0), '\x04');
+  uint64_t when = 0;
+  StatusOr<std::string> opened = OpenNote(cosigned, vkey, &when);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, text);
+  EXPECT_EQ(when, 1679315147u);
+  EXPECT_TRUE(OpenNote(cosigned, (*log)->VerifierKey()).ok());
+  // The same key as a log key (type 0x01) has another key ID: it opens nothing cosigned.
+  auto same_seed = NoteSigner::Make("witness.example/w1", std::string(32, '\x09'));
+  EXPECT_FALSE(OpenNote(cosigned, (*same_seed)->VerifierKey()).ok());
+  EXPECT_FALSE(OpenNote((*log)->Sign(text), vkey).ok());
+  // Another time in the line than the one signed fails.
+  std::string moved = blob;
+  moved[11] ^= 1;
+  std::string forged =
+      (*log)->Sign(text) + line.substr(0, line.find(' ', 4) + 1) + Base64Encode(moved) + "\n";
+  EXPECT_FALSE(OpenNote(forged, vkey).ok());
+}
+
 TEST(CheckpointTest, MalformedNotesAndKeysAreRefused) {
   auto signer = NoteSigner::Make("wit-ledger", kSeed);
   std::string vkey = (*signer)->VerifierKey();
