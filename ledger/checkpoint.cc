@@ -56,6 +56,11 @@ std::string CheckpointText(const Checkpoint& c) {
   return c.origin + "\n" + std::to_string(c.size) + "\n" + Base64Encode(root) + "\n";
 }
 
+std::string CheckpointStream(const Checkpoint& c) {
+  size_t slash = c.origin.find('/');
+  return slash == std::string::npos ? "" : c.origin.substr(slash + 1);
+}
+
 StatusOr<Checkpoint> ParseCheckpointText(std::string_view text) {
   if (text.empty() || text.back() != '\n') {
     return Status::InvalidArgument("a checkpoint ends with a newline");

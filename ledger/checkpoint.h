@@ -25,6 +25,12 @@ struct Checkpoint {
 
 std::string CheckpointText(const Checkpoint& c);
 
+// CheckpointStream is the stream a checkpoint's origin names: what follows the log's name and
+// its "/" (a log's name holds none). "" when the origin has no "/".
+//
+//   CheckpointStream({"wit-ledger/wit.usage/0", ...}) == "wit.usage/0"
+std::string CheckpointStream(const Checkpoint& c);
+
 // ParseCheckpointText reads CheckpointText's form; extension lines after the root are allowed
 // and ignored, as the format says. Anything else is InvalidArgument.
 StatusOr<Checkpoint> ParseCheckpointText(std::string_view text);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "base/coding.h"
@@ -212,6 +213,55 @@ MerkleNodeReader MerkleTree::Reader() const {
 }
 
 MerkleHash MerkleTree::RootAt(uint64_t size) const { return *MerkleRootOf(size, Reader()); }
+
+MerkleHash MerkleTree::RangeRoot(uint64_t begin, uint64_t n) const {
+  MerkleNodeReader reader = Reader();
+  return NodeWalk(reader).Hash(begin, n);
+}
+
+StatusOr<uint64_t> MerkleFirstDifference(const MerkleTree& ours, uint64_t size,
+                                         const MerkleHash& root,
+                                         const MerkleInclusionSource& proofs) {
+  if (ours.size() >= size && ours.RootAt(size) == root) {
+    return Status::NotFound("the tree matches the signed one");
+  }
+  std::map<uint64_t, std::vector<MerkleHash>> fetched;
+  // Sibling is the entry of leaf `index`'s path at `depth` from the top: the hash of the half
+  // of the node at that depth that does not hold the leaf.
+  auto sibling = [&](uint64_t index, size_t depth) -> StatusOr<MerkleHash> {
+    auto it = fetched.find(index);
+    if (it == fetched.end()) {
+      StatusOr<std::vector<MerkleHash>> p = proofs(index);
+      if (!p.ok()) return p.status();
+      it = fetched.emplace(index, std::move(*p)).first;
+    }
+    if (it->second.size() <= depth) {
+      return Status::FailedPrecondition("the proof of leaf " + std::to_string(index) +
+                                        " is too short for a tree of " + std::to_string(size));
+    }
+    return it->second[it->second.size() - 1 - depth];
+  };
+  MerkleHash node = root;
+  uint64_t begin = 0, n = size;
+  for (size_t depth = 0; n > 1; ++depth) {
+    uint64_t k = LargestPowerBelow(n);
+    StatusOr<MerkleHash> right = sibling(begin, depth);
+    StatusOr<MerkleHash> left = right.ok() ? sibling(begin + k, depth) : right;
+    if (!left.ok()) return left.status();
+    if (MerkleNodeHash(*left, *right) != node) {
+      return Status::FailedPrecondition("the proofs do not hash to the signed root");
+    }
+    if (begin + k <= ours.size() && ours.RangeRoot(begin, k) == *left) {
+      begin += k;
+      n -= k;
+      node = *right;
+    } else {
+      n = k;
+      node = *left;
+    }
+  }
+  return begin;
+}
 
 StatusOr<std::vector<MerkleHash>> MerkleTree::InclusionProof(uint64_t index, uint64_t size) const {
   if (size > this->size()) {

@@ -89,6 +89,10 @@ class MerkleTree {
   // RootAt is the root of the tree of the first `size` leaves. REQUIRES: size <= size().
   MerkleHash RootAt(uint64_t size) const;
 
+  // RangeRoot is the root of the leaves [begin, begin + n), as a subtree of the RFC 6962 tree
+  // hashes them. REQUIRES: begin + n <= size().
+  MerkleHash RangeRoot(uint64_t begin, uint64_t n) const;
+
   // InclusionProof is the audit path of leaf `index` in the tree of `size` leaves (RFC 9162
   // 2.1.3.1). InvalidArgument unless index < size <= size().
   StatusOr<std::vector<MerkleHash>> InclusionProof(uint64_t index, uint64_t size) const;
@@ -103,6 +107,20 @@ class MerkleTree {
 
   std::vector<std::vector<MerkleHash>> levels_;  // levels_[l][i]: perfect subtree (l, i)
 };
+
+// MerkleInclusionSource returns the audit path of leaf `index` in one tree (of a size the
+// caller knows), typically fetched from the log's server: untrusted.
+using MerkleInclusionSource = std::function<StatusOr<std::vector<MerkleHash>>(uint64_t index)>;
+
+// MerkleFirstDifference finds the first leaf at which `ours` departs from the tree of `size`
+// leaves whose root is `root`: a leaf that differs, or the first one `ours` lacks. It descends
+// from the root with two inclusion proofs a level from `proofs` (for leaves of that tree), and
+// trusts the hashes they carry only once the two halves they give hash to the node above them,
+// which the signed root vouches for. So a source that lies gets FailedPrecondition, never a
+// wrong offset; its own errors are passed on. NotFound when `ours` matches the tree.
+StatusOr<uint64_t> MerkleFirstDifference(const MerkleTree& ours, uint64_t size,
+                                         const MerkleHash& root,
+                                         const MerkleInclusionSource& proofs);
 
 // VerifyInclusion checks that `leaf` is leaf `index` of the tree of `size` leaves whose root
 // is `root`, by `proof` (RFC 9162 2.1.3.2).

@@ -196,5 +196,63 @@ TEST(MerkleTest, TheNodesAFrontierCompletesAnswerTheTreesProofs) {
   EXPECT_TRUE(MerkleConsistencyProof(12, 100, reader).status().code() == Status::Code::kNotFound);
 }
 
+// Whatever the change (one record changed, two swapped, one deleted, the tail cut), the
+// descent names the first record that departs from the signed tree, with a few proofs; a
+// source that lies is found out rather than believed.
+TEST(MerkleTest, TheFirstDifferenceIsFoundWithProofsOfTheSignedTree) {
+  const uint64_t kSize = 300;
+  MerkleTree signed_tree = TreeOf(kSize);
+  MerkleHash root = signed_tree.RootAt(kSize);
+  int fetched = 0;
+  MerkleInclusionSource honest = [&](uint64_t i) {
+    ++fetched;
+    return signed_tree.InclusionProof(i, kSize);
+  };
+  auto tree_of = [](const std::vector<std::string>& records) {
+    MerkleTree t;
+    for (const std::string& r : records) t.Append(MerkleLeafHash(r));
+    return t;
+  };
+  std::vector<std::string> records;
+  for (uint64_t i = 0; i < kSize; ++i) records.push_back("record " + std::to_string(i));
+
+  EXPECT_EQ(MerkleFirstDifference(signed_tree, kSize, root, honest).status().code(),
+            Status::Code::kNotFound);
+  for (uint64_t bad : {0u, 1u, 137u, 255u, 256u, 299u}) {
+    std::vector<std::string> changed = records;
+    changed[bad] = "forged";
+    fetched = 0;
+    EXPECT_EQ(*MerkleFirstDifference(tree_of(changed), kSize, root, honest), bad);
+    EXPECT_LE(fetched, 2 * 9);  // two proofs a level, at most
+    std::vector<std::string> swapped = records;
+    std::swap(swapped[bad], swapped[(bad + 40) % kSize]);
+    EXPECT_EQ(*MerkleFirstDifference(tree_of(swapped), kSize, root, honest),
+              std::min(bad, (bad + 40) % kSize));
+    std::vector<std::string> deleted = records;
+    deleted.erase(deleted.begin() + static_cast<long>(bad));
+    EXPECT_EQ(*MerkleFirstDifference(tree_of(deleted), kSize, root, honest), bad);
+  }
+  std::vector<std::string> cut(records.begin(), records.begin() + 123);
+  EXPECT_EQ(*MerkleFirstDifference(tree_of(cut), kSize, root, honest), 123u);
+  // A longer log than the signed tree is compared on the signed part.
+  std::vector<std::string> longer = records;
+  longer[200] = "forged";
+  longer.push_back("appended");
+  EXPECT_EQ(*MerkleFirstDifference(tree_of(longer), kSize, root, honest), 200u);
+
+  // A source that serves the proofs of a forged tree cannot make the descent accept them.
+  std::vector<std::string> forged = records;
+  forged[10] = "forged";
+  MerkleTree forged_tree = tree_of(forged);
+  MerkleInclusionSource liar = [&](uint64_t i) { return forged_tree.InclusionProof(i, kSize); };
+  EXPECT_EQ(MerkleFirstDifference(forged_tree, kSize, root, liar).status().code(),
+            Status::Code::kFailedPrecondition);
+  MerkleInclusionSource broken = [](uint64_t) -> StatusOr<std::vector<MerkleHash>> {
+    return Status::Unavailable("down");
+  };
+  EXPECT_EQ(MerkleFirstDifference(forged_tree, kSize, root, broken).status().code(),
+            Status::Code::kUnavailable);
+}
+
 }  // namespace
 }  // namespace wit
