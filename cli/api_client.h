@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "cli/server_address.h"
+#include "net/server_address.h"
 
 namespace wit {
 

@@ -81,14 +81,4 @@ StatusOr<std::vector<ScopeEntry>> ParseScopeList(const std::string& body) {
   return scopes;
 }
 
-std::optional<std::string> ParseErrorMessage(const std::string& body) {
-  StatusOr<FlatObject> obj = ParseFlatObject(body);
-  if (!obj.ok()) return std::nullopt;
-  const FlatValue* error = obj->Find("error");
-  if (!error || error->type != Type::kObject) return std::nullopt;
-  const FlatValue* message = error->object->Find("message");
-  if (!message || message->type != Type::kString) return std::nullopt;
-  return message->string;
-}
-
 }  // namespace wit

@@ -32,10 +32,6 @@ StatusOr<std::vector<TokenInfo>> ParseTokenList(const std::string& body);
 // ParseScopeList reads {"scopes": [{"name", "group", "description"}]}, keeping the order.
 StatusOr<std::vector<ScopeEntry>> ParseScopeList(const std::string& body);
 
-// ParseErrorMessage returns error.message of an API error body, or nothing if the body is not
-// an API error.
-std::optional<std::string> ParseErrorMessage(const std::string& body);
-
 }  // namespace wit
 
 #endif  // WIT_CLI_TOKEN_JSON_H_

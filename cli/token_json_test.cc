@@ -67,12 +67,5 @@ TEST(ParseScopeListTest, ReadsEntries) {
   EXPECT_FALSE(ParseScopeList(R"({"scopes":[{"name":"x"}]})").ok());
 }
 
-TEST(ParseErrorMessageTest, ApiErrorsOnly) {
-  EXPECT_EQ(ParseErrorMessage(R"({"error":{"code":"not_found","message":"no token x"}})"),
-            "no token x");
-  EXPECT_FALSE(ParseErrorMessage("<html>bad gateway</html>"));
-  EXPECT_FALSE(ParseErrorMessage(R"({"error":"x"})"));
-}
-
 }  // namespace
 }  // namespace wit

@@ -8,7 +8,7 @@
 #include "cli/api_client.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
-#include "cli/server_address.h"
+#include "net/server_address.h"
 #include "token/token.h"
 
 namespace wit {

@@ -4,9 +4,10 @@
 #   base/    includes only base/
 #   token/   includes only base/ and token/
 #   ledger/  includes no projector/, api/, cli/ or audit-cli/
-#   audit-cli/ includes nothing from cli/
+#   audit-cli/ includes nothing from cli/ or api/ (witd's routes it reads through net/)
+#   net/     includes only base/ and net/
 # (a unit test beside the code may also include tests/support/)
-#   wit      links neither RocksDB nor librdkafka; wit-audit links no Poco Net
+#   wit      links neither RocksDB nor librdkafka; wit-audit holds none of witd's API
 set -u
 bin=$1 src=$2
 failures=0
@@ -29,8 +30,9 @@ check_includes() {
 check_includes base 'base'
 check_includes token 'base|token'
 check_includes ledger 'base|token|ledger'
-check_includes audit-cli 'base|token|ledger|projector|audit-cli'
-check_includes cli 'base|token|cli'
+check_includes audit-cli 'base|token|ledger|projector|net|audit-cli'
+check_includes net 'base|net'
+check_includes cli 'base|token|net|cli'
 
 for program in wit wit-audit witd; do
   if [ ! -x "$bin/$program" ]; then
@@ -44,11 +46,13 @@ rocksdb_symbols() { nm -C "$bin/$1" 2>/dev/null | grep -c 'rocksdb::'; }
 [ "$(links wit librdkafka)" = 0 ] && pass "wit links no librdkafka" || fail "wit links librdkafka"
 [ "$(links wit librocksdb)" = 0 ] && [ "$(rocksdb_symbols wit)" = 0 ] &&
   pass "wit links no RocksDB" || fail "wit links RocksDB"
-[ "$(links wit-audit libPocoNet)" = 0 ] && pass "wit-audit links no Poco Net" ||
-  fail "wit-audit links Poco Net"
+api_symbols() { nm -C "$bin/$1" 2>/dev/null | grep -cE 'wit::(ApiRoutes|TokenService)::'; }
+[ "$(api_symbols wit-audit)" = 0 ] && pass "wit-audit holds none of witd's API" ||
+  fail "wit-audit links witd's API"
 # The checks above must be able to fail: witd does link all three.
 [ "$(links witd librdkafka)" != 0 ] && [ "$(rocksdb_symbols witd)" != 0 ] &&
-  [ "$(links witd libPocoNet)" != 0 ] && pass "witd links all three (the checks can see them)" ||
+  [ "$(links witd libPocoNet)" != 0 ] && [ "$(api_symbols witd)" != 0 ] &&
+  pass "witd links all three and its API (the checks can see them)" ||
   fail "the checks cannot see what witd links"
 echo "$failures failures"
 [ "$failures" = 0 ]

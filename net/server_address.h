@@ -1,5 +1,5 @@
-#ifndef WIT_CLI_SERVER_ADDRESS_H_
-#define WIT_CLI_SERVER_ADDRESS_H_
+#ifndef WIT_NET_SERVER_ADDRESS_H_
+#define WIT_NET_SERVER_ADDRESS_H_
 
 #include <cstdint>
 #include <string>
@@ -30,4 +30,4 @@ bool IsLoopback(const std::string& host);
 
 }  // namespace wit
 
-#endif  // WIT_CLI_SERVER_ADDRESS_H_
+#endif  // WIT_NET_SERVER_ADDRESS_H_

@@ -1,4 +1,4 @@
-#include "cli/server_address.h"
+#include "net/server_address.h"
 
 #include <gtest/gtest.h>
 

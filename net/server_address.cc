@@ -1,4 +1,4 @@
-#include "cli/server_address.h"
+#include "net/server_address.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/IPAddress.h>
