@@ -5,11 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "audit-cli/audit_examples.h"
 #include "audit-cli/audit_source.h"
 #include "audit-cli/history_commands.h"
+#include "audit-cli/proof_commands.h"
+#include "audit-cli/prove_command.h"
 #include "audit-cli/replay_command.h"
 #include "audit-cli/time_arg.h"
 #include "audit-cli/verify_command.h"
+#include "audit-cli/witness.h"
 #include "base/hex.h"
 #include "base/random.h"
 #include "token/scopes.h"
@@ -17,50 +21,6 @@
 
 namespace wit {
 namespace {
-
-constexpr const char* kReplayExamples = R"(
-Examples:
-  wit-audit replay --data-dir ./wit-data --token-id 6f1c2a9e-0b7d-4f3e-9a51-2c8d7e4b1a00
-  wit-audit replay --data-dir ./wit-data --user alice --type used --outcome denied --since 7d
-  wit-audit replay --data-dir ./wit-data --since 2026-11-27T14:00:00Z --until 2026-11-27T15:00:00Z --format csv > window.csv
-  printf '%s' "$LEAKED" | wit-audit replay --data-dir ./wit-data --token --format jsonl | jq .
-  wit-audit replay --kafka-brokers kafka1:9092 --type revoked --follow
-  wit-audit replay --data-dir ./wit-data --format ocsf > ocsf.jsonl
-Times are RFC 3339 (2026-11-27T14:03:00Z), a date (2026-11-27), a span ago (7d, 12h, 30m) or now;
---since and --until are inclusive.
-)";
-
-constexpr const char* kTokensExamples = R"(
-Examples:
-  wit-audit tokens --data-dir ./wit-data --as-of 2026-11-27T14:03:00Z --token-id 6f1c2a9e-0b7d-4f3e-9a51-2c8d7e4b1a00
-  wit-audit tokens --data-dir ./wit-data --as-of 2026-11-27T14:03:00Z --scope repo:write --status active
-  wit-audit tokens --kafka-brokers kafka1:9092 --user alice --format json
-The state at --as-of folds every event up to and including that instant, as the projector does.
-)";
-
-constexpr const char* kStatsExamples = R"(
-Examples:
-  wit-audit stats --data-dir ./wit-data
-  wit-audit stats --data-dir ./wit-data --unused-since 30d --expiring-within 14d --format json
-  wit-audit stats --kafka-brokers kafka1:9092 --user alice
-)";
-
-constexpr const char* kVerifyExamples = R"(
-Examples:
-  curl -s 'http://witd:8080/api/log/checkpoint?stream=log' > cp-monday
-  witd log public-key --data-dir ./wit-data > log.pub
-  wit-audit verify --data-dir ./wit-data --checkpoint cp-monday --public-key log.pub
-  wit-audit verify --kafka-brokers kafka1:9092 --checkpoint cp-p0 --checkpoint cp-p1 \
-      --public-key 'wit-ledger+e7c6eb6e+AepK...'
-Without --checkpoint it prints each stream's size and root. Exits 1 when the log disagrees with
-a checkpoint: a record deleted, changed, swapped or added before it, or a log cut short of it.
-)";
-
-constexpr const char* kHashExamples = R"(
-Example:
-  printf '%s' "$LEAKED" | wit-audit hash
-Prints the tokenHash (lowercase hex SHA-256) to search for in other systems.
-)";
 
 // Flags holds every flag's text as given; Build turns it into checked options.
 struct Flags {
@@ -74,8 +34,7 @@ struct Flags {
   bool follow = false;
   bool token_on_stdin = false;
   bool no_index = false;
-  std::vector<std::string> checkpoints;
-  std::string public_key;
+  ProofFlags proof;
 };
 
 void AddSourceFlags(CLI::App* cmd, Flags* f) {
@@ -229,7 +188,7 @@ struct Commands {
   CLI::App* replay = nullptr;
   CLI::App* tokens = nullptr;
   CLI::App* stats = nullptr;
-  CLI::App* verify = nullptr;
+  ProofCommands proof;  // verify, prove, verify-proof, witness
   CLI::App* hash = nullptr;
 };
 
@@ -279,27 +238,13 @@ CLI::App* AddStats(CLI::App& app, Flags* f) {
   return stats;
 }
 
-CLI::App* AddVerify(CLI::App& app, Flags* f) {
-  CLI::App* verify = app.add_subcommand(
-      "verify", "recompute each stream's Merkle tree and check it against signed checkpoints");
-  AddSourceFlags(verify, f);
-  verify
-      ->add_option("--checkpoint", f->checkpoints,
-                   "a signed checkpoint (GET /api/log/checkpoint) to check; repeatable")
-      ->check(CLI::ExistingFile);
-  verify->add_option("--public-key", f->public_key,
-                     "the key that signed them (witd log public-key), or a file holding it");
-  verify->footer(kVerifyExamples);
-  return verify;
-}
-
 Commands Define(CLI::App& app, Flags* f) {
   app.require_subcommand(1);
   Commands c;
   c.replay = AddReplay(app, f);
   c.tokens = AddTokens(app, f);
   c.stats = AddStats(app, f);
-  c.verify = AddVerify(app, f);
+  c.proof = DefineProofCommands(app, &f->proof, [f](CLI::App* cmd) { AddSourceFlags(cmd, f); });
   c.hash = app.add_subcommand("hash", "print the tokenHash of a token read from stdin");
   c.hash->footer(kHashExamples);
   return c;
@@ -320,12 +265,19 @@ StatusOr<Run> Plan(const Commands& c, const Flags& f, AuditIo& io) {
     if (Status s = BuildTokens(f, io, &o); !s.ok()) return s;
     return Run([o, &io](AuditSource& source) mutable { return RunTokens(source, o, io); });
   }
-  if (c.verify->parsed()) {
-    VerifyOptions o{f.checkpoints, f.public_key};
+  if (c.proof.verify->parsed()) {
+    const VerifyOptions& o = f.proof.verify;
     if (!o.checkpoint_files.empty() && o.public_key.empty()) {
       return Status::InvalidArgument("--checkpoint needs --public-key");
     }
     return Run([o, &io](AuditSource& source) { return RunVerify(source, o, io); });
+  }
+  if (c.proof.prove->parsed()) {
+    if (f.proof.prove.checkpoint_files.empty() && f.proof.prove.server.empty()) {
+      return Status::InvalidArgument("prove needs a signed checkpoint: --checkpoint or --server");
+    }
+    const ProveOptions& o = f.proof.prove;
+    return Run([o, &io](AuditSource& source) { return RunProve(source, o, io); });
   }
   StatsOptions o;
   if (Status s = BuildStats(f, io, &o); !s.ok()) return s;
@@ -354,6 +306,16 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
   io.stop = stop;
   io.progress = f.progress == "always" || (f.progress == "auto" && err_is_terminal);
 
+  if (commands.proof.verify_proof->parsed()) {
+    Status s = RunVerifyProof(f.proof.proof_file, f.proof.public_key, io);
+    return s.ok() ? kAuditOk : Fail(err, s, kAuditFailure);
+  }
+  if (commands.proof.witness->parsed()) {
+    Status s = RunWitness(f.proof.witness, io);
+    if (s.ok()) return kAuditOk;
+    bool alarm = s.code() == Status::Code::kFailedPrecondition;
+    return Fail(err, s, alarm ? kAuditAlarm : kAuditFailure);
+  }
   if (commands.hash->parsed()) {
     StatusOr<std::string> h = ReadTokenHash(in);
     if (!h.ok()) return Fail(err, h.status(), kAuditUsage);

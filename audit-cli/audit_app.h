@@ -12,6 +12,7 @@ enum AuditExit : int {
   kAuditOk = 0,
   kAuditFailure = 1,  // the ledger could not be read
   kAuditUsage = 2,    // bad flags, a bad time, no source: nothing was read
+  kAuditAlarm = 3,    // wit-audit witness: the log rewrote, forked or shrank its history
 };
 
 // RunAudit runs the wit-audit command line: parses argv, reads the ledger, writes results to

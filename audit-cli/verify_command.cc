@@ -1,10 +1,12 @@
 #include "audit-cli/verify_command.h"
 
 #include <algorithm>
-#include <fstream>
+#include <filesystem>
 #include <map>
-#include <sstream>
+#include <optional>
 
+#include "audit-cli/audit_files.h"
+#include "audit-cli/log_client.h"
 #include "base/base64.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
@@ -21,28 +23,39 @@ struct Signed {
 // StreamTree is one stream's recomputed tree and the checkpoints to check on the way.
 struct StreamTree {
   MerkleFrontier tree;
+  MerkleTree whole;  // every node, kept only to find where the log differs (with --server)
   std::vector<Signed*> checkpoints;  // ascending by size
   std::string gap;                   // why the tree could not be computed, if it could not
 };
-
-StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + std::string(what) + " " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Base64Root(const MerkleHash& root) {
   return Base64Encode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
 }
 
-// PublicKey is `text`, or the first line of the file it names.
-std::string PublicKey(const std::string& text) {
-  std::ifstream in(text);
-  std::string line;
-  if (in && std::getline(in, line)) return line;
-  return text;
+// CheckpointFiles lists the files `paths` name: each file, and the files of each dir (of its
+// checkpoints/ when it has one, as a witness's state dir does), in name order.
+std::vector<std::string> CheckpointFiles(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    fs::path dir = fs::is_directory(fs::path(path) / "checkpoints", ec)
+                       ? fs::path(path) / "checkpoints"
+                       : fs::path(path);
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() != ".tmp") {
+        files.push_back(entry.path().string());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    out.insert(out.end(), files.begin(), files.end());
+  }
+  return out;
 }
 
 // LoadCheckpoints opens each file's note with `key` and parses its checkpoint.
@@ -50,15 +63,15 @@ StatusOr<std::vector<Signed>> LoadCheckpoints(const VerifyOptions& o) {
   std::vector<Signed> out;
   if (o.checkpoint_files.empty()) return out;
   if (o.public_key.empty()) return Status::InvalidArgument("--checkpoint needs --public-key");
-  std::string key = PublicKey(o.public_key);
-  for (const std::string& file : o.checkpoint_files) {
-    StatusOr<std::string> note = ReadFile(file, "checkpoint");
-    if (!note.ok()) return note.status();
+  std::string key = KeyOrKeyFile(o.public_key);
+  for (const std::string& file : CheckpointFiles(o.checkpoint_files)) {
+    std::optional<std::string> note = ReadWholeFile(file);
+    if (!note) return Status::NotFound("cannot read checkpoint " + file);
     StatusOr<std::string> text = OpenNote(*note, key);
     if (!text.ok()) return Status::InvalidArgument(file + ": " + text.status().message());
     StatusOr<Checkpoint> c = ParseCheckpointText(*text);
     if (!c.ok()) return Status::InvalidArgument(file + ": " + c.status().message());
-    if (c->origin.find('/') == std::string::npos) {
+    if (CheckpointStream(*c).empty()) {
       return Status::InvalidArgument(file + ": the origin " + c->origin +
                                      " names no stream (<log>/<stream>)");
     }
@@ -82,7 +95,7 @@ void Check(StreamTree& st) {
 std::map<std::string, StreamTree> ByStream(std::vector<Signed>* checkpoints) {
   std::map<std::string, StreamTree> streams;
   for (Signed& s : *checkpoints) {
-    std::string stream = s.checkpoint.origin.substr(s.checkpoint.origin.find('/') + 1);
+    std::string stream = CheckpointStream(s.checkpoint);
     streams[stream].checkpoints.push_back(&s);
   }
   for (auto& [name, st] : streams) {
@@ -94,8 +107,42 @@ std::map<std::string, StreamTree> ByStream(std::vector<Signed>* checkpoints) {
   return streams;
 }
 
+// Locate says where the stream's log first departs from the smallest checkpoint it disagrees
+// with: found with the server's proofs (MerkleFirstDifference), else bracketed by the largest
+// checkpoint that holds. "" when every checkpoint holds.
+std::string Locate(const std::string& name, const StreamTree& st, const VerifyOptions& o) {
+  const Signed* bad = nullptr;
+  uint64_t good = 0;  // the largest size that holds below it
+  for (const Signed* c : st.checkpoints) {
+    if (c->verdict == "OK") good = std::max(good, c->checkpoint.size);
+    if (c->verdict != "OK") {
+      bad = c;
+      break;
+    }
+  }
+  if (!bad || !st.gap.empty()) return "";
+  const Checkpoint& c = bad->checkpoint;
+  if (o.server.empty()) {
+    return "the first record that differs from the checkpoint of " + std::to_string(c.size) +
+           " is one of " + std::to_string(good) + " to " + std::to_string(c.size - 1) +
+           " (give --server URL to name it)";
+  }
+  StatusOr<ServerAddress> server = ParseServerUrl(o.server);
+  if (!server.ok()) return "--server: " + server.status().message();
+  LogClient client(std::move(*server));
+  StatusOr<uint64_t> at = MerkleFirstDifference(
+      st.whole, c.size, c.root, [&](uint64_t i) { return client.InclusionProof(name, i, c.size); });
+  if (!at.ok()) {
+    return "cannot name the first record that differs (" + o.server + "): " + at.status().message();
+  }
+  return "FIRST BAD RECORD " + std::to_string(*at) + ": " +
+         (*at >= st.tree.size() ? "missing (the log ends there)"
+                                : "not the record the checkpoint of " + std::to_string(c.size) +
+                                      " signs (proven by its inclusion proofs)");
+}
+
 // Report prints one stream's tree and verdicts, and returns how many findings it has.
-int Report(const std::string& name, StreamTree& st, std::ostream& out) {
+int Report(const std::string& name, StreamTree& st, const VerifyOptions& o, std::ostream& out) {
   int bad = 0;
   out << name << ": " << st.tree.size() << " records, root " << Base64Root(st.tree.Root()) << "\n";
   if (!st.gap.empty()) {
@@ -114,6 +161,7 @@ int Report(const std::string& name, StreamTree& st, std::ostream& out) {
     out << "  checkpoint of " << c->checkpoint.size << " records (" << c->file
         << "): " << c->verdict << "\n";
   }
+  if (std::string where = Locate(name, st, o); !where.empty()) out << "  " << where << "\n";
   // Records past the latest checkpoint are signed by none: appended after it, or forged.
   if (!st.checkpoints.empty() && st.gap.empty() &&
       st.checkpoints.back()->checkpoint.size < st.tree.size()) {
@@ -138,13 +186,15 @@ Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io)
                std::to_string(offset) + "): its tree cannot be computed";
       return true;
     }
-    st.tree.Append(MerkleLeafHash(payload));
+    MerkleHash leaf = MerkleLeafHash(payload);
+    st.tree.Append(leaf);
+    if (!options.server.empty()) st.whole.Append(leaf);
     Check(st);
     return true;
   });
   if (!s.ok()) return s;
   int bad = 0;
-  for (auto& [name, st] : streams) bad += Report(name, st, io.out);
+  for (auto& [name, st] : streams) bad += Report(name, st, options, io.out);
   if (bad > 0) {
     return Status::FailedPrecondition("the log and its checkpoints disagree (" +
                                       std::to_string(bad) + " finding" + (bad == 1 ? "" : "s") +

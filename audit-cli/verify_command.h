@@ -12,10 +12,14 @@ namespace wit {
 
 struct VerifyOptions {
   // The checkpoints to check the log against: files holding signed notes, as witd's
-  // GET /api/log/checkpoint answers them.
+  // GET /api/log/checkpoint answers them, or dirs of them (a witness's state dir: its
+  // checkpoints/).
   std::vector<std::string> checkpoint_files;
   // The key that signed them (`witd log public-key`), or a file holding it.
   std::string public_key;
+  // witd's URL, to find the first record that differs from a checkpoint with its inclusion
+  // proofs ("" finds none: the verdict then says which checkpoints bracket it).
+  std::string server;
 };
 
 // RunVerify recomputes each stream's Merkle tree from every record in the log, as stored, and
@@ -25,7 +29,9 @@ struct VerifyOptions {
 // a log cut short of it, is found. Checking several checkpoints of one stream checks that
 // each is consistent with the log, and so with the others. Records past a stream's latest
 // checkpoint are signed by none, and reported. Prints OK or what disagrees under each stream,
-// and fails (FailedPrecondition) when anything does.
+// and the first record where the log departs from a checkpoint (MerkleFirstDifference, with
+// proofs from `server`; without one, the missing record or the checkpoints around it), and
+// fails (FailedPrecondition) when anything disagrees.
 Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io);
 
 }  // namespace wit

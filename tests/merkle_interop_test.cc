@@ -128,5 +128,47 @@ TEST(MerkleInteropTest, WitdsCheckpointsVerifyWithGosNotePackageAndMatchTheLog) 
   std::filesystem::remove_all(dir);
 }
 
+// The witness's cosignature (C2SP tlog-cosignature, cosignature/v1) checked by code written
+// from the spec over Go's crypto/ed25519 and the note package, and the log's own signature on
+// the same note by the note package.
+TEST(MerkleInteropTest, TheWitnesssCosignatureVerifiesWithGosEd25519) {
+  std::string dir = MakeTempDir("cosig-interop");
+  std::string tool = BuildReference(dir);
+  ASSERT_FALSE(tool.empty());
+  WitdProcess witd(dir + "/data");
+  ASSERT_TRUE(witd.Start());
+  ASSERT_EQ(
+      Http(witd.port(), "POST", "/api/tokens", R"({"name":"t"})", witd.UserSession("alice")).status,
+      201);
+  ASSERT_TRUE(Eventually([&] {
+    return Http(witd.port(), "GET", "/api/log/checkpoint?stream=log").body.find("\n1\n") !=
+           std::string::npos;
+  }));
+  ASSERT_EQ(RunCommand(BinDir() + "/witd log public-key --data-dir " + dir + "/data > " + dir +
+                       "/log.pub")
+                .exit_code,
+            0);
+  CommandResult witnessed =
+      RunCommand(BinDir() + "/wit-audit witness --server " + witd.url() + " --state " + dir +
+                 "/state --public-key " + dir + "/log.pub --name witness.example/w1");
+  ASSERT_EQ(witnessed.exit_code, 0) << witnessed.out << witnessed.err;
+  std::string held = dir + "/state/checkpoints/log";
+  std::string wkey = RunCommand("head -1 " + dir + "/state/witness.pub").out;
+  wkey.pop_back();
+  ASSERT_EQ(wkey.rfind("witness.example/w1+", 0), 0u) << wkey;
+  CommandResult cosig = RunCommand(tool + " cosig " + wkey + " " + held);
+  ASSERT_EQ(cosig.exit_code, 0) << cosig.err;
+  EXPECT_EQ(cosig.out.rfind("time ", 0), 0u) << cosig.out;
+  EXPECT_NE(cosig.out.find("\nwit-ledger/log\n1\n"), std::string::npos) << cosig.out;
+  std::string lkey = RunCommand("head -1 " + dir + "/log.pub").out;
+  lkey.pop_back();
+  EXPECT_EQ(RunCommand(tool + " note " + lkey + " " + held).exit_code, 0);
+  // The log's key is no cosigner's key, nor is the witness's key a log's.
+  EXPECT_NE(RunCommand(tool + " cosig " + lkey + " " + held).exit_code, 0);
+  EXPECT_NE(RunCommand(tool + " note " + wkey + " " + held).exit_code, 0);
+  ASSERT_EQ(witd.Stop(), 0);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wit::testing
