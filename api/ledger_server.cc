@@ -102,7 +102,14 @@ Status LedgerServer::Start() {
       LoadLogSigner(options_.log_signing_key, options_.data_dir, options_.log_origin);
   if (!signer.ok()) return signer.status();
 
-  projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_);
+  Projector::Trees trees = Projector::Trees::kKept;
+  if (options_.bench_skip_log_tree) {
+    trees = Projector::Trees::kSkippedForBench;
+    LogWarn(
+        "--bench-skip-log-tree: the log's Merkle tree is not kept, so no checkpoint is "
+        "signed and no proof answered; for measuring the tree's cost only");
+  }
+  projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_, trees);
   if (Status s = projector_->Start(); !s.ok()) return s;
   checkpointer_ =
       std::make_unique<Checkpointer>(view_.get(), std::move(*signer), options_.log_origin);

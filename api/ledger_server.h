@@ -27,9 +27,10 @@ namespace wit {
 struct LedgerServerOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wit-data";
-  std::string session_secret_file;        // empty: <data_dir>/session.key
-  std::string event_key_file;             // empty: <data_dir>/event.key
-  std::string log_signing_key;            // empty: <data_dir>/log.key (the Ed25519 seed)
+  std::string session_secret_file;   // empty: <data_dir>/session.key
+  std::string event_key_file;        // empty: <data_dir>/event.key
+  std::string log_signing_key;       // empty: <data_dir>/log.key (the Ed25519 seed)
+  bool bench_skip_log_tree = false;  // keep no Merkle tree: no checkpoints, no proofs (benches)
   std::string log_origin = "wit-ledger";  // checkpoints' origin "<log_origin>/<stream>", key name
   // Kafka: per lifecycle stream, the offset below which records from before witd signed them
   // are accepted without a MAC (`--accept-unsigned-before`).

@@ -113,6 +113,8 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
                     "cluster (default <data-dir>/log.key)");
   serve->add_option("--log-origin", o.log_origin, "Name of the log in its checkpoints")
       ->capture_default_str();
+  // Hidden: a benchmark's switch (bench/README.md), never for a ledger that must be provable.
+  serve->add_flag("--bench-skip-log-tree", o.bench_skip_log_tree)->group("");
   serve->add_option("--accept-unsigned-before", f->unsigned_before,
                     "STREAM=OFFSET,...: accept lifecycle records below these offsets without a "
                     "MAC (written before witd signed them; see `witd kafka lifecycle-end`)");

@@ -2,7 +2,8 @@
 // log of --events N realistic events (about 10% token.created, 85% token.used, 5% token.revoked
 // over N/10 tokens of about 1000 users) through EmbeddedEventLog from 64 threads at once, so
 // group commit batches them; then it opens a fresh TokenView, starts a Projector on it and times
-// it until the last event is applied.
+// it until the last event is applied, once keeping the streams' Merkle trees (as witd does) and
+// once without them, so the tree's upkeep per record is their difference, in the same run.
 //
 // Baseline, in the same run and on the same disk: RocksDB loading N keys with ~250-byte values
 // into another fresh DB in WriteBatches of 4096, with the view's options and default write
@@ -103,14 +104,14 @@ struct RebuildResult {
 // TimeRebuild projects the whole log into a fresh view in `dir`, timed from the projector's
 // start until the view has applied the last of `events`.
 RebuildResult TimeRebuild(EventLog* log, const std::string& dir, int64_t events,
-                          std::shared_ptr<const EventAuthenticator> auth) {
+                          std::shared_ptr<const EventAuthenticator> auth, Projector::Trees trees) {
   RebuildResult r;
   StatusOr<std::unique_ptr<TokenView>> view = TokenView::Open(dir);
   if (!view.ok()) {
     r.error = view.status().message();
     return r;
   }
-  Projector projector(log, view->get(), std::move(auth));
+  Projector projector(log, view->get(), std::move(auth), trees);
   Stopwatch wall;
   if (Status s = projector.Start(); !s.ok()) {
     r.error = s.message();
@@ -192,13 +193,18 @@ void ReportLog(const Options& opt, const LogStats& log) {
 }
 
 void ReportRebuild(const Options& opt, const LogStats& log, const RebuildResult& rebuild,
-                   const BaselineResult& baseline) {
+                   const RebuildResult& treeless, const BaselineResult& baseline) {
   auto n = static_cast<double>(opt.events);
   double rebuild_rate = n / rebuild.seconds;
+  double treeless_rate = n / treeless.seconds;
   double baseline_rate = n / baseline.seconds;
   std::printf("rebuild: fresh TokenView + Projector until the last event is applied\n");
   PrintFigure("rebuild time", rebuild.seconds, "s", 2);
   PrintFigure("rebuild rate", rebuild_rate, "events/s", 0);
+  std::printf("the Merkle tree's upkeep: the same rebuild without it (Trees::kSkippedForBench)\n");
+  PrintFigure("rebuild rate without the tree", treeless_rate, "events/s", 0);
+  PrintFigure("with / without", rebuild_rate / treeless_rate, "x", 3);
+  PrintFigure("tree upkeep per record", (1 / rebuild_rate - 1 / treeless_rate) * 1e6, "us", 2);
   std::printf("  applied %llu, skipped %llu; the view holds %zu tokens (the log created %zu)\n",
               static_cast<unsigned long long>(rebuild.applied),
               static_cast<unsigned long long>(rebuild.skipped), rebuild.tokens, log.created);
@@ -232,14 +238,18 @@ int Run(const Options& opt) {
     return 1;
   }
   std::fflush(stdout);
-  RebuildResult rebuild = TimeRebuild(log->get(), dir.path() + "/view", opt.events, auth);
+  RebuildResult rebuild =
+      TimeRebuild(log->get(), dir.path() + "/view", opt.events, auth, Projector::Trees::kKept);
+  RebuildResult treeless = TimeRebuild(log->get(), dir.path() + "/view-treeless", opt.events, auth,
+                                       Projector::Trees::kSkippedForBench);
   BaselineResult baseline = TimeBaselineLoad(dir.path() + "/baseline", opt.events);
-  if (!rebuild.error.empty() || !baseline.error.empty()) {
-    std::printf("FAILED: %s%s\n", rebuild.error.c_str(), baseline.error.c_str());
+  if (!rebuild.error.empty() || !treeless.error.empty() || !baseline.error.empty()) {
+    std::printf("FAILED: %s%s%s\n", rebuild.error.c_str(), treeless.error.c_str(),
+                baseline.error.c_str());
     return 1;
   }
-  ReportRebuild(opt, stats, rebuild, baseline);
-  if (rebuild.skipped > 0 || rebuild.tokens != stats.created) {
+  ReportRebuild(opt, stats, rebuild, treeless, baseline);
+  if (rebuild.skipped > 0 || rebuild.tokens != stats.created || treeless.tokens != stats.created) {
     std::printf("FAILED: the rebuilt view does not match the log\n");
     return 1;
   }

@@ -18,6 +18,7 @@ if [[ ${QUICK:-0} == 1 ]]; then
   rebuild_args=(--events 20000)
   memory_args=(--tokens 2000)
   kafka_args=(--revocations 50 --events 5000)
+  export EVENTS=20000
 fi
 
 out=$(mktemp "${TMPDIR:-/tmp}/wit-bench-all.XXXXXX")
@@ -46,6 +47,7 @@ run bench_rebuild "$BIN_DIR/bench_rebuild" "${rebuild_args[@]}"
 run bench_memory "$BIN_DIR/bench_memory" "${memory_args[@]}"
 run bench_kafka "$BIN_DIR/bench_kafka" "${kafka_args[@]}"
 run audit_bench "$HERE/audit_bench.sh" "$BIN_DIR"
+run proof_bench "$HERE/proof_bench.sh" "$BIN_DIR"
 
 printf '\n######## summary ########\n'
 printf '%s\n' "${results[@]}"

@@ -10,6 +10,8 @@
 # three brokers (scripts/kafka-cluster.sh; replication factor 3, acks=all) and on wit-devkafka
 # (librdkafka's mock cluster, real Kafka protocol over loopback), each reported beside the
 # embedded log.
+# The embedded run is repeated with witd serve --bench-skip-log-tree (no Merkle tree kept),
+# so the tree's upkeep shows as the ratio of the two (TREE=0 leaves that run out).
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
 # appended per request wrk completed.
 #
@@ -25,9 +27,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 GOAL_RATIO=0.5
 GOAL_P99_MS=10
 
+BENCH=verify_bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/wit-bench-verify.XXXXXX")
 pids=()
 checks_failed=0
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 cleanup() {
   local pid
@@ -38,25 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-die() {
-  echo "verify_bench: $*" >&2
-  exit 1
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_ready URL: polls until URL answers 2xx (30 s at most).
-wait_ready() {
-  local _
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # used_events PORT: witd's count of appended token.used events.
 used_events() {
@@ -127,18 +113,6 @@ start_real_kafka() {
     --replication-factor 3 >/dev/null || die "witd kafka create-topics failed"
 }
 
-start_hello() {
-  "$BIN_DIR/bench_hello_server" --listen 127.0.0.1:0 2>"$work/hello.log" &
-  pids+=("$!")
-  local _
-  for _ in $(seq 1 100); do
-    hello_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/hello.log")
-    [[ -n $hello_port ]] && return 0
-    sleep 0.1
-  done
-  die "bench_hello_server did not start: $(cat "$work/hello.log")"
-}
-
 # create_tokens SESSION: creates TOKENS tokens and writes them, one a line, to $work/tokens.
 create_tokens() {
   local i token
@@ -150,19 +124,6 @@ create_tokens() {
     [[ $token == wit_* ]] || die "creating token $i failed"
     echo "$token" >>"$work/tokens"
   done
-}
-
-# The done() hook shared by both wrk scripts: one machine-readable line with the figures.
-lua_done() {
-  cat <<'LUA'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "WRK_RESULT requests=%.0f duration_us=%.0f status_errors=%.0f socket_errors=%.0f p50_us=%.0f p99_us=%.0f\n",
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
-LUA
 }
 
 # write_verify_lua SERVICE_SESSION: the wrk script POSTing verify requests, rotating tokens.
@@ -187,33 +148,6 @@ LUA
   lua_done >"$work/hello.lua"
 }
 
-# run_wrk NAME URL SCRIPT: runs wrk, shows its report indented, keeps the figures in $work/NAME.
-run_wrk() {
-  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency $2"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$2" >"$work/$1.out" ||
-    die "wrk against $2 failed: $(cat "$work/$1.out")"
-  grep -v '^WRK_RESULT' "$work/$1.out" | sed 's/^/    /'
-  grep '^WRK_RESULT' "$work/$1.out" | sed 's/^WRK_RESULT //' >"$work/$1.fig"
-}
-
-# fig NAME KEY: one figure from run_wrk's line.
-fig() { tr ' ' '\n' <"$work/$1.fig" | sed -n "s/^$2=//p"; }
-
-calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
-
-check() {  # check DESCRIPTION MEASURED OK(0|1)
-  if [[ $3 == 1 ]]; then
-    printf '  %-40s %-24s ok\n' "$1" "$2"
-  else
-    printf '  %-40s %-24s CHECK FAILED\n' "$1" "$2"
-    checks_failed=1
-  fi
-}
-
-goal() {  # goal DESCRIPTION MEASURED MET(0|1)
-  printf '  goal %-40s %-14s %s\n' "$1:" "$2" "$([[ $3 == 1 ]] && echo 'goal met' || echo 'goal missed')"
-}
-
 report() {
   local v_rps h_rps v_p50 v_p99 h_p50 h_p99 ratio
   v_rps=$(calc "$(fig verify requests) / ($(fig verify duration_us) / 1e6)")
@@ -228,7 +162,12 @@ report() {
   printf '  %-28s %12s %12s %12s\n' "" "requests/s" "p50" "p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd, audit sync)" "$v_rps" "$v_p50" "$v_p99"
   printf '  %-28s %12s %9s ms %9s ms\n' "hello (baseline)" "$h_rps" "$h_p50" "$h_p99"
-  local k_rps="" r_rps=""
+  local k_rps="" r_rps="" t_rps=""
+  if [[ -f $work/treeless.fig ]]; then
+    t_rps=$(calc "$(fig treeless requests) / ($(fig treeless duration_us) / 1e6)")
+    printf '  %-28s %12s %9s ms %9s ms\n' "verify (no Merkle tree)" "$t_rps" \
+      "$(calc "$(fig treeless p50_us) / 1000" 2)" "$(calc "$(fig treeless p99_us) / 1000" 2)"
+  fi
   if [[ -f $work/real.fig ]]; then
     r_rps=$(calc "$(fig real requests) / ($(fig real duration_us) / 1e6)")
     printf '  %-28s %12s %9s ms %9s ms\n' "verify (on Apache Kafka)" "$r_rps" \
@@ -241,6 +180,9 @@ report() {
   fi
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
+  if [[ -n $t_rps ]]; then
+    printf '  %-40s %s x\n' "verify with / without the Merkle tree" "$(calc "$v_rps / $t_rps" 3)"
+  fi
   if [[ -n $r_rps ]]; then
     printf '  %-40s %s x\n' "verify on Apache Kafka / embedded log" "$(calc "$r_rps / $v_rps" 3)"
   fi
@@ -271,6 +213,11 @@ report() {
       "$(fig real status_errors) / $(fig real socket_errors)" \
       "$(($(fig real status_errors) + $(fig real socket_errors) == 0))"
   fi
+  if [[ -f $work/treeless.fig ]]; then
+    check "no tree: answers >= 400 / socket errors" \
+      "$(fig treeless status_errors) / $(fig treeless socket_errors)" \
+      "$(($(fig treeless status_errors) + $(fig treeless socket_errors) == 0))"
+  fi
   if [[ -f $work/kafka.fig ]]; then
     check "mock Kafka: answers >= 400 / socket errors" \
       "$(fig kafka status_errors) / $(fig kafka socket_errors)" \
@@ -282,17 +229,18 @@ report() {
   goal "verify p99 <= $GOAL_P99_MS ms" "$v_p99 ms" "$(awk "BEGIN { print ($v_p99 <= $GOAL_P99_MS) }")"
 }
 
-# run_on_kafka NAME BROKERS WHAT: the verify run against a witd on that Kafka log; figures in
-# $work/NAME.fig.
-run_on_kafka() {
-  local user service
-  start_witd --kafka-brokers "$2"
+# run_on NAME WHAT [WITD_ARGS...]: the verify run against a witd started with those flags;
+# figures in $work/NAME.fig.
+run_on() {
+  local user service name=$1 what=$2
+  shift 2
+  start_witd "$@"
   user=$("$BIN_DIR/witd" session issue --user bench --data-dir "$work/data")
   service=$("$BIN_DIR/witd" session issue --service bench --data-dir "$work/data")
   create_tokens "$user"
   write_verify_lua "$service"
-  echo "witd on 127.0.0.1:$witd_port, event log on $3 at $2"
-  run_wrk "$1" "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+  echo "witd on 127.0.0.1:$witd_port, $what"
+  run_wrk "$name" "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
   check_witd_alive
   stop_witd
 }
@@ -325,12 +273,15 @@ main() {
   active_after=$(verify_active "$witd_port")
   stop_witd
 
+  if [[ ${TREE:-1} == 1 ]]; then
+    run_on treeless "the embedded log, no Merkle tree kept" --bench-skip-log-tree
+  fi
   if [[ ${KAFKA:-1} == 1 ]]; then
     start_real_kafka
-    run_on_kafka real "$real_brokers" "Apache Kafka"
+    run_on real "event log on Apache Kafka at $real_brokers" --kafka-brokers "$real_brokers"
     "$(dirname "$0")/../scripts/kafka-cluster.sh" stop "$work/kafka"
     start_devkafka
-    run_on_kafka kafka "$devkafka_brokers" "wit-devkafka"
+    run_on kafka "event log on wit-devkafka at $devkafka_brokers" --kafka-brokers "$devkafka_brokers"
   fi
 
   start_hello

@@ -37,6 +37,7 @@ uint64_t Projector::skipped(SkipReason reason) const {
 }
 
 void Projector::Grow(const LogRecord& record, TreeGrowth* growth) {
+  if (!keep_trees_) return;
   MerkleFrontier& tree = trees_[record.stream];
   if (tree.size() == record.offset) {
     tree.Append(MerkleLeafHash(record.payload), &growth->nodes[record.stream]);
@@ -54,6 +55,7 @@ void Projector::Frontiers(TreeGrowth* growth) const {
 }
 
 void Projector::CatchUpTrees() {
+  if (!keep_trees_) return;
   trees_ = view_->StreamTrees();
   LogPositions want = view_->Positions();
   LogPositions from;
@@ -162,7 +164,7 @@ void Projector::Admit(const std::vector<LogRecord>& records, std::vector<Event>*
       LogSkip(rec, why);
       continue;
     }
-    growth->events.push_back({event->event_id, {rec.stream, rec.offset}});
+    if (keep_trees_) growth->events.push_back({event->event_id, {rec.stream, rec.offset}});
     events->push_back(std::move(*event));
   }
   Frontiers(growth);

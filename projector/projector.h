@@ -31,8 +31,14 @@ class Projector {
  public:
   // REQUIRES: `log` and `view` outlive the projector. `auth` holds the event key (null: no
   // lifecycle event past the log's UnsignedBefore is applied).
-  Projector(EventLog* log, TokenView* view, std::shared_ptr<const EventAuthenticator> auth)
-      : log_(log), view_(view), gate_(log, std::move(auth)) {}
+  //
+  // `trees`: kKept keeps each stream's Merkle tree, its nodes and the event index in the view
+  // (what proofs and checkpoints need). kSkippedForBench keeps none: only for measuring what
+  // keeping them costs (bench_rebuild, witd serve --bench-skip-log-tree).
+  enum class Trees { kKept, kSkippedForBench };
+  Projector(EventLog* log, TokenView* view, std::shared_ptr<const EventAuthenticator> auth,
+            Trees trees = Trees::kKept)
+      : log_(log), view_(view), gate_(log, std::move(auth)), keep_trees_(trees == Trees::kKept) {}
   ~Projector() { Stop(); }
   Projector(const Projector&) = delete;
   Projector& operator=(const Projector&) = delete;
@@ -81,6 +87,7 @@ class Projector {
   EventLog* log_;
   TokenView* view_;
   RecordGate gate_;
+  const bool keep_trees_;
   std::unique_ptr<LogReader> reader_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -1,0 +1,75 @@
+# bench/lib.sh: what the wrk benchmarks share (sourced, not run). They set, before sourcing:
+#   BENCH (their name, for messages), BIN_DIR, work (a scratch dir), pids (an array of the
+#   processes to stop), checks_failed=0, THREADS, CONNECTIONS, DURATION.
+
+die() {
+  echo "$BENCH: $*" >&2
+  exit 1
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready URL: polls until URL answers 2xx (30 s at most).
+wait_ready() {
+  local _
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_hello() {
+  "$BIN_DIR/bench_hello_server" --listen 127.0.0.1:0 2>"$work/hello.log" &
+  pids+=("$!")
+  local _
+  for _ in $(seq 1 100); do
+    hello_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/hello.log")
+    [[ -n $hello_port ]] && return 0
+    sleep 0.1
+  done
+  die "bench_hello_server did not start: $(cat "$work/hello.log")"
+}
+
+# The done() hook shared by both wrk scripts: one machine-readable line with the figures.
+lua_done() {
+  cat <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_RESULT requests=%.0f duration_us=%.0f status_errors=%.0f socket_errors=%.0f p50_us=%.0f p99_us=%.0f\n",
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+LUA
+}
+
+# run_wrk NAME URL SCRIPT: runs wrk, shows its report indented, keeps the figures in $work/NAME.
+run_wrk() {
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency $2"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$2" >"$work/$1.out" ||
+    die "wrk against $2 failed: $(cat "$work/$1.out")"
+  grep -v '^WRK_RESULT' "$work/$1.out" | sed 's/^/    /'
+  grep '^WRK_RESULT' "$work/$1.out" | sed 's/^WRK_RESULT //' >"$work/$1.fig"
+}
+
+# fig NAME KEY: one figure from run_wrk's line.
+fig() { tr ' ' '\n' <"$work/$1.fig" | sed -n "s/^$2=//p"; }
+
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+
+check() {  # check DESCRIPTION MEASURED OK(0|1)
+  if [[ $3 == 1 ]]; then
+    printf '  %-40s %-24s ok\n' "$1" "$2"
+  else
+    printf '  %-40s %-24s CHECK FAILED\n' "$1" "$2"
+    checks_failed=1
+  fi
+}
+
+goal() {  # goal DESCRIPTION MEASURED MET(0|1)
+  printf '  goal %-40s %-14s %s\n' "$1:" "$2" "$([[ $3 == 1 ]] && echo 'goal met' || echo 'goal missed')"
+}
+
