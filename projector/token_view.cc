@@ -93,12 +93,18 @@ StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
   if (!positions.ok()) return positions.status();
   StatusOr<Trees> trees = ReadStreamTrees(db.get());
   if (!trees.ok()) return trees.status();
+  StatusOr<std::map<std::string, UpperNodes>> upper = ReadUpperNodes(db.get(), *trees);
+  if (!upper.ok()) return upper.status();
   return std::unique_ptr<TokenView>(
-      new TokenView(std::move(db), std::move(*positions), std::move(*trees)));
+      new TokenView(std::move(db), std::move(*positions), std::move(*trees), std::move(*upper)));
 }
 
-TokenView::TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees)
-    : db_(std::move(db)), positions_(std::move(positions)), trees_(std::move(trees)) {}
+TokenView::TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees,
+                     std::map<std::string, UpperNodes> upper)
+    : db_(std::move(db)),
+      positions_(std::move(positions)),
+      trees_(std::move(trees)),
+      upper_(std::move(upper)) {}
 
 TokenView::~TokenView() {
   if (db_) db_->Close().PermitUncheckedError();
@@ -156,6 +162,10 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
     std::lock_guard<std::mutex> lock(mu_);
     positions_ = next;
     for (const auto& [stream, tree] : growth.frontiers) trees_.insert_or_assign(stream, tree);
+    for (const auto& [stream, nodes] : growth.nodes) {
+      UpperNodes& upper = upper_[stream];
+      for (const MerkleNode& n : nodes) upper.Add(n);
+    }
   }
   applied_cv_.notify_all();
   return Status::OK();
@@ -189,8 +199,15 @@ TokenView::Trees TokenView::StreamTrees() const {
 }
 
 MerkleNodeReader TokenView::TreeNodes(const std::string& stream) const {
-  return [db = db_.get(), stream](int level, uint64_t index) {
-    return ReadTreeNode(db, stream, level, index);
+  return [this, stream](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    if (level >= kUpperLevel) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = upper_.find(stream);
+      if (const MerkleHash* h = it == upper_.end() ? nullptr : it->second.Find(level, index)) {
+        return *h;
+      }
+    }
+    return ReadTreeNode(db_.get(), stream, level, index);
   };
 }
 

@@ -103,7 +103,8 @@ class TokenView {
   std::vector<TokenState> ListAll() const;
 
  private:
-  TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees);
+  TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees,
+            std::map<std::string, UpperNodes> upper);
   StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
   // LoadStates reads the state of every token `events` name (nullopt for unknown ones).
   Status LoadStates(const std::vector<Event>& events,
@@ -112,8 +113,9 @@ class TokenView {
   std::unique_ptr<rocksdb::DB> db_;
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;
-  LogPositions positions_;  // guarded by mu_
-  Trees trees_;             // guarded by mu_
+  LogPositions positions_;                   // guarded by mu_
+  Trees trees_;                              // guarded by mu_
+  std::map<std::string, UpperNodes> upper_;  // guarded by mu_: the nodes proofs read most
   std::atomic<uint64_t> applied_total_{0};
   std::atomic<uint64_t> foreign_user_total_{0};
 };

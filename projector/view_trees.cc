@@ -69,6 +69,44 @@ StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db) {
   return trees;
 }
 
+void UpperNodes::Add(const MerkleNode& node) {
+  if (node.level < kUpperLevel) return;
+  auto l = static_cast<size_t>(node.level - kUpperLevel);
+  if (levels.size() <= l) levels.resize(l + 1);
+  if (levels[l].size() == node.index) levels[l].push_back(node.hash);
+}
+
+const MerkleHash* UpperNodes::Find(int level, uint64_t index) const {
+  if (level < kUpperLevel) return nullptr;
+  auto l = static_cast<size_t>(level - kUpperLevel);
+  if (l >= levels.size() || index >= levels[l].size()) return nullptr;
+  return &levels[l][index];
+}
+
+StatusOr<std::map<std::string, UpperNodes>> ReadUpperNodes(rocksdb::DB* db,
+                                                           const StreamTrees& streams) {
+  std::map<std::string, UpperNodes> out;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (const auto& [stream, frontier] : streams) {
+    UpperNodes& upper = out[stream];
+    const std::string prefix = NodeKey(stream, kUpperLevel, 0).substr(0, 3 + stream.size());
+    for (it->Seek(NodeKey(stream, kUpperLevel, 0)); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      std::string_view key = it->key().ToStringView().substr(prefix.size());
+      if (key.size() != 9 || it->value().size() != 32) continue;
+      MerkleNode node;
+      node.level = static_cast<unsigned char>(key[0]);
+      node.index = DecodeFixed64(key.substr(1));
+      std::memcpy(node.hash.data(), it->value().data(), 32);
+      upper.Add(node);
+    }
+  }
+  if (!it->status().ok()) {
+    return Status::FailedPrecondition("cannot read the view: " + it->status().ToString());
+  }
+  return out;
+}
+
 StatusOr<MerkleHash> ReadTreeNode(rocksdb::DB* db, const std::string& stream, int level,
                                   uint64_t index) {
   std::string value;

@@ -44,6 +44,23 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch);
 // frontier that does not decode is FailedPrecondition (a damaged view).
 StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db);
 
+// kUpperLevel is the lowest level of the nodes a view also keeps in memory: one in 256 of the
+// leaves' count (about 8 KiB a million records), which every proof reads most of.
+inline constexpr int kUpperLevel = 8;
+
+// UpperNodes are a stream's nodes from kUpperLevel up: levels[l - kUpperLevel][index].
+struct UpperNodes {
+  std::vector<std::vector<MerkleHash>> levels;
+  // Add keeps `node` if it is one of them and the next of its level.
+  void Add(const MerkleNode& node);
+  // Find returns the node, or nullptr when it is not kept.
+  const MerkleHash* Find(int level, uint64_t index) const;
+};
+
+// ReadUpperNodes reads every stream's nodes from kUpperLevel up (for `streams`).
+StatusOr<std::map<std::string, UpperNodes>> ReadUpperNodes(rocksdb::DB* db,
+                                                           const StreamTrees& streams);
+
 // ReadTreeNode returns the hash of node (level, index) of `stream`; NotFound when the view
 // holds no such node (the tree is smaller).
 StatusOr<MerkleHash> ReadTreeNode(rocksdb::DB* db, const std::string& stream, int level,
