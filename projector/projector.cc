@@ -40,7 +40,23 @@ void Projector::Grow(const LogRecord& record, TreeGrowth* growth) {
   if (!keep_trees_) return;
   MerkleFrontier& tree = trees_[record.stream];
   if (tree.size() == record.offset) {
-    tree.Append(MerkleLeafHash(record.payload), &growth->nodes[record.stream]);
+    std::vector<MerkleNode> completed;
+    tree.Append(MerkleLeafHash(record.payload), &completed);
+    BottomTile& tile = open_tiles_[record.stream];
+    tile.index = record.offset >> kUpperLevel;
+    for (const MerkleNode& n : completed) {
+      if (n.level < kUpperLevel) {
+        tile.Add(n);
+      } else {
+        growth->nodes[record.stream].push_back(n);
+      }
+    }
+    std::vector<BottomTile>& tiles = growth->tiles[record.stream];
+    if (tile.full()) {
+      tiles.push_back(std::move(tile));
+      tile = BottomTile{};
+      tile.index = (record.offset >> kUpperLevel) + 1;
+    }
   } else if (tree.size() < record.offset && untreed_.insert(record.stream).second) {
     LogWarn("projector: stream " + record.stream + " holds no records below offset " +
             std::to_string(record.offset) + " (from " + std::to_string(tree.size()) +
@@ -49,14 +65,29 @@ void Projector::Grow(const LogRecord& record, TreeGrowth* growth) {
 }
 
 void Projector::Frontiers(TreeGrowth* growth) const {
-  for (const auto& [stream, nodes] : growth->nodes) {
-    if (!nodes.empty()) growth->frontiers.emplace(stream, trees_.at(stream));
+  for (auto& [stream, tiles] : growth->tiles) {
+    growth->frontiers.emplace(stream, trees_.at(stream));
+    // The tile still filling is written as it stands, with the frontier it belongs to.
+    const BottomTile& open = open_tiles_.at(stream);
+    if (open.width() > 0) tiles.push_back(open);
   }
 }
 
 void Projector::CatchUpTrees() {
   if (!keep_trees_) return;
   trees_ = view_->StreamTrees();
+  std::vector<std::string> damaged;
+  for (const auto& [stream, tree] : trees_) {
+    StatusOr<BottomTile> open = view_->OpenTile(stream, tree.size());
+    if (open.ok()) {
+      open_tiles_[stream] = std::move(*open);
+      continue;
+    }
+    LogWarn("projector: the open tile of " + stream + ": " + open.status().message() +
+            "; its tree is computed again from the start");
+    damaged.push_back(stream);
+  }
+  for (const std::string& stream : damaged) trees_.erase(stream);  // regrown from offset 0
   LogPositions want = view_->Positions();
   LogPositions from;
   bool behind = false;

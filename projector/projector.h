@@ -100,6 +100,7 @@ class Projector {
   // The projector thread's own: each stream's Merkle tree (of every record, skipped ones too),
   // and the streams that have none (their first records are gone).
   TokenView::Trees trees_;
+  std::map<std::string, BottomTile> open_tiles_;  // each stream's tile being filled
   std::set<std::string> untreed_;
 };
 

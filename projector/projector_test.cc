@@ -371,7 +371,13 @@ TEST_F(ProjectorTest, ProofsOverALargerTreeAreTheSameBeforeAndAfterTheViewReopen
     projector.Stop();
     ExpectTheViewsProofs(*view, *log_, 37);
   }
+  // Reopened, the projector goes on filling the open tile it left.
+  for (int i = 1100; i < 1500; ++i) ASSERT_TRUE(log_->AppendPayload("r" + std::to_string(i)).ok());
   auto view = OpenView();
+  Projector projector(log_.get(), view.get(), auth_);
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(view->WaitApplied({EmbeddedEventLog::kStream, 1499}, seconds(30)));
+  projector.Stop();
   ExpectTheViewsProofs(*view, *log_, 37);
 }
 

@@ -199,8 +199,22 @@ TokenView::Trees TokenView::StreamTrees() const {
 }
 
 MerkleNodeReader TokenView::TreeNodes(const std::string& stream) const {
-  return [this, stream](int level, uint64_t index) -> StatusOr<MerkleHash> {
-    if (level >= kUpperLevel) {
+  // The tiles one reader has read: a proof reads most of its nodes below level 8 from one.
+  auto tiles = std::make_shared<std::map<uint64_t, BottomTile>>();
+  return [this, stream, tiles](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    if (level < kUpperLevel) {
+      uint64_t tile = index >> (kUpperLevel - level);
+      auto it = tiles->find(tile);
+      if (it == tiles->end()) {
+        StatusOr<BottomTile> read = ReadBottomTile(db_.get(), stream, tile);
+        if (!read.ok()) return read.status();
+        it = tiles->emplace(tile, std::move(*read)).first;
+      }
+      if (const MerkleHash* h = it->second.Find(level, index)) return *h;
+      return Status::NotFound("the tree of " + stream + " has no node " + std::to_string(level) +
+                              "/" + std::to_string(index));
+    }
+    {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = upper_.find(stream);
       if (const MerkleHash* h = it == upper_.end() ? nullptr : it->second.Find(level, index)) {
@@ -209,6 +223,10 @@ MerkleNodeReader TokenView::TreeNodes(const std::string& stream) const {
     }
     return ReadTreeNode(db_.get(), stream, level, index);
   };
+}
+
+StatusOr<BottomTile> TokenView::OpenTile(const std::string& stream, uint64_t size) const {
+  return ReadBottomTile(db_.get(), stream, size >> kUpperLevel);
 }
 
 StatusOr<std::vector<LogPosition>> TokenView::FindEvent(const std::string& event_id) const {

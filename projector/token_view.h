@@ -64,6 +64,10 @@ class TokenView {
   // tree's (StreamTrees). The reader must not outlive the view.
   MerkleNodeReader TreeNodes(const std::string& stream) const;
 
+  // OpenTile returns the bottom tile a stream's tree of `size` leaves is filling (empty when
+  // size is a multiple of 256), for the projector to go on with after a restart.
+  StatusOr<BottomTile> OpenTile(const std::string& stream, uint64_t size) const;
+
   // FindEvent returns the records holding the admitted event `event_id`: usually one, none
   // when no such event was applied.
   StatusOr<std::vector<LogPosition>> FindEvent(const std::string& event_id) const;

@@ -13,11 +13,18 @@ namespace {
 
 constexpr char kTreePrefix[] = "m/";
 constexpr char kNodesKey[] = "~tree-nodes";
+constexpr char kNodesLayout[] = "2";  // "1" kept every node a key, from 2026-12-01 only
 
 std::string NodeKey(const std::string& stream, int level, uint64_t index) {
   std::string k = "n/" + stream;
   k.push_back('\0');
   k.push_back(static_cast<char>(level));
+  return k + EncodeFixed64(index);
+}
+
+std::string TileKey(const std::string& stream, uint64_t index) {
+  std::string k = "b/" + stream;
+  k.push_back('\0');
   return k + EncodeFixed64(index);
 }
 
@@ -29,11 +36,61 @@ std::string EventPrefix(const std::string& event_id) {
 
 }  // namespace
 
+void BottomTile::Add(const MerkleNode& node) {
+  if (node.level >= kUpperLevel) return;
+  std::vector<MerkleHash>& level = levels[static_cast<size_t>(node.level)];
+  uint64_t first = index << (kUpperLevel - node.level);  // of this level, in the tile
+  if (node.index == first + level.size()) level.push_back(node.hash);
+}
+
+const MerkleHash* BottomTile::Find(int level, uint64_t node_index) const {
+  if (level < 0 || level >= kUpperLevel) return nullptr;
+  const std::vector<MerkleHash>& nodes = levels[static_cast<size_t>(level)];
+  uint64_t first = index << (kUpperLevel - level);
+  if (node_index < first || node_index - first >= nodes.size()) return nullptr;
+  return &nodes[node_index - first];
+}
+
+std::string BottomTile::Encode() const {
+  std::string out;
+  out.push_back(static_cast<char>(width() >> 8));
+  out.push_back(static_cast<char>(width() & 0xff));
+  for (const std::vector<MerkleHash>& level : levels) {
+    for (const MerkleHash& h : level) out.append(reinterpret_cast<const char*>(h.data()), 32);
+  }
+  return out;
+}
+
+StatusOr<BottomTile> BottomTile::Decode(uint64_t index, std::string_view bytes) {
+  BottomTile t;
+  t.index = index;
+  size_t width = bytes.size() < 2 ? 0
+                                  : (static_cast<size_t>(static_cast<uint8_t>(bytes[0])) << 8) |
+                                        static_cast<uint8_t>(bytes[1]);
+  size_t hashes = 0;
+  for (int j = 0; j < kUpperLevel; ++j) hashes += width >> j;
+  if (bytes.size() < 2 || width > 256 || bytes.size() != 2 + 32 * hashes) {
+    return Status::FailedPrecondition("a bottom tile of the view is damaged");
+  }
+  bytes.remove_prefix(2);
+  for (int j = 0; j < kUpperLevel; ++j) {
+    for (size_t i = 0; i < (width >> j); ++i, bytes.remove_prefix(32)) {
+      MerkleHash h;
+      std::memcpy(h.data(), bytes.data(), 32);
+      t.levels[static_cast<size_t>(j)].push_back(h);
+    }
+  }
+  return t;
+}
+
 void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
   for (const auto& [stream, tree] : growth.frontiers) {
     batch->Put(kTreePrefix + stream, tree.Encode());
   }
-  if (!growth.frontiers.empty()) batch->Put(kNodesKey, "1");
+  if (!growth.frontiers.empty()) batch->Put(kNodesKey, kNodesLayout);
+  for (const auto& [stream, tiles] : growth.tiles) {
+    for (const BottomTile& t : tiles) batch->Put(TileKey(stream, t.index), t.Encode());
+  }
   for (const auto& [stream, nodes] : growth.nodes) {
     for (const MerkleNode& n : nodes) {
       batch->Put(NodeKey(stream, n.level, n.index),
@@ -51,7 +108,7 @@ StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db) {
   StreamTrees trees;
   std::string marker;
   rocksdb::Status ms = db->Get(rocksdb::ReadOptions(), kNodesKey, &marker);
-  if (ms.IsNotFound()) return trees;
+  if (ms.IsNotFound() || (ms.ok() && marker != kNodesLayout)) return trees;
   if (!ms.ok()) return Status::FailedPrecondition("cannot read the view: " + ms.ToString());
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(kTreePrefix); it->Valid() && it->key().starts_with(kTreePrefix); it->Next()) {
@@ -105,6 +162,18 @@ StatusOr<std::map<std::string, UpperNodes>> ReadUpperNodes(rocksdb::DB* db,
     return Status::FailedPrecondition("cannot read the view: " + it->status().ToString());
   }
   return out;
+}
+
+StatusOr<BottomTile> ReadBottomTile(rocksdb::DB* db, const std::string& stream, uint64_t index) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), TileKey(stream, index), &value);
+  if (s.IsNotFound()) {
+    BottomTile empty;
+    empty.index = index;
+    return empty;
+  }
+  if (!s.ok()) return Status::Unavailable("view read failed: " + s.ToString());
+  return BottomTile::Decode(index, value);
 }
 
 StatusOr<MerkleHash> ReadTreeNode(rocksdb::DB* db, const std::string& stream, int level,
