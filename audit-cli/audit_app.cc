@@ -266,7 +266,8 @@ StatusOr<Run> Plan(const Commands& c, const Flags& f, AuditIo& io) {
     return Run([o, &io](AuditSource& source) mutable { return RunTokens(source, o, io); });
   }
   if (c.proof.verify->parsed()) {
-    const VerifyOptions& o = f.proof.verify;
+    VerifyOptions o = f.proof.verify;
+    if (!f.source.data_dir.empty()) o.view_dir = f.source.data_dir + "/view";
     if (!o.checkpoint_files.empty() && o.public_key.empty()) {
       return Status::InvalidArgument("--checkpoint needs --public-key");
     }

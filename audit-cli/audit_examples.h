@@ -43,8 +43,9 @@ Examples:
       --server http://witd:8080
 Without --checkpoint it prints each stream's size and root. Exits 1 when the log disagrees with
 a checkpoint: a record deleted, changed, swapped or added before it, or a log cut short of it.
---checkpoint takes files or dirs of them (a witness's state dir); --server names the first
-record that differs, proven by witd's inclusion proofs against the signed root.
+--checkpoint takes files or dirs of them (a witness's state dir). The first record that differs
+is named with inclusion proofs, from --server or else the data dir's view, checked against the
+signed root.
 )";
 
 constexpr const char* kProveExamples = R"(

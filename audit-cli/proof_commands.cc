@@ -16,8 +16,9 @@ CLI::App* AddVerify(CLI::App& app, ProofFlags* f, const SourceFlagsFn& add_sourc
       ->check(CLI::ExistingPath);
   verify->add_option("--public-key", f->verify.public_key,
                      "the key that signed them (witd log public-key), or a file holding it");
-  verify->add_option("--server", f->verify.server,
-                     "witd's URL: name the first record that differs, with its inclusion proofs");
+  verify->add_option(
+      "--server", f->verify.server,
+      "witd's URL: its inclusion proofs name the first record that differs (default: the view's)");
   verify->footer(kVerifyExamples);
   return verify;
 }

@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 
 #include "audit-cli/audit_files.h"
 #include "audit-cli/log_client.h"
 #include "base/base64.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "projector/view_tree_reader.h"
 
 namespace wit {
 namespace {
@@ -122,23 +125,39 @@ std::string Locate(const std::string& name, const StreamTree& st, const VerifyOp
   }
   if (!bad || !st.gap.empty()) return "";
   const Checkpoint& c = bad->checkpoint;
-  if (o.server.empty()) {
-    return "the first record that differs from the checkpoint of " + std::to_string(c.size) +
-           " is one of " + std::to_string(good) + " to " + std::to_string(c.size - 1) +
-           " (give --server URL to name it)";
+  std::string bracket = "the first record that differs from the checkpoint of " +
+                        std::to_string(c.size) + " is one of " + std::to_string(good) + " to " +
+                        std::to_string(c.size - 1);
+  MerkleInclusionSource proofs;
+  std::string from;
+  std::optional<LogClient> client;
+  std::unique_ptr<ViewTreeReader> view;
+  MerkleNodeReader nodes;
+  if (!o.server.empty()) {
+    StatusOr<ServerAddress> server = ParseServerUrl(o.server);
+    if (!server.ok()) return "--server: " + server.status().message();
+    client.emplace(std::move(*server));
+    proofs = [&](uint64_t i) { return client->InclusionProof(name, i, c.size); };
+    from = "witd's inclusion proofs";
+  } else if (StatusOr<std::unique_ptr<ViewTreeReader>> v =
+                 o.view_dir.empty()
+                     ? StatusOr<std::unique_ptr<ViewTreeReader>>(Status::NotFound("no data dir"))
+                     : ViewTreeReader::Open(o.view_dir);
+             v.ok()) {
+    view = std::move(*v);
+    nodes = view->Nodes(name);
+    proofs = [&](uint64_t i) { return MerkleInclusionProof(i, c.size, nodes); };
+    from = "inclusion proofs from the view's tree (" + o.view_dir + ")";
+  } else {
+    return bracket + " (give --server URL to name it)";
   }
-  StatusOr<ServerAddress> server = ParseServerUrl(o.server);
-  if (!server.ok()) return "--server: " + server.status().message();
-  LogClient client(std::move(*server));
-  StatusOr<uint64_t> at = MerkleFirstDifference(
-      st.whole, c.size, c.root, [&](uint64_t i) { return client.InclusionProof(name, i, c.size); });
-  if (!at.ok()) {
-    return "cannot name the first record that differs (" + o.server + "): " + at.status().message();
-  }
+  StatusOr<uint64_t> at = MerkleFirstDifference(st.whole, c.size, c.root, proofs);
+  if (!at.ok()) return bracket + " (" + from + " cannot name it: " + at.status().message() + ")";
   return "FIRST BAD RECORD " + std::to_string(*at) + ": " +
-         (*at >= st.tree.size() ? "missing (the log ends there)"
-                                : "not the record the checkpoint of " + std::to_string(c.size) +
-                                      " signs (proven by its inclusion proofs)");
+         (*at >= st.tree.size()
+              ? "missing (the log ends there)"
+              : "not the record the checkpoint of " + std::to_string(c.size) + " signs") +
+         ", proven by " + from + " against its root";
 }
 
 // Report prints one stream's tree and verdicts, and returns how many findings it has.
@@ -172,6 +191,26 @@ int Report(const std::string& name, StreamTree& st, const VerifyOptions& o, std:
   return bad;
 }
 
+// KeepWholeTrees reads the log again for the streams that disagree with a checkpoint, keeping
+// every node of their trees (two hashes a record) for Locate; the streams that agree cost
+// nothing more than the first pass.
+Status KeepWholeTrees(AuditSource& source, std::map<std::string, StreamTree>* streams) {
+  std::set<std::string> wanted;
+  for (const auto& [name, st] : *streams) {
+    for (const Signed* c : st.checkpoints) {
+      if (c->verdict != "OK" && st.gap.empty()) wanted.insert(name);
+    }
+  }
+  if (wanted.empty()) return Status::OK();
+  source.Rewind();
+  return source.Scan([&](const std::string& stream, uint64_t offset, std::string_view payload) {
+    if (!wanted.count(stream)) return true;
+    StreamTree& st = (*streams)[stream];
+    if (offset == st.whole.size()) st.whole.Append(MerkleLeafHash(payload));
+    return true;
+  });
+}
+
 }  // namespace
 
 Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io) {
@@ -186,13 +225,14 @@ Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io)
                std::to_string(offset) + "): its tree cannot be computed";
       return true;
     }
-    MerkleHash leaf = MerkleLeafHash(payload);
-    st.tree.Append(leaf);
-    if (!options.server.empty()) st.whole.Append(leaf);
+    st.tree.Append(MerkleLeafHash(payload));
     Check(st);
     return true;
   });
   if (!s.ok()) return s;
+  if (!options.server.empty() || !options.view_dir.empty()) {
+    if (Status w = KeepWholeTrees(source, &streams); !w.ok()) return w;
+  }
   int bad = 0;
   for (auto& [name, st] : streams) bad += Report(name, st, options, io.out);
   if (bad > 0) {

@@ -17,9 +17,12 @@ struct VerifyOptions {
   std::vector<std::string> checkpoint_files;
   // The key that signed them (`witd log public-key`), or a file holding it.
   std::string public_key;
-  // witd's URL, to find the first record that differs from a checkpoint with its inclusion
-  // proofs ("" finds none: the verdict then says which checkpoints bracket it).
+  // Where the tree's nodes come from to find the first record that differs from a checkpoint,
+  // with inclusion proofs: witd's URL, else a view dir (<data-dir>/view, read offline). Either
+  // is checked against the signed root; with neither, or when it does not hold, the verdict
+  // says which checkpoints bracket the change.
   std::string server;
+  std::string view_dir;
 };
 
 // RunVerify recomputes each stream's Merkle tree from every record in the log, as stored, and
@@ -30,7 +33,7 @@ struct VerifyOptions {
 // each is consistent with the log, and so with the others. Records past a stream's latest
 // checkpoint are signed by none, and reported. Prints OK or what disagrees under each stream,
 // and the first record where the log departs from a checkpoint (MerkleFirstDifference, with
-// proofs from `server`; without one, the missing record or the checkpoints around it), and
+// proofs from `server` or the view; without them, the checkpoints around it), and
 // fails (FailedPrecondition) when anything disagrees.
 Status RunVerify(AuditSource& source, const VerifyOptions& options, AuditIo& io);
 

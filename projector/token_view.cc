@@ -199,29 +199,16 @@ TokenView::Trees TokenView::StreamTrees() const {
 }
 
 MerkleNodeReader TokenView::TreeNodes(const std::string& stream) const {
-  // The tiles one reader has read: a proof reads most of its nodes below level 8 from one.
-  auto tiles = std::make_shared<std::map<uint64_t, BottomTile>>();
-  return [this, stream, tiles](int level, uint64_t index) -> StatusOr<MerkleHash> {
-    if (level < kUpperLevel) {
-      uint64_t tile = index >> (kUpperLevel - level);
-      auto it = tiles->find(tile);
-      if (it == tiles->end()) {
-        StatusOr<BottomTile> read = ReadBottomTile(db_.get(), stream, tile);
-        if (!read.ok()) return read.status();
-        it = tiles->emplace(tile, std::move(*read)).first;
-      }
-      if (const MerkleHash* h = it->second.Find(level, index)) return *h;
-      return Status::NotFound("the tree of " + stream + " has no node " + std::to_string(level) +
-                              "/" + std::to_string(index));
-    }
-    {
+  MerkleNodeReader stored = StoredTreeNodes(db_.get(), stream);
+  return [this, stream, stored](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    if (level >= kUpperLevel) {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = upper_.find(stream);
       if (const MerkleHash* h = it == upper_.end() ? nullptr : it->second.Find(level, index)) {
         return *h;
       }
     }
-    return ReadTreeNode(db_.get(), stream, level, index);
+    return stored(level, index);
   };
 }
 

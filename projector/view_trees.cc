@@ -4,6 +4,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "base/coding.h"
@@ -174,6 +175,23 @@ StatusOr<BottomTile> ReadBottomTile(rocksdb::DB* db, const std::string& stream, 
   }
   if (!s.ok()) return Status::Unavailable("view read failed: " + s.ToString());
   return BottomTile::Decode(index, value);
+}
+
+MerkleNodeReader StoredTreeNodes(rocksdb::DB* db, const std::string& stream) {
+  auto tiles = std::make_shared<std::map<uint64_t, BottomTile>>();
+  return [db, stream, tiles](int level, uint64_t index) -> StatusOr<MerkleHash> {
+    if (level >= kUpperLevel) return ReadTreeNode(db, stream, level, index);
+    uint64_t tile = index >> (kUpperLevel - level);
+    auto it = tiles->find(tile);
+    if (it == tiles->end()) {
+      StatusOr<BottomTile> read = ReadBottomTile(db, stream, tile);
+      if (!read.ok()) return read.status();
+      it = tiles->emplace(tile, std::move(*read)).first;
+    }
+    if (const MerkleHash* h = it->second.Find(level, index)) return *h;
+    return Status::NotFound("the tree of " + stream + " has no node " + std::to_string(level) +
+                            "/" + std::to_string(index));
+  };
 }
 
 StatusOr<MerkleHash> ReadTreeNode(rocksdb::DB* db, const std::string& stream, int level,

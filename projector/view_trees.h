@@ -92,6 +92,11 @@ StatusOr<std::map<std::string, UpperNodes>> ReadUpperNodes(rocksdb::DB* db,
 // holds none yet.
 StatusOr<BottomTile> ReadBottomTile(rocksdb::DB* db, const std::string& stream, uint64_t index);
 
+// StoredTreeNodes reads `stream`'s nodes from `db`: below level 8 from the bottom tiles (each
+// tile read once per reader), from level 8 up one key a node. A node the view does not hold is
+// NotFound. The reader must not outlive `db`.
+MerkleNodeReader StoredTreeNodes(rocksdb::DB* db, const std::string& stream);
+
 // ReadTreeNode returns the hash of node (level, index) of `stream` from level 8 up; NotFound
 // when the view holds no such node (the tree is smaller).
 StatusOr<MerkleHash> ReadTreeNode(rocksdb::DB* db, const std::string& stream, int level,

@@ -166,7 +166,17 @@ TEST_F(VerifyTest, ADeletedUseWithTheLogRenumberedIsFoundAtItsOffset) {
   EXPECT_NE(r.out.find("FIRST BAD RECORD 3: not the record the checkpoint of 4 signs"),
             std::string::npos)
       << r.out;
-  // Without the server's proofs, the checkpoints only bracket it.
+  EXPECT_NE(r.out.find("proven by witd's inclusion proofs"), std::string::npos) << r.out;
+  // Offline, the view in the data dir (which the edit left as it was) gives the proofs; they
+  // hold against the signed root, so they name the same record.
+  CommandResult offline = Verify(dir_ + "/renumbered", false);
+  EXPECT_EQ(offline.exit_code, 1);
+  EXPECT_NE(offline.out.find("FIRST BAD RECORD 3:"), std::string::npos) << offline.out;
+  EXPECT_NE(offline.out.find("proven by inclusion proofs from the view's tree"), std::string::npos)
+      << offline.out;
+  // A view rebuilt from the edited log gives proofs that do not hold; without any, the
+  // checkpoints only bracket the change.
+  fs::remove_all(dir_ + "/renumbered/view");
   CommandResult bare = Verify(dir_ + "/renumbered", false);
   EXPECT_EQ(bare.exit_code, 1);
   EXPECT_NE(bare.out.find("differs from the checkpoint of 4 is one of 0 to 3"), std::string::npos)
