@@ -380,7 +380,8 @@ TEST_F(VerifyTest, TheWitnessCatchesHistoryRewrittenAndSignedAgainWithTheRealKey
   EXPECT_EQ(against.exit_code, 1) << against.out;
 }
 
-// On Kafka every partition is a stream with a tree and checkpoints of its own.
+// On Kafka every partition is a stream with a tree and checkpoints of its own, witnessed and
+// proven like the embedded log's.
 TEST(VerifyKafkaTest, EveryPartitionsCheckpointVerifiesAndAForgedRecordIsFound) {
   LogBackend backend("real_kafka");
   ASSERT_TRUE(backend.is_real_kafka());
@@ -403,6 +404,33 @@ TEST(VerifyKafkaTest, EveryPartitionsCheckpointVerifiesAndAForgedRecordIsFound) 
     std::ofstream(file) << checkpoints[i].Str("note");
     flags += " --checkpoint " + file;
   }
+  // A witness of every partition, and one event proven, on Kafka too.
+  std::string pub = dir + "/log.pub";
+  ASSERT_EQ(
+      RunCommand(BinDir() + "/witd log public-key --data-dir " + dir + "/data > " + pub).exit_code,
+      0);
+  CommandResult witnessed = RunCommand(BinDir() + "/wit-audit witness --server " + witd.url() +
+                                       " --state " + dir + "/witness --public-key " + pub);
+  EXPECT_EQ(witnessed.exit_code, 0) << witnessed.out << witnessed.err;
+  for (const Json& c : checkpoints) {
+    std::string file = c.Str("stream");
+    file.replace(file.rfind('/'), 1, "%2F");
+    EXPECT_TRUE(fs::exists(dir + "/witness/checkpoints/" + file)) << file << "\n" << witnessed.out;
+  }
+  std::string used = RunCommand(BinDir() + "/wit-audit replay " + backend.AuditFlags() +
+                                " --type used --format jsonl")
+                         .out;
+  std::string event_id = Json::Parse(used.substr(0, used.find('\n'))).Str("eventId");
+  ASSERT_FALSE(event_id.empty()) << used;
+  CommandResult proved =
+      RunCommand(BinDir() + "/wit-audit prove " + backend.AuditFlags() + " --event-id " + event_id +
+                 " --server " + witd.url() + " --out " + dir + "/used.proof");
+  ASSERT_EQ(proved.exit_code, 0) << proved.err;
+  CommandResult checked =
+      RunCommand(BinDir() + "/wit-audit verify-proof " + dir + "/used.proof --public-key " + pub);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find(" of " + backend.usage_topic() + "/"), std::string::npos)
+      << checked.out;
   ASSERT_EQ(witd.Stop(), 0);
   ASSERT_EQ(RunCommand(BinDir() + "/witd log public-key --data-dir " + dir + "/data > " + dir +
                        "/log.pub")
