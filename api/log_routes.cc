@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include "base/base64.h"
 #include "base/decimal.h"
 #include "base/json_writer.h"
 
@@ -26,13 +25,9 @@ StatusOr<uint64_t> Number(const LogQuery& query, const std::string& key) {
   return *n;
 }
 
-std::string Base64Of(const MerkleHash& h) {
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
-}
-
 void WriteHashes(JsonWriter& w, const std::vector<MerkleHash>& hashes) {
   w.Key("hashes").BeginArray();
-  for (const MerkleHash& h : hashes) w.String(Base64Of(h));
+  for (const MerkleHash& h : hashes) w.String(MerkleHashBase64(h));
   w.EndArray();
 }
 
@@ -80,7 +75,11 @@ std::string LogRoutes::Checkpoints() const {
   for (const auto& [stream, c] : all) {
     w.BeginObject().Key("stream").String(stream).Key("origin").String(c.checkpoint.origin);
     w.Key("size").Int(static_cast<int64_t>(c.checkpoint.size));
-    w.Key("root").String(Base64Of(c.checkpoint.root)).Key("note").String(c.note).EndObject();
+    w.Key("root")
+        .String(MerkleHashBase64(c.checkpoint.root))
+        .Key("note")
+        .String(c.note)
+        .EndObject();
   }
   w.EndArray().EndObject();
   return w.Take();

@@ -2,9 +2,6 @@
 
 #include <Poco/URI.h>
 
-#include <cstring>
-
-#include "base/base64.h"
 #include "base/flat_json.h"
 #include "net/http_client.h"
 
@@ -54,13 +51,9 @@ StatusOr<std::vector<MerkleHash>> ParseProofAnswer(std::string_view json) {
   }
   std::vector<MerkleHash> out;
   for (const std::string& b64 : hashes->strings) {
-    StatusOr<std::string> raw = Base64Decode(b64);
-    if (!raw.ok() || raw->size() != 32) {
-      return Status::InvalidArgument("a proof's hash is 32 bytes in standard base64");
-    }
-    MerkleHash h;
-    std::memcpy(h.data(), raw->data(), 32);
-    out.push_back(h);
+    StatusOr<MerkleHash> h = MerkleHashFromBase64(b64);
+    if (!h.ok()) return Status::InvalidArgument("a proof's hash is 32 bytes in standard base64");
+    out.push_back(*h);
   }
   return out;
 }

@@ -1,7 +1,5 @@
 #include "audit-cli/proof_bundle.h"
 
-#include <cstring>
-
 #include "base/base64.h"
 #include "base/flat_json.h"
 #include "base/json_writer.h"
@@ -12,10 +10,6 @@ namespace {
 constexpr char kFormat[] = "wit-proof-bundle/v1";
 constexpr size_t kMaxBundle = 4 << 20;
 constexpr size_t kMaxHashes = 64;
-
-std::string Base64Of(const MerkleHash& h) {
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
-}
 
 const FlatValue* Member(const FlatObject& o, const char* key, FlatValue::Type type) {
   const FlatValue* v = o.Find(key);
@@ -38,7 +32,7 @@ std::string EncodeProofBundle(const ProofBundle& b) {
   w.Key("index").Int(static_cast<int64_t>(b.index)).Key("size").Int(static_cast<int64_t>(b.size));
   w.Key("record").String(Base64Encode(b.record));
   w.Key("hashes").BeginArray();
-  for (const MerkleHash& h : b.hashes) w.String(Base64Of(h));
+  for (const MerkleHash& h : b.hashes) w.String(MerkleHashBase64(h));
   w.EndArray();
   w.Key("checkpoint").String(b.checkpoint).EndObject();
   return w.Take() + "\n";
@@ -73,13 +67,9 @@ StatusOr<ProofBundle> ParseProofBundle(std::string_view json) {
     return Status::InvalidArgument("an inclusion proof holds at most 64 hashes");
   }
   for (const std::string& text : hashes->strings) {
-    StatusOr<std::string> raw = Base64Decode(text);
-    if (!raw.ok() || raw->size() != 32) {
-      return Status::InvalidArgument("a proof's hash is 32 bytes in standard base64");
-    }
-    MerkleHash h;
-    std::memcpy(h.data(), raw->data(), 32);
-    b.hashes.push_back(h);
+    StatusOr<MerkleHash> h = MerkleHashFromBase64(text);
+    if (!h.ok()) return Status::InvalidArgument("a proof's hash is 32 bytes in standard base64");
+    b.hashes.push_back(*h);
   }
   return b;
 }

@@ -127,9 +127,8 @@ Status RunVerifyProof(const std::string& file, const std::string& public_key, Au
   if (!c.ok()) return Status::FailedPrecondition(file + ": NOT PROVEN: " + c.status().message());
   std::string key = KeyOrKeyFile(public_key);
   io.out << "OK: record " << bundle->index << " of " << bundle->stream << " is in the tree of "
-         << c->size << " records, root "
-         << Base64Encode(std::string_view(reinterpret_cast<const char*>(c->root.data()), 32))
-         << ", signed by " << key.substr(0, key.find('+')) << "\n";
+         << c->size << " records, root " << MerkleHashBase64(c->root) << ", signed by "
+         << key.substr(0, key.find('+')) << "\n";
   // An event's JSON holds no control character; anything else is shown as base64, so that a
   // forged record cannot write to the terminal.
   if (DecodeEvent(bundle->record).ok()) {

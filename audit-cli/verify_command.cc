@@ -9,7 +9,6 @@
 
 #include "audit-cli/audit_files.h"
 #include "audit-cli/log_client.h"
-#include "base/base64.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "projector/view_tree_reader.h"
@@ -30,10 +29,6 @@ struct StreamTree {
   std::vector<Signed*> checkpoints;  // ascending by size
   std::string gap;                   // why the tree could not be computed, if it could not
 };
-
-std::string Base64Root(const MerkleHash& root) {
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
-}
 
 // CheckpointFiles lists the files `paths` name: each file, and the files of each dir (of its
 // checkpoints/ when it has one, as a witness's state dir does), in name order.
@@ -163,7 +158,8 @@ std::string Locate(const std::string& name, const StreamTree& st, const VerifyOp
 // Report prints one stream's tree and verdicts, and returns how many findings it has.
 int Report(const std::string& name, StreamTree& st, const VerifyOptions& o, std::ostream& out) {
   int bad = 0;
-  out << name << ": " << st.tree.size() << " records, root " << Base64Root(st.tree.Root()) << "\n";
+  out << name << ": " << st.tree.size() << " records, root " << MerkleHashBase64(st.tree.Root())
+      << "\n";
   if (!st.gap.empty()) {
     out << "  " << st.gap << "\n";
     bad += st.checkpoints.empty() ? 0 : 1;

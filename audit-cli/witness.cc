@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "audit-cli/audit_files.h"
-#include "base/base64.h"
 #include "base/secret_file.h"
 #include "base/time_util.h"
 #include "ledger/merkle.h"
@@ -151,8 +150,7 @@ void Witness::ProveConsistency(const std::string& stream, const Checkpoint& held
     return;
   }
   for (const MerkleHash& h : *proof) {
-    v->proof +=
-        Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size())) + "\n";
+    v->proof += MerkleHashBase64(h) + "\n";
   }
   if (!VerifyConsistency(held.size, offered.size, held.root, offered.root, *proof)) {
     v->alarm =

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "base/base64.h"
 #include "base/coding.h"
 
 namespace wit {
@@ -49,6 +50,20 @@ MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right) {
   std::memcpy(children, left.data(), 32);
   std::memcpy(children + 32, right.data(), 32);
   return Sha256(0x01, children, sizeof children);
+}
+
+std::string MerkleHashBase64(const MerkleHash& h) {
+  return Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+}
+
+StatusOr<MerkleHash> MerkleHashFromBase64(std::string_view text) {
+  StatusOr<std::string> raw = Base64Decode(text);
+  if (!raw.ok() || raw->size() != 32) {
+    return Status::InvalidArgument("a hash is 32 bytes in standard base64");
+  }
+  MerkleHash h;
+  std::memcpy(h.data(), raw->data(), 32);
+  return h;
 }
 
 MerkleHash MerkleEmptyRoot() {

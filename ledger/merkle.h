@@ -25,6 +25,11 @@ MerkleHash MerkleLeafHash(std::string_view record);
 MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right);
 MerkleHash MerkleEmptyRoot();
 
+// MerkleHashBase64 is `h` in standard base64, as checkpoints and proofs carry hashes.
+// MerkleHashFromBase64 reads it back; InvalidArgument unless it is 32 bytes in that form.
+std::string MerkleHashBase64(const MerkleHash& h);
+StatusOr<MerkleHash> MerkleHashFromBase64(std::string_view text);
+
 // MerkleNode is a perfect subtree a growing tree has completed: level l, index i covers the
 // leaves [i·2^l, (i+1)·2^l). Level 0 holds the leaf hashes. Once complete a node never
 // changes, so a store of them answers proofs for every size the tree has had.

@@ -54,8 +54,7 @@ void Projector::Grow(const LogRecord& record, TreeGrowth* growth) {
     std::vector<BottomTile>& tiles = growth->tiles[record.stream];
     if (tile.full()) {
       tiles.push_back(std::move(tile));
-      tile = BottomTile{};
-      tile.index = (record.offset >> kUpperLevel) + 1;
+      tile = BottomTile{};  // its index is set by the next record's Grow
     }
   } else if (tree.size() < record.offset && untreed_.insert(record.stream).second) {
     LogWarn("projector: stream " + record.stream + " holds no records below offset " +
