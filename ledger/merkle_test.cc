@@ -237,7 +237,7 @@ TEST(MerkleTest, TheFirstDifferenceIsFoundWithProofsOfTheSignedTree) {
   // A longer log than the signed tree is compared on the signed part.
   std::vector<std::string> longer = records;
   longer[200] = "forged";
-  longer.push_back("appended");
+  longer.emplace_back("appended");
   EXPECT_EQ(*MerkleFirstDifference(tree_of(longer), kSize, root, honest), 200u);
 
   // A source that serves the proofs of a forged tree cannot make the descent accept them.
