@@ -5,8 +5,12 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <optional>
 #include <sstream>
 
+#include "api/auth_routes.h"
+#include "api/caller.h"
+#include "api/form_body.h"
 #include "api/log_routes.h"
 #include "api/request_parsing.h"
 #include "base/base64.h"
@@ -23,25 +27,14 @@ using Poco::Net::HTTPServerResponse;
 
 using Reply = ApiReply;
 
-Reply Error(int status, const std::string& message) {
-  JsonWriter w;
-  w.BeginObject().Key("error").BeginObject();
-  w.Key("code").String(HttpErrorCode(status)).Key("message").String(message);
-  w.EndObject().EndObject();
-  return {status, w.Take()};
-}
+Reply Error(int status, const std::string& message) { return ErrorReply(status, message); }
+Reply FromStatus(const Status& s) { return StatusReply(s); }
 
-// FromStatus answers an error Status with its HTTP status. An internal error's message stays in
-// witd: it may name files or libraries, and says nothing a client can act on.
-Reply FromStatus(const Status& s) {
-  int http = HttpStatusOf(s.code());
-  return Error(http, http == 500 ? "internal error" : s.message());
-}
-
-void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext) {
+void WriteToken(JsonWriter& w, const TokenState& t, TimeMs now, const std::string* plaintext,
+                TokenFields fields = TokenFields::kApi) {
   TokenObject object = ToTokenObject(t, now);
   if (plaintext) object.token = *plaintext;
-  WriteTokenObject(w, object, TokenFields::kApi);
+  WriteTokenObject(w, object, fields);
 }
 
 Reply TokenReply(int status, const TokenState& t, const std::string* plaintext = nullptr) {
@@ -104,11 +97,22 @@ class RouteCall {
       });
     }
     if (path.compare(0, 9, "/api/log/") == 0) return Log(method, path, query, route);
+    if (path == kForwardAuthPrefix || path.compare(0, kForwardAuthPrefix.size() + 1,
+                                                   std::string(kForwardAuthPrefix) + "/") == 0) {
+      *route = std::string(kForwardAuthPrefix);
+      return AuthRoutes(ctx_).Forward(request);
+    }
+    if (path == "/oauth/introspect") {
+      return Only(method, "POST", route, "/oauth/introspect", [&] { return Introspect(request); });
+    }
     if (path == "/api/tokens/scopes") {
       return Only(method, "GET", route, "/api/tokens/scopes", [] { return Scopes(); });
     }
     if (path == "/api/tokens/verify") {
       return Only(method, "POST", route, "/api/tokens/verify", [&] { return Verify(request); });
+    }
+    if (path == "/api/tokens/self") {
+      return Only(method, "GET", route, "/api/tokens/self", [&] { return Self(request); });
     }
     if (path == "/api/tokens" || path == "/api/tokens/") {
       *route = "/api/tokens";
@@ -167,16 +171,27 @@ class RouteCall {
     return serve();
   }
 
-  // Authorize returns the principal if the request carries a valid session of `kind`.
-  StatusOr<Principal> Authorize(ApiRequest& request, Principal::Kind kind) {
+  // AuthorizeService returns the service if the request carries a valid service session.
+  StatusOr<Principal> AuthorizeService(ApiRequest& request) {
     StatusOr<Principal> who = ctx_.sessions->Authenticate(request.authorization);
     if (!who.ok()) return who;
-    if (who->kind != kind) {
-      return Status::PermissionDenied(kind == Principal::Kind::kUser
-                                          ? "a service credential cannot manage tokens"
-                                          : "only a service credential may verify tokens");
+    if (who->kind != Principal::Kind::kService) {
+      return Status::PermissionDenied("only a service credential may verify tokens");
     }
     return who;
+  }
+
+  // AuthorizeUser returns whom a user route acts for: a user's session, or a token holding
+  // `scope` (any active token when none), whose use is recorded as `action` (api/caller.h).
+  StatusOr<Caller> AuthorizeUser(ApiRequest& request, std::optional<std::string> scope,
+                                 const char* action, std::optional<std::string> resource = {}) {
+    CallerCheck check;
+    check.scope = std::move(scope);
+    check.action = action;
+    check.resource = std::move(resource);
+    check.ip = request.client_host;
+    if (!request.user_agent.empty()) check.user_agent = request.user_agent;
+    return AuthenticateCaller(*ctx_.sessions, *ctx_.service, request.authorization, check);
   }
 
   // ReadBody reads at most kMaxBodyBytes; past that the answer is 413. The excess is read and
@@ -214,26 +229,30 @@ class RouteCall {
   }
 
   Reply Create(ApiRequest& request) {
-    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    StatusOr<Caller> who = AuthorizeUser(request, "user:write", "tokens.create");
     if (!who.ok()) return FromStatus(who.status());
     Reply too_large;
     StatusOr<std::string> body = ReadBody(request, &too_large);
     if (!body.ok()) return too_large;
     StatusOr<CreateRequest> req = ParseCreateRequest(*body);
     if (!req.ok()) return FromStatus(req.status());
-    StatusOr<CreatedToken> created = ctx_.service->Create(who->name, *req);
+    if (who->token) {
+      Status within = WithinTokenScopes(who->token->scopes, req->scopes.value_or(DefaultScopes()));
+      if (!within.ok()) return FromStatus(within);
+    }
+    StatusOr<CreatedToken> created = ctx_.service->Create(who->user, *req);
     if (!created.ok()) return FromStatus(created.status());
     return TokenReply(201, created->token, &created->plaintext);
   }
 
   Reply List(ApiRequest& request, const Poco::URI::QueryParameters& query) {
-    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    StatusOr<Caller> who = AuthorizeUser(request, "user:read", "tokens.list");
     if (!who.ok()) return FromStatus(who.status());
     std::string status = "active";
     for (const auto& [key, value] : query) {
       if (key == "status") status = value;
     }
-    StatusOr<std::vector<TokenState>> tokens = ctx_.service->List(who->name, status);
+    StatusOr<std::vector<TokenState>> tokens = ctx_.service->List(who->user, status);
     if (!tokens.ok()) return FromStatus(tokens.status());
     JsonWriter w;
     TimeMs now = NowMs();
@@ -244,16 +263,44 @@ class RouteCall {
   }
 
   Reply Item(ApiRequest& request, const std::string& id, bool revoke) {
-    StatusOr<Principal> who = Authorize(request, Principal::Kind::kUser);
+    StatusOr<Caller> who = revoke ? AuthorizeUser(request, "user:write", "tokens.revoke", id)
+                                  : AuthorizeUser(request, "user:read", "tokens.show", id);
     if (!who.ok()) return FromStatus(who.status());
     StatusOr<TokenState> t =
-        revoke ? ctx_.service->Revoke(who->name, id) : ctx_.service->Get(who->name, id);
+        revoke ? ctx_.service->Revoke(who->user, id) : ctx_.service->Get(who->user, id);
     if (!t.ok()) return FromStatus(t.status());
     return TokenReply(200, *t);
   }
 
+  // Self describes the token presented as the credential, with its owner.
+  Reply Self(ApiRequest& request) {
+    StatusOr<Caller> who = AuthorizeUser(request, std::nullopt, "tokens.self");
+    if (!who.ok()) return FromStatus(who.status());
+    if (!who->token) {
+      return Error(400,
+                   "GET /api/tokens/self describes the token presented: send "
+                   "Authorization: Bearer wit_...");
+    }
+    JsonWriter w;
+    WriteToken(w, *who->token, NowMs(), nullptr, TokenFields::kSelf);
+    return {200, w.Take()};
+  }
+
+  // Introspect is RFC 7662: a service asks about a token sent as a form field.
+  Reply Introspect(ApiRequest& request) {
+    StatusOr<Principal> who = AuthorizeService(request);
+    if (!who.ok()) return FromStatus(who.status());
+    if (!IsFormContentType(request.content_type)) {
+      return Error(400, "send the token as application/x-www-form-urlencoded: token=...");
+    }
+    Reply too_large;
+    StatusOr<std::string> body = ReadBody(request, &too_large);
+    if (!body.ok()) return too_large;
+    return AuthRoutes(ctx_).Introspect(request, who->name, *body);
+  }
+
   Reply Verify(ApiRequest& request) {
-    StatusOr<Principal> who = Authorize(request, Principal::Kind::kService);
+    StatusOr<Principal> who = AuthorizeService(request);
     if (!who.ok()) return FromStatus(who.status());
     Reply too_large;
     StatusOr<std::string> body = ReadBody(request, &too_large);
@@ -302,6 +349,9 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
     call.method = request.getMethod();
     call.uri = request.getURI();
     call.authorization = request.get("Authorization", "");
+    call.user_agent = request.get("User-Agent", "");
+    call.content_type = request.get("Content-Type", "");
+    call.header = [&request](const std::string& name) { return request.get(name, ""); };
     call.client_host = request.clientAddress().host().toString();
     call.body = &request.stream();
     call.has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||

@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "api/api_request.h"
 #include "api/checkpointer.h"
+#include "api/forward_auth.h"
 #include "api/metrics.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
@@ -26,32 +28,7 @@ struct ApiContext {
   std::function<bool()> ready;                // true once the view has caught up with the log
   const Checkpointer* checkpoints = nullptr;  // the streams' signed checkpoints
   const TokenView* view = nullptr;            // the streams' tree nodes, for proofs
-};
-
-// kMaxBodyBytes: a larger request body is refused with 413.
-constexpr size_t kMaxBodyBytes = 64 * 1024;
-
-// ApiRequest is what the routes read of one HTTP request.
-struct ApiRequest {
-  std::string method;
-  std::string uri;            // as sent: the path and the query
-  std::string authorization;  // the Authorization header's value, "" when absent
-  std::string client_host;    // the peer's address, for wit_verify_failures_total
-  // The body, read only by the routes that take one. May be null: no body. REQUIRES: it
-  // outlives Serve.
-  std::istream* body = nullptr;
-  bool has_body = false;  // the request says it has a body (a length above 0, or chunks)
-};
-
-// ApiReply is the answer to one request.
-struct ApiReply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers{};  // Retry-After, Allow
-  // Close the connection after answering: the body was not read (it would be taken for the
-  // next request), or was too large to drain.
-  bool close = false;
+  const AuthRules* auth_rules = nullptr;      // forward auth's rules; null: the built-in only
 };
 
 // ApiRoutes serves the contract's routes (CONTRACT.md) on requests taken apart from HTTP:

@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "api/ledger_fixture_for_test.h"
+#include "api/api_routes_fixture_for_test.h"
 #include "base/base64.h"
 #include "ledger/event_codec.h"
 #include "ledger/merkle.h"
@@ -16,61 +16,6 @@ namespace wit {
 namespace {
 
 using wit::testing::Json;
-
-class ApiRoutesTest : public LedgerFixture {
- protected:
-  void SetUp() override {
-    LedgerFixture::SetUp();
-    checkpointer_ = std::make_unique<Checkpointer>(
-        view_.get(), std::move(*NoteSigner::Make("wit-ledger", std::string(32, 's'))),
-        "wit-ledger");
-    routes_ = std::make_unique<ApiRoutes>(ApiContext{service_.get(), &sessions_, &metrics_,
-                                                     [this] { return ready_; }, checkpointer_.get(),
-                                                     view_.get()});
-    alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
-    git_ = "Bearer " + sessions_.Issue({Principal::Kind::kService, "git"}, 600);
-  }
-  void TearDown() override {
-    routes_.reset();
-    checkpointer_.reset();
-    LedgerFixture::TearDown();
-  }
-
-  // Call serves one request; `body`, if given, is sent as the request's body.
-  ApiReply Call(const std::string& method, const std::string& uri, const std::string& auth = "",
-                const std::optional<std::string>& body = std::nullopt) {
-    std::istringstream in(body.value_or(""));
-    ApiRequest request;
-    request.method = method;
-    request.uri = uri;
-    request.authorization = auth;
-    request.client_host = "192.0.2.7";
-    request.body = body ? &in : nullptr;
-    request.has_body = body && !body->empty();
-    return routes_->Serve(request);
-  }
-
-  static std::string Header(const ApiReply& r, const std::string& name) {
-    for (const auto& [n, v] : r.headers) {
-      if (n == name) return v;
-    }
-    return "";
-  }
-
-  // ErrorCode returns the body's error.code, failing the test unless the body is an error.
-  static std::string ErrorCode(const ApiReply& r) {
-    Json error = Json::Parse(r.body).Object("error");
-    EXPECT_TRUE(error.valid()) << r.body;
-    EXPECT_FALSE(error.Str("message").empty()) << r.body;
-    return error.Str("code");
-  }
-
-  SessionAuthority sessions_{std::string(32, 'k')};
-  bool ready_ = true;
-  std::string alice_, git_;
-  std::unique_ptr<Checkpointer> checkpointer_;
-  std::unique_ptr<ApiRoutes> routes_;
-};
 
 TEST_F(ApiRoutesTest, ALifecycleThroughTheRoutes) {
   ApiReply created = Call("POST", "/api/tokens", alice_, R"({"name":"ci","scopes":["repo:read"]})");

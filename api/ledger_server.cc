@@ -157,6 +157,14 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
   context.checkpoints = checkpointer_.get();
   context.view = view_.get();
+  if (!options_.auth_rules_file.empty()) {
+    StatusOr<AuthRules> rules = AuthRules::Load(options_.auth_rules_file);
+    if (!rules.ok()) return Status::InvalidArgument("--auth-rules: " + rules.status().message());
+    auth_rules_ = std::move(*rules);
+    LogInfo("forward auth: " + std::to_string(auth_rules_.size()) + " rules from " +
+            options_.auth_rules_file + ", then the git smart-HTTP rules");
+  }
+  context.auth_rules = &auth_rules_;
   StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
   if (!tls.ok()) return tls.status();
   try {

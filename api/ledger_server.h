@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/checkpointer.h"
+#include "api/forward_auth.h"
 #include "api/metrics.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
@@ -46,6 +47,9 @@ struct LedgerServerOptions {
   // How long a connection may sit idle, between requests or within one, before it is closed:
   // a slow or silent client cannot hold a worker thread for longer.
   int idle_timeout_seconds = 10;
+  // Forward auth's rules file (api/forward_auth.h), tried before the built-in git rules;
+  // empty: the git rules only.
+  std::string auth_rules_file;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the
@@ -87,6 +91,7 @@ class LedgerServer {
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  AuthRules auth_rules_;
   // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would
   // keep per-thread OpenSSL state that its thread-exit handler never frees.
   std::unique_ptr<Poco::ThreadPool> http_threads_;

@@ -113,6 +113,9 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
                     "cluster (default <data-dir>/log.key)");
   serve->add_option("--log-origin", o.log_origin, "Name of the log in its checkpoints")
       ->capture_default_str();
+  serve->add_option("--auth-rules", o.auth_rules_file,
+                    "JSON rules mapping a proxied request to the scope it needs "
+                    "(/api/auth/forward), tried before the built-in git smart-HTTP rules");
   // Hidden: a benchmark's switch (bench/README.md), never for a ledger that must be provable.
   serve->add_flag("--bench-skip-log-tree", o.bench_skip_log_tree)->group("");
   serve->add_option("--accept-unsigned-before", f->unsigned_before,

@@ -147,6 +147,8 @@ StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const Ve
     result.reason = "revoked";
   } else if (status == TokenStatus::kExpired) {
     result.reason = "expired";
+  } else if (req.deny) {
+    result.reason = *req.deny;
   } else if (req.scope && !ScopesGrant(t->scopes, *req.scope)) {
     result.reason = "insufficient_scope";
   }
@@ -160,7 +162,7 @@ StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const Ve
   e.user_agent = req.user_agent;
   e.action = req.action;
   e.resource = req.resource;
-  if (Status s = uses_->Record(e); !s.ok()) return s;
+  if (Status s = req.durable ? uses_->RecordDurably(e) : uses_->Record(e); !s.ok()) return s;
 
   result.active = result.reason.empty();
   if (result.active) result.token = std::move(*t);

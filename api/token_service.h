@@ -33,12 +33,20 @@ struct VerifyRequest {
   std::optional<std::string> user_agent;
   std::optional<std::string> action;
   std::optional<std::string> resource;
+  // A reason the caller already has to deny the use (forward auth: no rule matches). The
+  // token is still checked, and the use recorded as denied with it unless the token itself
+  // is not active.
+  std::optional<std::string> deny;
+  // Record the use durably before answering, whatever the recorder's mode.
+  bool durable = false;
 };
 
 struct VerifyResult {
   bool active = false;
-  std::string reason;  // when !active: unknown | malformed | revoked | expired | insufficient_scope
-  TokenState token;    // when active
+  // when !active: unknown | malformed | revoked | expired | insufficient_scope, or the
+  // request's `deny`
+  std::string reason;
+  TokenState token;  // when active
 };
 
 // TokenService is the ledger's use cases: every change is an event appended to the log, and

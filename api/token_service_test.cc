@@ -16,7 +16,7 @@ TEST_F(TokenServiceTest, CreateIsVisibleAtOnce) {
   EXPECT_EQ(*c->token.expires_at - c->token.created_at, 30 * kMsPerDay);
   auto got = service_->Get("alice", c->token.id);  // no waiting: read-your-writes
   ASSERT_TRUE(got.ok());
-  auto v = service_->Verify("git", {c->plaintext, "repo:read", {}, {}, {}, {}});
+  auto v = service_->Verify("git", {c->plaintext, "repo:read", {}, {}, {}, {}, {}, false});
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->active);
 }
@@ -47,7 +47,7 @@ TEST_F(TokenServiceTest, RevokeIsIdempotentAndPrivate) {
   ASSERT_TRUE(r2.ok());
   EXPECT_EQ(r1->revoked_at, r2->revoked_at);
   EXPECT_EQ(log_->EndPositions()->at("log"), end) << "no second revoked event";
-  auto v = service_->Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}});
+  auto v = service_->Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}, {}, false});
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->reason, "revoked");
   EXPECT_EQ(service_->Get("alice", "not-a-uuid").status().code(), Status::Code::kNotFound);
@@ -60,7 +60,7 @@ TEST_F(TokenServiceTest, AsyncUsesAreAllWrittenByStop) {
   TokenService service(log_.get(), view_.get(), &async, &metrics_);
   uint64_t before = log_->EndPositions()->at("log");
   for (int i = 0; i < 50; ++i) {
-    auto v = service.Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}});
+    auto v = service.Verify("git", {c->plaintext, std::nullopt, {}, {}, {}, {}, {}, false});
     ASSERT_TRUE(v.ok() && v->active);
   }
   async.Stop();

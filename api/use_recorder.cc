@@ -17,13 +17,15 @@ UseRecorder::UseRecorder(EventLog* log, Mode mode, Metrics* metrics)
 
 UseRecorder::~UseRecorder() { Stop(); }
 
+Status UseRecorder::RecordDurably(const Event& event) {
+  StatusOr<LogPosition> pos = log_->Append(event);
+  if (!pos.ok()) return pos.status();
+  metrics_->Increment("wit_events_appended_total", {{"type", EventTypeName(event.type)}});
+  return Status::OK();
+}
+
 Status UseRecorder::Record(const Event& event) {
-  if (mode_ == Mode::kSync) {
-    StatusOr<LogPosition> pos = log_->Append(event);
-    if (!pos.ok()) return pos.status();
-    metrics_->Increment("wit_events_appended_total", {{"type", EventTypeName(event.type)}});
-    return Status::OK();
-  }
+  if (mode_ == Mode::kSync) return RecordDurably(event);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::Unavailable("server is shutting down");

@@ -29,6 +29,10 @@ class UseRecorder {
 
   Status Record(const Event& event);
 
+  // RecordDurably appends `event` and returns once it is durable, in either mode: for a
+  // decision that must be on record before it is answered (forward auth).
+  Status RecordDurably(const Event& event);
+
   // Stop writes what is queued (retrying for up to `drain_timeout`) and ends the thread.
   void Stop(std::chrono::milliseconds drain_timeout = std::chrono::seconds(30));
 

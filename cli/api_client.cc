@@ -10,8 +10,8 @@
 
 namespace wit {
 
-ApiClient::ApiClient(ServerAddress server, std::string session)
-    : server_(std::move(server)), session_(std::move(session)) {}
+ApiClient::ApiClient(ServerAddress server, std::string secret, Credential kind)
+    : server_(std::move(server)), secret_(std::move(secret)), kind_(kind) {}
 
 StatusOr<std::string> ApiClient::CreateToken(const std::string& name,
                                              const std::optional<std::vector<std::string>>& scopes,
@@ -42,15 +42,15 @@ StatusOr<std::string> ApiClient::Send(const std::string& method, const std::stri
                                       const std::string& body) {
   std::vector<std::pair<std::string, std::string>> headers = {{"Accept", "application/json"},
                                                               {"User-Agent", "wit-cli"}};
-  if (!session_.empty()) headers.emplace_back("Authorization", "Bearer " + session_);
+  if (!secret_.empty()) headers.emplace_back("Authorization", "Bearer " + secret_);
   if (method == "POST") headers.emplace_back("Content-Type", "application/json");
   StatusOr<HttpAnswer> answer = HttpExchange(server_, method, path, body, headers);
   if (!answer.ok()) return answer.status();
   if (answer->status >= 200 && answer->status < 300) return std::move(answer->body);
-  return StatusFromHttp(answer->status, answer->body);
+  return StatusFromHttp(answer->status, answer->body, kind_);
 }
 
-Status StatusFromHttp(int http_status, const std::string& body) {
+Status StatusFromHttp(int http_status, const std::string& body, ApiClient::Credential kind) {
   std::optional<std::string> server_message = ApiErrorMessage(body);
   if (!server_message) {
     // Not the API's error shape: a proxy, another program on that port or a wrong URL prefix.
@@ -63,6 +63,9 @@ Status StatusFromHttp(int http_status, const std::string& body) {
   switch (CodeOfHttpStatus(http_status)) {
     case Status::Code::kInvalidArgument: return Status::InvalidArgument(message);
     case Status::Code::kUnauthenticated:
+      if (kind == ApiClient::Credential::kToken) {
+        return Status::Unauthenticated("the token was refused: " + message + "; check WIT_TOKEN");
+      }
       return Status::Unauthenticated("not signed in or session expired: " + message +
                                      "; set WIT_SESSION");
     case Status::Code::kPermissionDenied:

@@ -24,11 +24,14 @@ namespace wit {
 //   no API error body   Internal          "the server answered HTTP N ...; is --server ...?"
 //
 // <msg> is error.message of the server's answer.
-// The session is sent as "Authorization: Bearer <session>" and appears in no message.
+// The session or token is sent as "Authorization: Bearer <secret>" and appears in no message.
 class ApiClient {
  public:
-  // An empty `session` sends no Authorization header.
-  ApiClient(ServerAddress server, std::string session);
+  // Credential says what the secret sent is, for the advice of a 401.
+  enum class Credential { kSession, kToken };
+
+  // An empty `secret` sends no Authorization header.
+  ApiClient(ServerAddress server, std::string secret, Credential kind = Credential::kSession);
 
   // CreateToken is POST /api/tokens; scopes and expiry are left out of the body when absent.
   StatusOr<std::string> CreateToken(const std::string& name,
@@ -46,12 +49,15 @@ class ApiClient {
                              const std::string& body);
 
   ServerAddress server_;
-  std::string session_;
+  std::string secret_;
+  Credential kind_;
 };
 
 // StatusFromHttp turns a non-2xx answer into the Status ApiClient returns for it. The error
-// code follows the HTTP status only when the body is an API error {"error": {"message"}}.
-Status StatusFromHttp(int http_status, const std::string& body);
+// code follows the HTTP status only when the body is an API error {"error": {"message"}}. A
+// 401 to a token says "the token was refused: <msg>; check WIT_TOKEN" instead.
+Status StatusFromHttp(int http_status, const std::string& body,
+                      ApiClient::Credential kind = ApiClient::Credential::kSession);
 
 }  // namespace wit
 

@@ -64,7 +64,7 @@ Status CheckSession(const std::string& session) {
   if (session.empty()) {
     return Status::InvalidArgument(
         "not signed in: set WIT_SESSION or pass --session (witd session issue --user NAME "
-        "prints one)");
+        "prints one), or set WIT_TOKEN to a token with user:read or user:write");
   }
   for (char c : session) {
     auto u = static_cast<unsigned char>(c);
@@ -72,6 +72,15 @@ Status CheckSession(const std::string& session) {
       return Status::InvalidArgument(
           "the session token holds a space or control character; check WIT_SESSION");
     }
+  }
+  return Status::OK();
+}
+
+Status CheckTokenCredential(const std::string& token) {
+  if (!CheckTokenFormat(token).ok()) {
+    return Status::InvalidArgument(
+        "WIT_TOKEN is not a wit token (wit_ and 46 characters with a valid checksum); check "
+        "that it was copied whole");
   }
   return Status::OK();
 }

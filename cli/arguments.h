@@ -32,6 +32,10 @@ Status CheckTokenId(const std::string& id);
 // message never holds the session itself.
 Status CheckSession(const std::string& session);
 
+// CheckTokenCredential accepts WIT_TOKEN before it is sent: a wit_ token with a valid
+// checksum. The message never holds the token.
+Status CheckTokenCredential(const std::string& token);
+
 }  // namespace wit
 
 #endif  // WIT_CLI_ARGUMENTS_H_

@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   try {
-    return wit::RunWit(argc, argv, std::cout, std::cerr);
+    return wit::RunWit(argc, argv, std::cin, std::cout, std::cerr);
   } catch (const std::exception& ex) {
     std::cerr << "wit: internal error: " << ex.what() << "\n";
     return wit::kExitFailure;

@@ -1,6 +1,10 @@
 #include "cli/wit_app.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <climits>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -8,6 +12,7 @@
 #include "cli/api_client.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/git_credential.h"
 #include "net/server_address.h"
 #include "token/token.h"
 
@@ -26,6 +31,8 @@ struct Flags {
   bool json = false;
   std::string ca_file;
   bool insecure_http = false;
+  std::string credential_op;  // get, store or erase
+  std::string git_host;
 };
 
 struct Commands {
@@ -33,6 +40,8 @@ struct Commands {
   CLI::App* list = nullptr;
   CLI::App* revoke = nullptr;
   CLI::App* scopes = nullptr;
+  CLI::App* git_credential = nullptr;
+  CLI::App* setup_git = nullptr;
 };
 
 Commands Define(CLI::App& app, Flags& f) {
@@ -67,7 +76,41 @@ Commands Define(CLI::App& app, Flags& f) {
   for (CLI::App* sub : {c.create, c.list, c.revoke, c.scopes}) {
     sub->add_flag("--json", f.json, "Print the server's JSON answer");
   }
+
+  CLI::App* auth = app.add_subcommand("auth", "Let git use WIT_TOKEN");
+  auth->require_subcommand(1);
+  c.git_credential = auth->add_subcommand(
+      "git-credential", "git's credential helper: answers `get` with WIT_TOKEN as the password");
+  c.git_credential->add_option("OPERATION", f.credential_op, "get, store or erase")
+      ->required()
+      ->check(CLI::IsMember({"get", "store", "erase"}));
+  c.setup_git = auth->add_subcommand(
+      "setup-git", "Make git ask `wit auth git-credential` for a host's credentials");
+  c.setup_git->add_option("--host", f.git_host,
+                          "The git host, host[:port] for https or a scheme://host[:port] "
+                          "(default: --server's)");
   return c;
+}
+
+// Credential is what wit signs in with: a session first (--session, WIT_SESSION), else the
+// token in WIT_TOKEN.
+struct Credential {
+  std::string secret;
+  bool is_token = false;
+};
+
+Credential ChooseCredential(const Flags& f) {
+  if (!f.session.empty()) return {f.session, false};
+  const char* token = std::getenv("WIT_TOKEN");
+  if (token && *token) return {token, true};
+  return {};
+}
+
+// SelfPath is this program's absolute path, for git's config to run it by.
+std::string SelfPath() {
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<size_t>(n)) : std::string("wit");
 }
 
 // OneLine keeps a message on one line, whatever the server or CLI11 put in it.
@@ -83,8 +126,38 @@ int Fail(std::ostream& err, const Status& s, int code) {
   return code;
 }
 
+// RunAuth runs `wit auth ...`: git's credential helper, and writing it into git's config.
+int RunAuth(const Commands& c, const Flags& f, std::istream& in, std::ostream& out,
+            std::ostream& err) {
+  if (c.git_credential->parsed()) {
+    // git sends the request to store and erase too; the token lives in WIT_TOKEN, not here.
+    StatusOr<GitCredentialRequest> request = ParseGitCredentialRequest(in);
+    if (!request.ok()) return Fail(err, request.status(), kExitUsage);
+    if (f.credential_op != "get") return kExitOk;
+    const char* token = std::getenv("WIT_TOKEN");
+    GitCredentialAnswer answer = AnswerGitCredential(*request, token ? token : "");
+    if (!answer.warning.empty()) err << "wit: " << OneLine(answer.warning) << "\n";
+    out << answer.text << std::flush;
+    return kExitOk;
+  }
+  std::string host = f.git_host;
+  if (host.empty()) {
+    StatusOr<ServerAddress> server = ParseServerUrl(f.server);
+    if (!server.ok()) return Fail(err, server.status(), kExitUsage);
+    host = (server->https ? "https://" : "http://") + server->host + ":" +
+           std::to_string(server->port);
+  }
+  StatusOr<std::string> url = GitCredentialUrl(host);
+  if (!url.ok()) return Fail(err, url.status(), kExitUsage);
+  if (Status s = SetupGit(*url, SelfPath()); !s.ok()) return Fail(err, s, kExitFailure);
+  out << "git now asks `wit auth git-credential` for " << ForTerminal(*url)
+      << " (git config --global); it answers with WIT_TOKEN\n";
+  return kExitOk;
+}
+
 // Run checks the arguments of the chosen command, then sends its request.
-int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err) {
+int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (c.git_credential->parsed() || c.setup_git->parsed()) return RunAuth(c, f, in, out, err);
   StatusOr<ServerAddress> server = ParseServerUrl(f.server);
   if (!server.ok()) return Fail(err, server.status(), kExitUsage);
   server->ca_file = f.ca_file;
@@ -107,19 +180,27 @@ int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err)
   if (c.revoke->parsed()) {
     if (Status s = CheckTokenId(f.id); !s.ok()) return Fail(err, s, kExitUsage);
   }
-  // Listing the scopes needs no session; every other command does.
-  if (!c.scopes->parsed()) {
-    if (Status s = CheckSession(f.session); !s.ok()) return Fail(err, s, kExitUsage);
+  // Listing the scopes needs no credential; every other command does.
+  bool sends_credential = !c.scopes->parsed();
+  Credential credential = sends_credential ? ChooseCredential(f) : Credential{};
+  if (sends_credential) {
+    Status s = credential.is_token ? CheckTokenCredential(credential.secret)
+                                   : CheckSession(credential.secret);
+    if (!s.ok()) return Fail(err, s, kExitUsage);
+    if (credential.is_token) {
+      err << "wit: acting as token wit_" << TokenPrefix(credential.secret) << " (WIT_TOKEN)\n";
+    }
   }
 
-  bool sends_session = !c.scopes->parsed();
-  if (sends_session && !server->https && !IsLoopback(server->host) && !f.insecure_http) {
+  if (sends_credential && !server->https && !IsLoopback(server->host) && !f.insecure_http) {
     // The scheme, host and port only: a URL's user:password or query stays out of logs.
-    err << "wit: warning: your session goes to http://"
-        << ForTerminal(server->host + ":" + std::to_string(server->port))
+    err << "wit: warning: your " << (credential.is_token ? "token" : "session")
+        << " goes to http://" << ForTerminal(server->host + ":" + std::to_string(server->port))
         << " unencrypted, readable on the way; use https:// (--insecure-http silences this)\n";
   }
-  ApiClient client(std::move(*server), sends_session ? f.session : std::string());
+  ApiClient client(
+      std::move(*server), credential.secret,
+      credential.is_token ? ApiClient::Credential::kToken : ApiClient::Credential::kSession);
   StatusOr<std::string> text = Status::Internal("no command");
   if (c.create->parsed()) {
     text = RunCreate(client, create);
@@ -137,7 +218,8 @@ int Run(const Commands& c, const Flags& f, std::ostream& out, std::ostream& err)
 
 }  // namespace
 
-int RunWit(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int RunWit(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err) {
   CLI::App app{"wit: manage your wit personal access tokens", "wit"};
   app.footer(
       "Exit status: 0 success, 1 the server refused or could not be reached, 2 usage error.");
@@ -150,7 +232,7 @@ int RunWit(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return Fail(err, Status::InvalidArgument(std::string(e.what()) + " (run wit --help)"),
                 kExitUsage);
   }
-  return Run(commands, flags, out, err);
+  return Run(commands, flags, in, out, err);
 }
 
 }  // namespace wit

@@ -1,6 +1,7 @@
 #ifndef WIT_CLI_WIT_APP_H_
 #define WIT_CLI_WIT_APP_H_
 
+#include <istream>
 #include <ostream>
 
 namespace wit {
@@ -15,12 +16,18 @@ enum ExitCode : int {
 // kDefaultServer is the server used without --server or WIT_SERVER.
 inline constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
 
-// RunWit runs the `wit` command line: parses `argv` (reading WIT_SERVER and WIT_SESSION from
-// the environment), runs the command and writes its output to `out`. Any failure is exactly
-// one line "wit: <message>" on `err`; --help goes to `out`. Returns the process's exit status.
+// RunWit runs the `wit` command line: parses `argv` (reading WIT_SERVER, WIT_SESSION and
+// WIT_TOKEN from the environment), runs the command and writes its output to `out`; `in` is
+// read only by `wit auth git-credential`. A session (--session, WIT_SESSION) is used before
+// WIT_TOKEN. A failure ends `err` with one line "wit: <message>" (after the note of the token
+// acted as, or a warning); --help goes to `out`.
+// Returns the process's exit status.
 //
-//   int main(int argc, char** argv) { return wit::RunWit(argc, argv, std::cout, std::cerr); }
-int RunWit(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+//   int main(int argc, char** argv) {
+//     return wit::RunWit(argc, argv, std::cin, std::cout, std::cerr);
+//   }
+int RunWit(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err);
 
 }  // namespace wit
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "token/token.h"
+
 namespace wit {
 namespace {
 
@@ -16,17 +18,21 @@ struct Result {
   std::string err;
 };
 
-// Wit runs the command line with WIT_SERVER and WIT_SESSION unset. Nothing here reaches a
-// server: every case fails before a request, or talks to a port nobody listens on.
-Result Wit(std::vector<std::string> args) {
+// Wit runs the command line with WIT_SERVER, WIT_SESSION and WIT_TOKEN unset. Nothing here reaches
+// a server: every case fails before a request, or talks to a port nobody listens on.
+Result Wit(std::vector<std::string> args, const std::string& wit_token = "") {
   unsetenv("WIT_SERVER");
   unsetenv("WIT_SESSION");
+  unsetenv("WIT_TOKEN");
+  if (!wit_token.empty()) setenv("WIT_TOKEN", wit_token.c_str(), 1);
   args.insert(args.begin(), "wit");
   std::vector<const char*> argv;
   argv.reserve(args.size());
   for (const auto& a : args) argv.push_back(a.c_str());
+  std::istringstream in;
   std::ostringstream out, err;
-  int code = RunWit(static_cast<int>(argv.size()), argv.data(), out, err);
+  int code = RunWit(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  unsetenv("WIT_TOKEN");
   return {code, out.str(), err.str()};
 }
 
@@ -61,6 +67,23 @@ TEST(WitAppTest, NoSessionIsReportedBeforeAnyRequest) {
     args.insert(args.begin(), {"--server", "http://127.0.0.1:1"});
     ExpectOneErrorLine(Wit(args), 2, "WIT_SESSION");
   }
+}
+
+TEST(WitAppTest, WitTokenIsTheCredentialWhenNoSessionIsGiven) {
+  std::string token = "wit_AbCdEfGh_" + std::string(32, 'A');
+  token += Base62Fixed(Crc32(token), kTokenChecksumLength);
+  Result r = Wit({"--server", "http://127.0.0.1:1", "token", "list"}, token);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("wit: acting as token wit_AbCdEfGh (WIT_TOKEN)\nwit: cannot reach", 0), 0u)
+      << r.err;
+  EXPECT_EQ(r.err.find(token), std::string::npos);
+  // A session comes first.
+  r = Wit({"--server", "http://127.0.0.1:1", "token", "list", "--session", "s"}, token);
+  EXPECT_EQ(r.err.find("acting as token"), std::string::npos) << r.err;
+  // A token that is not one is refused before anything is sent, and not repeated.
+  r = Wit({"--server", "http://127.0.0.1:1", "token", "list"}, "wit_notatoken");
+  ExpectOneErrorLine(r, 2, "WIT_TOKEN is not a wit token");
+  EXPECT_EQ(r.err.find("notatoken"), std::string::npos);
 }
 
 TEST(WitAppTest, UnreachableServerExitsOne) {

@@ -22,12 +22,6 @@ namespace {
 const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 const std::regex kTokenRe("wit_[A-Za-z0-9]{8}_[A-Za-z0-9]{38}");
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // ExpectOneErrorLine checks the error contract: non-zero exit, nothing on stdout and one line
 // "wit: ..." on stderr.
 void ExpectOneErrorLine(const CommandResult& r, const std::string& needle) {
@@ -68,9 +62,9 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // WIT_SERVER unset, whatever the test's own environment holds.
   [[nodiscard]] CommandResult Wit(const std::string& args, const std::string& session) const {
     std::string env = "env -u WIT_SERVER -u WIT_SESSION ";
-    if (!session.empty()) env += "WIT_SESSION=" + Quote(session) + " ";
-    return RunCommand(env + Quote(BinDir() + "/wit") + " --server " + Quote(witd_->url()) + " " +
-                      args);
+    if (!session.empty()) env += "WIT_SESSION=" + ShellQuote(session) + " ";
+    return RunCommand(env + ShellQuote(BinDir() + "/wit") + " --server " +
+                      ShellQuote(witd_->url()) + " " + args);
   }
   [[nodiscard]] CommandResult Wit(const std::string& args) const { return Wit(args, session_); }
 
@@ -168,10 +162,11 @@ TEST_P(CliTest, LastUsedAfterAServiceVerifiesTheToken) {
   auto [id, token] = Create("ci-token");
   EXPECT_NE(Row(Wit("token list").out, id).find("   Never   "), std::string::npos);
   std::string service = witd_->ServiceSession("git");
-  CommandResult verify = RunCommand(
-      "curl -sS -X POST -H " + Quote("Authorization: Bearer " + service) +
-      " -H 'Content-Type: application/json' --data " + Quote(R"({"token":")" + token + R"("})") +
-      " " + Quote(witd_->url() + "/api/tokens/verify"));
+  CommandResult verify =
+      RunCommand("curl -sS -X POST -H " + ShellQuote("Authorization: Bearer " + service) +
+                 " -H 'Content-Type: application/json' --data " +
+                 ShellQuote(R"({"token":")" + token + R"("})") + " " +
+                 ShellQuote(witd_->url() + "/api/tokens/verify"));
   ASSERT_EQ(verify.exit_code, 0) << verify.err;
   ASSERT_NE(verify.out.find("\"active\":true"), std::string::npos) << verify.out;
   // The use is durable when verify answers and shows once the view has applied it: at once on
@@ -259,31 +254,31 @@ TEST_P(CliTest, JsonPrintsTheServersAnswer) {
 }
 
 TEST_P(CliTest, ServerComesFromWitServerOrTheFlag) {
-  std::string wit = Quote(BinDir() + "/wit");
-  CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + Quote(witd_->url()) + " " + wit +
-                               " token scopes");
+  std::string wit = ShellQuote(BinDir() + "/wit");
+  CommandResult r = RunCommand("env -u WIT_SESSION WIT_SERVER=" + ShellQuote(witd_->url()) + " " +
+                               wit + " token scopes");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("Available Token Scopes\n", 0), 0u);
 
   // The flag wins over the environment, before or after the subcommand.
   std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
-  r = RunCommand("env WIT_SERVER=" + Quote(dead) + " WIT_SESSION=" + Quote(session_) + " " + wit +
-                 " token list --server " + Quote(witd_->url()));
+  r = RunCommand("env WIT_SERVER=" + ShellQuote(dead) + " WIT_SESSION=" + ShellQuote(session_) +
+                 " " + wit + " token list --server " + ShellQuote(witd_->url()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  r = RunCommand("env WIT_SERVER=" + Quote(dead) + " " + wit + " token scopes");
+  r = RunCommand("env WIT_SERVER=" + ShellQuote(dead) + " " + wit + " token scopes");
   ExpectOneErrorLine(r, "cannot reach the wit server at " + dead);
 }
 
 TEST_P(CliTest, SessionFromTheFlag) {
-  CommandResult r = Wit("--session " + Quote(session_) + " token list", "");
+  CommandResult r = Wit("--session " + ShellQuote(session_) + " token list", "");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST_P(CliTest, ErrorsAreOneLineAndNonZero) {
-  std::string wit = Quote(BinDir() + "/wit");
+  std::string wit = ShellQuote(BinDir() + "/wit");
   std::string dead = "http://127.0.0.1:" + std::to_string(ClosedPort());
-  CommandResult down = RunCommand("env WIT_SESSION=" + Quote(session_) + " " + wit + " --server " +
-                                  Quote(dead) + " token list");
+  CommandResult down = RunCommand("env WIT_SESSION=" + ShellQuote(session_) + " " + wit +
+                                  " --server " + ShellQuote(dead) + " token list");
   ExpectOneErrorLine(down, "cannot reach the wit server at " + dead);
   EXPECT_EQ(down.exit_code, 1);
 

@@ -41,7 +41,7 @@ Status ReadOptTime(const FlatObject& obj, std::string_view key, std::optional<Ti
 void WriteTokenObject(JsonWriter& w, const TokenObject& t, TokenFields fields) {
   bool audit = fields == TokenFields::kAudit;
   w.BeginObject().Key("id").String(t.id);
-  if (audit) w.Key("userId").String(t.user_id.value_or(""));
+  if (fields != TokenFields::kApi) w.Key("userId").String(t.user_id.value_or(""));
   w.Key("name").String(t.name).Key("prefix").String(t.prefix);
   if (audit) w.Key("tokenHash").String(t.token_hash.value_or(""));
   w.Key("scopes").StringArray(t.scopes);

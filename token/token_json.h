@@ -34,13 +34,15 @@ struct TokenObject {
   std::optional<std::string> revoked_by;  // null in JSON until revoked
 };
 
-// TokenFields picks the shape: the API's, or the API's with userId, tokenHash and revokedBy.
-enum class TokenFields { kApi, kAudit };
+// TokenFields picks the shape: the API's; the API's with userId (GET /api/tokens/self); or
+// the API's with userId, tokenHash and revokedBy (the audit's).
+enum class TokenFields { kApi, kSelf, kAudit };
 
 // WriteTokenObject writes `t` as one JSON object, members in this order:
-//   id, [userId], name, prefix, [tokenHash], scopes, createdAt, expiresAt, lastUsedAt,
+//   id, (userId), name, prefix, [tokenHash], scopes, createdAt, expiresAt, lastUsedAt,
 //   revokedAt, [revokedBy], status, [token]
-// where [..] are the audit fields (kAudit) and token (when set).
+// where (userId) is in kSelf and kAudit, [..] are the audit fields (kAudit) and token (when
+// set).
 void WriteTokenObject(JsonWriter& w, const TokenObject& t, TokenFields fields);
 
 // ReadTokenObject reads a token object back. Required: id, name, prefix and status (strings),

@@ -28,6 +28,13 @@ inline std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+// ShellQuote quotes `s` as one word for /bin/sh (RunCommand's shell).
+inline std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace wit::testing
 
 #endif  // WIT_TESTS_SUPPORT_TEXT_H_

@@ -1,0 +1,63 @@
+#include "api/caller.h"
+
+#include "api/credentials.h"
+#include "token/scopes.h"
+
+namespace wit {
+namespace {
+
+// Refusal turns a denied token into what the route answers. The reasons are TokenService's.
+Status Refusal(const std::string& reason, const std::optional<std::string>& scope) {
+  if (reason == "insufficient_scope") {
+    return Status::PermissionDenied("this token lacks " + *scope +
+                                    " (wit token create NAME --scopes " + *scope + ")");
+  }
+  if (reason == "malformed") {
+    return Status::Unauthenticated(
+        "the token is malformed: not a wit_ token with a valid checksum");
+  }
+  if (reason == "revoked") return Status::Unauthenticated("the token is revoked");
+  if (reason == "expired") return Status::Unauthenticated("the token has expired");
+  return Status::Unauthenticated("the token is not known");
+}
+
+}  // namespace
+
+StatusOr<Caller> AuthenticateCaller(const SessionAuthority& sessions, TokenService& service,
+                                    std::string_view authorization, const CallerCheck& check) {
+  StatusOr<PresentedCredential> presented = ParseAuthorization(authorization);
+  if (presented.ok() && presented->scheme == PresentedCredential::Scheme::kBearer &&
+      IsPersonalAccessToken(presented->secret)) {
+    VerifyRequest use;
+    use.token = presented->secret;
+    use.scope = check.scope;
+    use.ip = check.ip;
+    use.user_agent = check.user_agent;
+    use.action = check.action;
+    use.resource = check.resource;
+    StatusOr<VerifyResult> result = service.Verify(kApiService, use);
+    if (!result.ok()) return result.status();
+    if (!result->active) return Refusal(result->reason, check.scope);
+    Caller caller{result->token.user_id, std::move(result->token)};
+    return caller;
+  }
+  StatusOr<Principal> who = sessions.Authenticate(authorization);
+  if (!who.ok()) return who.status();
+  if (who->kind != Principal::Kind::kUser) {
+    return Status::PermissionDenied("a service credential cannot manage tokens");
+  }
+  return Caller{who->name, std::nullopt};
+}
+
+Status WithinTokenScopes(const std::vector<std::string>& held,
+                         const std::vector<std::string>& wanted) {
+  for (const std::string& scope : wanted) {
+    if (IsKnownScope(scope) && !ScopesGrant(held, scope)) {
+      return Status::PermissionDenied(
+          "a token cannot create a token with scopes beyond its own: it lacks " + scope);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace wit
