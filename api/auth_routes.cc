@@ -6,6 +6,7 @@
 #include "api/form_body.h"
 #include "api/introspection.h"
 #include "base/json_writer.h"
+#include "token/scopes.h"
 
 namespace wit {
 
@@ -28,36 +29,53 @@ ApiReply AuthRoutes::Introspect(const ApiRequest& request, const std::string& se
   return {200, IntrospectionJson(*result)};
 }
 
+namespace {
+
+// HeaderOf reads a request header, "" when absent.
+std::string HeaderOf(const ApiRequest& request, const char* name) {
+  return request.header ? request.header(name) : std::string();
+}
+
+}  // namespace
+
+StatusOr<Principal> AuthRoutes::Proxy(const ApiRequest& request) const {
+  std::string credential = HeaderOf(request, "X-Wit-Service-Credential");
+  if (!credential.empty() && credential.compare(0, 7, "Bearer ") != 0) {
+    credential = "Bearer " + credential;
+  }
+  StatusOr<Principal> proxy = ctx_.sessions->Authenticate(credential);
+  if (!proxy.ok() || proxy->kind != Principal::Kind::kService) {
+    return Status::Unauthenticated(
+        "the proxy's service credential (X-Wit-Service-Credential) is " +
+        std::string(proxy.ok() ? "not a service's" : "missing or invalid"));
+  }
+  return proxy;
+}
+
+ApiReply AuthRoutes::Challenge(const std::string& message) const {
+  ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "unauthenticated"}});
+  ApiReply r = ErrorReply(401, message);
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"wit\"");
+  return r;
+}
+
 ApiReply AuthRoutes::Forward(const ApiRequest& request) const {
-  auto header = [&](const char* name) {
-    return request.header ? request.header(name) : std::string();
-  };
   // The proxy proves itself first: without that nothing is looked at or recorded, so the
   // endpoint is no oracle for whoever reaches it.
-  std::string proxy_credential = header("X-Wit-Service-Credential");
-  if (!proxy_credential.empty() && proxy_credential.compare(0, 7, "Bearer ") != 0) {
-    proxy_credential = "Bearer " + proxy_credential;
-  }
-  StatusOr<Principal> proxy = ctx_.sessions->Authenticate(proxy_credential);
-  if (!proxy.ok() || proxy->kind != Principal::Kind::kService) {
+  StatusOr<Principal> proxy = Proxy(request);
+  if (!proxy.ok()) {
     ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "proxy_refused"}});
-    return ErrorReply(401, "the proxy's service credential (X-Wit-Service-Credential) is " +
-                               std::string(proxy.ok() ? "not a service's" : "missing or invalid"));
+    return StatusReply(proxy.status());
   }
-  auto challenge = [&](const std::string& message) {
-    ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "unauthenticated"}});
-    ApiReply r = ErrorReply(401, message);
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"wit\"");
-    return r;
-  };
   StatusOr<PresentedCredential> user = ParseAuthorization(request.authorization);
-  if (!user.ok()) return challenge(user.status().message());
-  if (user->scheme == PresentedCredential::Scheme::kNone) return challenge("sign in with a token");
-  if (!IsPersonalAccessToken(user->secret)) return challenge("the credential is not a wit token");
+  if (!user.ok()) return Challenge(user.status().message());
+  if (user->scheme == PresentedCredential::Scheme::kNone) return Challenge("sign in with a token");
+  if (!IsPersonalAccessToken(user->secret)) return Challenge("the credential is not a wit token");
 
-  ForwardHeaders forwarded{header("X-Original-Method"),  header("X-Original-URI"),
-                           header("X-Forwarded-Method"), header("X-Forwarded-Uri"),
-                           header("X-Forwarded-For"),    header("X-Real-IP")};
+  ForwardHeaders forwarded{
+      HeaderOf(request, "X-Original-Method"),  HeaderOf(request, "X-Original-URI"),
+      HeaderOf(request, "X-Forwarded-Method"), HeaderOf(request, "X-Forwarded-Uri"),
+      HeaderOf(request, "X-Forwarded-For"),    HeaderOf(request, "X-Real-IP")};
   static const AuthRules kBuiltIn;
   const AuthRules& rules = ctx_.auth_rules ? *ctx_.auth_rules : kBuiltIn;
   StatusOr<OriginalRequest> original = ReadOriginalRequest(forwarded, request.method, request.uri);
@@ -79,21 +97,11 @@ ApiReply AuthRoutes::Forward(const ApiRequest& request) const {
   }
   StatusOr<VerifyResult> result = ctx_.service->Verify(proxy->name, use);
   if (!result.ok()) return StatusReply(result.status());
+  if (result->active) return Allowed(result->token);
+
   const std::string& reason = result->reason;
-  if (result->active) {
-    ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "allowed"}});
-    const TokenState& t = result->token;
-    std::string scopes;
-    for (const std::string& s : t.scopes) scopes += (scopes.empty() ? "" : " ") + s;
-    JsonWriter w;
-    w.BeginObject().Key("allowed").Bool(true).Key("userId").String(t.user_id);
-    w.Key("tokenId").String(t.id).Key("scopes").StringArray(t.scopes).EndObject();
-    ApiReply r{200, w.Take()};
-    r.headers = {{"X-Wit-User", t.user_id}, {"X-Wit-Token-Id", t.id}, {"X-Wit-Scopes", scopes}};
-    return r;
-  }
   if (reason == "malformed" || reason == "unknown" || reason == "revoked" || reason == "expired") {
-    return challenge("the token is " + reason);
+    return Challenge("the token is " + reason);
   }
   ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "denied"}});
   if (reason == "insufficient_scope") {
@@ -103,6 +111,17 @@ ApiReply AuthRoutes::Forward(const ApiRequest& request) const {
   return ErrorReply(
       403, original.ok() ? "no rule allows " + original->method + " " + original->path
                          : "the original request cannot be read: " + original.status().message());
+}
+
+ApiReply AuthRoutes::Allowed(const TokenState& t) const {
+  ctx_.metrics->Increment("wit_forward_auth_total", {{"decision", "allowed"}});
+  JsonWriter w;
+  w.BeginObject().Key("allowed").Bool(true).Key("userId").String(t.user_id);
+  w.Key("tokenId").String(t.id).Key("scopes").StringArray(t.scopes).EndObject();
+  ApiReply r{200, w.Take()};
+  r.headers = {
+      {"X-Wit-User", t.user_id}, {"X-Wit-Token-Id", t.id}, {"X-Wit-Scopes", ScopeList(t.scopes)}};
+  return r;
 }
 
 }  // namespace wit

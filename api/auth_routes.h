@@ -32,6 +32,13 @@ class AuthRoutes {
   ApiReply Forward(const ApiRequest& request) const;
 
  private:
+  // Proxy is the service the proxy's own credential names; Unauthenticated without one.
+  StatusOr<Principal> Proxy(const ApiRequest& request) const;
+  // Challenge is a 401 that asks for Basic credentials, so git asks its credential helper.
+  ApiReply Challenge(const std::string& message) const;
+  // Allowed is the 200 with the token's owner, id and scopes for the upstream.
+  ApiReply Allowed(const TokenState& token) const;
+
   const ApiContext& ctx_;
 };
 

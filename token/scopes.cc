@@ -44,4 +44,10 @@ StatusOr<std::vector<std::string>> NormalizeScopes(const std::vector<std::string
 
 std::vector<std::string> DefaultScopes() { return {"repo:read", "repo:write"}; }
 
+std::string ScopeList(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const std::string& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
 }  // namespace wit

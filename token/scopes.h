@@ -32,6 +32,10 @@ bool ScopesGrant(const std::vector<std::string>& held, std::string_view wanted);
 // An unknown scope is InvalidArgument naming it.
 StatusOr<std::vector<std::string>> NormalizeScopes(const std::vector<std::string>& names);
 
+// ScopeList joins scopes with spaces, as OAuth writes a scope (RFC 6749 §3.3) and forward
+// auth's X-Wit-Scopes carries them: "repo:read repo:write".
+std::string ScopeList(const std::vector<std::string>& scopes);
+
 // DefaultScopes is what a token gets when none are asked for: repo:read, repo:write.
 std::vector<std::string> DefaultScopes();
 
