@@ -85,7 +85,7 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       {"user", alice},
   };
   struct Route {
-    std::string method, path, body;
+    std::string method, path, body, content_type = "";
   };
   const std::string verify_body = "{\"token\":\"" + plaintext + "\",\"scope\":\"repo:read\"}";
   std::map<std::string, Route> routes = {
@@ -98,6 +98,9 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       {"healthz", {"GET", "/healthz", ""}},
       {"readyz", {"GET", "/readyz", ""}},
       {"metrics", {"GET", "/metrics", ""}},
+      {"self", {"GET", "/api/tokens/self", ""}},
+      {"introspect",
+       {"POST", "/oauth/introspect", "token=" + plaintext, "application/x-www-form-urlencoded"}},
   };
   // The expected status of every pair: 401 for anything that is not a valid session, 403 for
   // the wrong kind of principal, 404 for another user's token; the public routes ignore it.
@@ -106,9 +109,10 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       return 200;
     bool valid_user = cred == "user" || cred == "expired within skew" || cred == "another user";
     if (!valid_user && cred != "service") return 401;
-    bool user_route = route != "verify";
+    bool user_route = route != "verify" && route != "introspect";
     if (cred == "service") return user_route ? 403 : 200;
     if (!user_route) return 403;
+    if (route == "self") return 400;  // a session is no token to describe
     if (cred == "another user" && (route == "get" || route == "revoke")) return 404;
     if (route == "create") return 201;
     return 200;
@@ -127,6 +131,7 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       int64_t before = Appended();
       std::vector<std::pair<std::string, std::string>> headers;
       if (!cred.empty()) headers.emplace_back("Authorization", cred);
+      if (!route.content_type.empty()) headers.emplace_back("Content-Type", route.content_type);
       HttpResponse r = Http(witd_->port(), route.method, route.path, route.body, "", headers);
       EXPECT_EQ(r.status, want) << route_name << " with " << cred_name << ": " << r.body;
       if (r.status >= 400) {
@@ -143,8 +148,10 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
   });
   for (const auto& [route_name, cred_name] : allowed) {
     const Route& route = routes[route_name];
-    HttpResponse r = Http(witd_->port(), route.method, route.path, route.body, "",
-                          {{"Authorization", creds[cred_name]}});
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Authorization", creds[cred_name]}};
+    if (!route.content_type.empty()) headers.emplace_back("Content-Type", route.content_type);
+    HttpResponse r = Http(witd_->port(), route.method, route.path, route.body, "", headers);
     EXPECT_EQ(r.status, expected(route_name, cred_name))
         << route_name << " with " << cred_name << ": " << r.body;
   }

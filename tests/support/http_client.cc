@@ -20,7 +20,7 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& path
   if (!bearer_.empty()) request.set("Authorization", "Bearer " + bearer_);
   for (const auto& [k, v] : headers) request.set(k, v);
   if (!body.empty() || method == Poco::Net::HTTPRequest::HTTP_POST) {
-    request.setContentType("application/json");
+    if (!request.has("Content-Type")) request.setContentType("application/json");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
   }
   session_.sendRequest(request) << body;

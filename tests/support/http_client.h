@@ -22,7 +22,8 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 // HttpClient sends requests over one keep-alive connection to 127.0.0.1:`port`, with
 // `Authorization: Bearer <bearer>` on each when `bearer` is not empty. A body is sent as JSON
-// when it is not empty or the method is POST. Not thread-safe: one client per thread.
+// when it is not empty or the method is POST, unless a Content-Type header says otherwise.
+// Not thread-safe: one client per thread.
 //
 //   HttpClient c(witd.port(), witd.UserSession("alice"));
 //   HttpResponse r = c.Send("POST", "/api/tokens", R"({"name":"ci"})");
