@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev zlib1g-dev
-  python3 python3-jsonschema python3-venv curl kcat jq openssl
+  python3 python3-jsonschema python3-yaml python3-venv curl kcat jq openssl
   git nginx fcgiwrap
   clang libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
