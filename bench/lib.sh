@@ -1,6 +1,7 @@
 # bench/lib.sh: what the wrk benchmarks share (sourced, not run). They set, before sourcing:
 #   BENCH (their name, for messages), BIN_DIR, work (a scratch dir), pids (an array of the
-#   processes to stop), checks_failed=0, THREADS, CONNECTIONS, DURATION.
+#   processes to stop), checks_failed=0, THREADS, CONNECTIONS, DURATION, and for the witd
+#   helpers TOKENS.
 
 die() {
   echo "$BENCH: $*" >&2
@@ -31,6 +32,69 @@ start_hello() {
     sleep 0.1
   done
   die "bench_hello_server did not start: $(cat "$work/hello.log")"
+}
+
+# start_witd [EXTRA_ARGS...]: witd on a fresh data dir ($work/data), with the given flags.
+start_witd() {
+  witd_port=$(free_port)
+  rm -rf "$work/data"
+  "$BIN_DIR/witd" serve --listen "127.0.0.1:$witd_port" --data-dir "$work/data" \
+    --use-audit sync "$@" 2>"$work/witd.log" &
+  witd_pid=$!
+  pids+=("$witd_pid")
+  wait_ready "http://127.0.0.1:$witd_port/readyz" || {
+    cat "$work/witd.log" >&2
+    die "witd did not become ready"
+  }
+}
+
+# check_witd_alive: dies with witd's exit status and log if witd is no longer running.
+check_witd_alive() {
+  kill -0 "$witd_pid" 2>/dev/null && return 0
+  local status=0
+  wait "$witd_pid" || status=$?
+  tail -n 20 "$work/witd.log" >&2
+  die "witd died during the run (exit status $status; 134 = SIGABRT, 139 = SIGSEGV)"
+}
+
+stop_witd() {
+  kill -TERM "$witd_pid"
+  wait "$witd_pid" || die "witd exited with status $? on SIGTERM"
+}
+
+# create_tokens SESSION: creates TOKENS tokens and writes them, one a line, to $work/tokens.
+create_tokens() {
+  local i token
+  : >"$work/tokens"
+  for ((i = 0; i < TOKENS; i++)); do
+    token=$(curl -fsS -X POST "http://127.0.0.1:$witd_port/api/tokens" \
+      -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"bench-$i\"}" | jq -r '.token // empty')
+    [[ $token == wit_* ]] || die "creating token $i failed"
+    echo "$token" >>"$work/tokens"
+  done
+}
+
+# write_verify_lua SERVICE_SESSION: the wrk script POSTing verify requests, rotating tokens.
+write_verify_lua() {
+  {
+    echo "local tokens = {"
+    sed 's/.*/  "&",/' "$work/tokens"
+    echo "}"
+    cat <<LUA
+local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $1"
+request = function()
+  n = n % #tokens + 1
+  return wrk.format(nil, "/api/tokens/verify", nil,
+                    '{"token":"' .. tokens[n] .. '","scope":"repo:read"}')
+end
+LUA
+    lua_done
+  } >"$work/verify.lua"
+  lua_done >"$work/hello.lua"
 }
 
 # The done() hook shared by both wrk scripts: one machine-readable line with the figures.

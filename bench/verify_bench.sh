@@ -64,34 +64,6 @@ settled_used_events() {
   echo "$after"
 }
 
-# start_witd [EXTRA_ARGS...]: witd on a fresh data dir ($work/data), with the given flags.
-start_witd() {
-  witd_port=$(free_port)
-  rm -rf "$work/data"
-  "$BIN_DIR/witd" serve --listen "127.0.0.1:$witd_port" --data-dir "$work/data" \
-    --use-audit sync "$@" 2>"$work/witd.log" &
-  witd_pid=$!
-  pids+=("$witd_pid")
-  wait_ready "http://127.0.0.1:$witd_port/readyz" || {
-    cat "$work/witd.log" >&2
-    die "witd did not become ready"
-  }
-}
-
-# check_witd_alive: dies with witd's exit status and log if witd is no longer running.
-check_witd_alive() {
-  kill -0 "$witd_pid" 2>/dev/null && return 0
-  local status=0
-  wait "$witd_pid" || status=$?
-  tail -n 20 "$work/witd.log" >&2
-  die "witd died during the run (exit status $status; 134 = SIGABRT, 139 = SIGSEGV)"
-}
-
-stop_witd() {
-  kill -TERM "$witd_pid"
-  wait "$witd_pid" || die "witd exited with status $? on SIGTERM"
-}
-
 # start_devkafka: wit-devkafka in the background; its bootstrap list in $devkafka_brokers.
 start_devkafka() {
   "$BIN_DIR/wit-devkafka" --partitions 8 >"$work/devkafka.out" 2>"$work/devkafka.log" &
@@ -111,41 +83,6 @@ start_real_kafka() {
     sed -n 's/^BOOTSTRAP=//p') || die "the Kafka cluster did not start"
   "$BIN_DIR/witd" kafka create-topics --kafka-brokers "$real_brokers" --partitions 8 \
     --replication-factor 3 >/dev/null || die "witd kafka create-topics failed"
-}
-
-# create_tokens SESSION: creates TOKENS tokens and writes them, one a line, to $work/tokens.
-create_tokens() {
-  local i token
-  : >"$work/tokens"
-  for ((i = 0; i < TOKENS; i++)); do
-    token=$(curl -fsS -X POST "http://127.0.0.1:$witd_port/api/tokens" \
-      -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-      -d "{\"name\":\"bench-$i\"}" | jq -r '.token // empty')
-    [[ $token == wit_* ]] || die "creating token $i failed"
-    echo "$token" >>"$work/tokens"
-  done
-}
-
-# write_verify_lua SERVICE_SESSION: the wrk script POSTing verify requests, rotating tokens.
-write_verify_lua() {
-  {
-    echo "local tokens = {"
-    sed 's/.*/  "&",/' "$work/tokens"
-    echo "}"
-    cat <<LUA
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $1"
-request = function()
-  n = n % #tokens + 1
-  return wrk.format(nil, "/api/tokens/verify", nil,
-                    '{"token":"' .. tokens[n] .. '","scope":"repo:read"}')
-end
-LUA
-    lua_done
-  } >"$work/verify.lua"
-  lua_done >"$work/hello.lua"
 }
 
 report() {
