@@ -12,7 +12,7 @@ namespace wit {
 
 ApiReply AuthRoutes::Introspect(const ApiRequest& request, const std::string& service,
                                 const std::string& body) const {
-  StatusOr<FormFields> form = ParseFormBody(body);
+  StatusOr<FormFields> form = ParseFormBody(body, {"token", "token_type_hint"});
   if (!form.ok()) return StatusReply(form.status());
   auto token = form->find("token");
   if (token == form->end() || token->second.empty()) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "api/api_routes_fixture_for_test.h"
+#include "api/form_body.h"
 #include "api/introspection.h"
 #include "base/base64.h"
 #include "tests/test_json.h"
@@ -217,6 +218,24 @@ TEST(AuthRulesTest, ARulesFileComesBeforeTheGitRules) {
     EXPECT_FALSE(AuthRules::Parse(bad).ok()) << bad;
   }
   EXPECT_TRUE(AuthRules::Parse(R"({"rules":[]})").ok());
+}
+
+TEST(FormBodyTest, FieldsEscapesAndRepeats) {
+  StatusOr<FormFields> f = ParseFormBody("token=wit_a%2Bb+c&&=x&flag&other=1&other=2", {"token"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->at("token"), "wit_a+b c");
+  EXPECT_EQ(f->at("flag"), "");
+  EXPECT_EQ(f->at("other"), "1");  // not ours: the first is kept
+  EXPECT_EQ(f->count(""), 0u);
+  EXPECT_FALSE(ParseFormBody("token=a&token=b", {"token"}).ok());
+  EXPECT_FALSE(ParseFormBody("token=%4", {}).ok());
+  EXPECT_FALSE(ParseFormBody("token=%00", {}).ok());
+  EXPECT_FALSE(ParseFormBody("=%00", {}).ok());  // skipped, but still no NUL
+  EXPECT_TRUE(ParseFormBody("", {})->empty());
+  EXPECT_TRUE(IsFormContentType("application/x-www-form-urlencoded; charset=UTF-8"));
+  EXPECT_TRUE(IsFormContentType("Application/X-WWW-Form-Urlencoded"));
+  EXPECT_FALSE(IsFormContentType("application/x-www-form-urlencodedx"));
+  EXPECT_FALSE(IsFormContentType("application/json"));
 }
 
 TEST(ForwardHeadersTest, PathsAndClients) {

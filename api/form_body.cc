@@ -37,7 +37,7 @@ StatusOr<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
   return out;
 }
 
-StatusOr<FormFields> ParseFormBody(std::string_view body) {
+StatusOr<FormFields> ParseFormBody(std::string_view body, const std::set<std::string>& single) {
   FormFields fields;
   while (!body.empty()) {
     size_t amp = body.find('&');
@@ -46,16 +46,18 @@ StatusOr<FormFields> ParseFormBody(std::string_view body) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     StatusOr<std::string> name = PercentDecode(pair.substr(0, eq), true);
-    if (!name.ok())
+    if (!name.ok()) {
       return Status::InvalidArgument("the form body holds " + name.status().message());
-    if (name->empty()) return Status::InvalidArgument("a form field has no name");
+    }
     StatusOr<std::string> value = PercentDecode(
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!value.ok()) {
       return Status::InvalidArgument("the form body holds " + value.status().message());
     }
-    if (!fields.emplace(std::move(*name), std::move(*value)).second) {
-      return Status::InvalidArgument("a form field is given more than once");
+    if (name->empty()) continue;  // checked like the rest, but no field of anyone's
+    bool added = fields.emplace(*name, std::move(*value)).second;
+    if (!added && single.count(*name) > 0) {
+      return Status::InvalidArgument("the form field " + *name + " is given more than once");
     }
   }
   return fields;

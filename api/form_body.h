@@ -2,6 +2,7 @@
 #define WIT_API_FORM_BODY_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -14,12 +15,14 @@ using FormFields = std::map<std::string, std::string, std::less<>>;
 
 // ParseFormBody reads an application/x-www-form-urlencoded body, as OAuth clients send their
 // requests (RFC 6749 appendix B): name=value pairs joined by '&', '+' for a space and %XX for
-// any byte. A bad escape, a NUL, a field without a name or a name given twice (RFC 6749 §3.1:
+// any byte. A bad escape, a NUL, or one of the `single` names given twice (RFC 6749 §3.1:
 // "MUST NOT be included more than once") is InvalidArgument naming the fault, never the
-// value. Empty pairs ("a=1&&b=2") are skipped; a pair without '=' has an empty value.
+// value. Of another name given twice the first value is kept: it is no field of ours. Empty
+// pairs ("a=1&&b=2") and pairs without a name are skipped; a pair without '=' has an empty
+// value.
 //
-//   ParseFormBody("token=wit_x&token_type_hint=access_token")->at("token")  // "wit_x"
-StatusOr<FormFields> ParseFormBody(std::string_view body);
+//   ParseFormBody("token=wit_x&token_type_hint=x", {"token"})->at("token")  // "wit_x"
+StatusOr<FormFields> ParseFormBody(std::string_view body, const std::set<std::string>& single);
 
 // PercentDecode undoes %XX escapes (RFC 3986 §2.1), and with `plus_is_space` turns '+' into a
 // space as forms do. A '%' not followed by two hex digits, or a %00, is InvalidArgument.

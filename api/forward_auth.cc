@@ -44,7 +44,7 @@ std::optional<RuleMatch> GitRule(const OriginalRequest& r) {
     return RuleMatch{push ? "repo:write" : "repo:read", push ? "git.push" : "git.fetch", repo};
   };
   if ((r.method == "GET" || r.method == "HEAD") && ends_with("/info/refs")) {
-    StatusOr<FormFields> query = ParseFormBody(r.query);
+    StatusOr<FormFields> query = ParseFormBody(r.query, {"service"});
     if (!query.ok()) return std::nullopt;
     auto service = query->find("service");
     if (service == query->end()) return std::nullopt;  // the dumb protocol: not served

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 1: {
-      wit::StatusOr<wit::FormFields> form = wit::ParseFormBody(input);
+      wit::StatusOr<wit::FormFields> form = wit::ParseFormBody(input, {"token"});
       if (form.ok()) {
         for (const auto& [name, value] : *form) {
           if (name.empty() || name.find('\0') != std::string::npos) __builtin_trap();
