@@ -7,12 +7,15 @@
 
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "api/auth_routes.h"
 #include "api/caller.h"
 #include "api/form_body.h"
 #include "api/log_routes.h"
+#include "api/openapi_text.h"
 #include "api/request_parsing.h"
+#include "api/route_table.h"
 #include "base/base64.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
@@ -81,42 +84,44 @@ class RouteCall {
     const std::string& method = request.method;
 
     if (path == "/healthz") {
-      return Only(method, "GET", route, "/healthz", [] {
-        return Reply{200, "{\"status\":\"ok\"}"};
-      });
+      return Only(method, route, "/healthz", [] { return Reply{200, "{\"status\":\"ok\"}"}; });
     }
     if (path == "/readyz") {
-      return Only(method, "GET", route, "/readyz", [&] {
+      return Only(method, route, "/readyz", [&] {
         return ctx_.ready() ? Reply{200, "{\"status\":\"ready\"}"}
                             : Error(503, "the view is still catching up with the event log");
       });
     }
     if (path == "/metrics") {
-      return Only(method, "GET", route, "/metrics", [&] {
+      return Only(method, route, "/metrics", [&] {
         return Reply{200, ctx_.metrics->Render(), "text/plain; version=0.0.4"};
       });
     }
     if (path.compare(0, 9, "/api/log/") == 0) return Log(method, path, query, route);
     if (path == kForwardAuthPrefix || path.compare(0, kForwardAuthPrefix.size() + 1,
                                                    std::string(kForwardAuthPrefix) + "/") == 0) {
-      *route = std::string(kForwardAuthPrefix);
+      Use(route, kForwardAuthPrefix);
       return AuthRoutes(ctx_).Forward(request);
     }
     if (path == "/oauth/introspect") {
-      return Only(method, "POST", route, "/oauth/introspect", [&] { return Introspect(request); });
+      return Only(method, route, "/oauth/introspect", [&] { return Introspect(request); });
+    }
+    if (path == "/api/openapi.yaml") {
+      return Only(method, route, "/api/openapi.yaml", [] {
+        return Reply{200, std::string(kOpenApiYaml), "application/yaml"};
+      });
     }
     if (path == "/api/tokens/scopes") {
-      return Only(method, "GET", route, "/api/tokens/scopes", [] { return Scopes(); });
+      return Only(method, route, "/api/tokens/scopes", [] { return Scopes(); });
     }
     if (path == "/api/tokens/verify") {
-      return Only(method, "POST", route, "/api/tokens/verify", [&] { return Verify(request); });
+      return Only(method, route, "/api/tokens/verify", [&] { return Verify(request); });
     }
     if (path == "/api/tokens/self") {
-      return Only(method, "GET", route, "/api/tokens/self", [&] { return Self(request); });
+      return Only(method, route, "/api/tokens/self", [&] { return Self(request); });
     }
     if (path == "/api/tokens" || path == "/api/tokens/") {
-      *route = "/api/tokens";
-      allow_ = "GET, POST";
+      Use(route, "/api/tokens");
       if (method == "GET") return List(request, query);
       if (method == "POST") return Create(request);
       return Error(405, "use GET or POST on /api/tokens");
@@ -124,8 +129,7 @@ class RouteCall {
     const std::string kItem = "/api/tokens/";
     if (path.compare(0, kItem.size(), kItem) == 0 &&
         path.find('/', kItem.size()) == std::string::npos) {
-      *route = "/api/tokens/{id}";
-      allow_ = "GET, DELETE";
+      Use(route, "/api/tokens/{id}");
       std::string id = path.substr(kItem.size());
       if (method == "GET") return Item(request, id, false);
       if (method == "DELETE") return Item(request, id, true);
@@ -142,32 +146,40 @@ class RouteCall {
       return body.ok() ? Reply{200, *body, type} : FromStatus(body.status());
     };
     if (path == "/api/log/checkpoint") {
-      return Only(method, "GET", route, "/api/log/checkpoint",
+      return Only(method, route, "/api/log/checkpoint",
                   [&] { return answer(log.Checkpoint(query), "text/plain; charset=utf-8"); });
     }
     if (path == "/api/log/checkpoints") {
-      return Only(method, "GET", route, "/api/log/checkpoints", [&] {
+      return Only(method, route, "/api/log/checkpoints", [&] {
         return Reply{200, log.Checkpoints()};
       });
     }
     if (!ctx_.view) return Error(404, "no such route: " + path);
     if (path == "/api/log/proof/inclusion") {
-      return Only(method, "GET", route, "/api/log/proof/inclusion",
+      return Only(method, route, "/api/log/proof/inclusion",
                   [&] { return answer(log.InclusionProof(query), "application/json"); });
     }
     if (path == "/api/log/proof/consistency") {
-      return Only(method, "GET", route, "/api/log/proof/consistency",
+      return Only(method, route, "/api/log/proof/consistency",
                   [&] { return answer(log.ConsistencyProof(query), "application/json"); });
     }
     return Error(404, "no such route: " + path);
   }
 
+  // Use names the request's route and its methods (for 405's Allow) from ApiRouteTable.
+  void Use(std::string* route, std::string_view name) {
+    const ApiRoute* known = FindApiRoute(name);
+    // A route the table does not hold is a bug caught by every test that reaches it.
+    if (!known) throw std::logic_error("route missing from ApiRouteTable: " + std::string(name));
+    *route = std::string(known->path);
+    allow_ = std::string(known->allow);
+  }
+
+  // Only serves a route of one method, the table's.
   template <typename F>
-  Reply Only(const std::string& method, const char* allowed, std::string* route, const char* name,
-             F serve) {
-    *route = name;
-    allow_ = allowed;
-    if (method != allowed) return Error(405, std::string("use ") + allowed + " on " + name);
+  Reply Only(const std::string& method, std::string* route, std::string_view name, F serve) {
+    Use(route, name);
+    if (method != allow_) return Error(405, "use " + allow_ + " on " + *route);
     return serve();
   }
 

@@ -1,0 +1,33 @@
+#include "api/route_table.h"
+
+namespace wit {
+
+const std::vector<ApiRoute>& ApiRouteTable() {
+  static const std::vector<ApiRoute> kRoutes = {
+      {"/healthz", "GET"},
+      {"/readyz", "GET"},
+      {"/metrics", "GET"},
+      {"/api/openapi.yaml", "GET"},
+      {"/api/tokens", "GET, POST"},
+      {"/api/tokens/self", "GET"},
+      {"/api/tokens/scopes", "GET"},
+      {"/api/tokens/{id}", "GET, DELETE"},
+      {"/api/tokens/verify", "POST"},
+      {"/oauth/introspect", "POST"},
+      {"/api/auth/forward", "*"},
+      {"/api/log/checkpoint", "GET"},
+      {"/api/log/checkpoints", "GET"},
+      {"/api/log/proof/inclusion", "GET"},
+      {"/api/log/proof/consistency", "GET"},
+  };
+  return kRoutes;
+}
+
+const ApiRoute* FindApiRoute(std::string_view path) {
+  for (const ApiRoute& r : ApiRouteTable()) {
+    if (r.path == path) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace wit
