@@ -49,3 +49,16 @@ if [[ $(cat "$kafka_dir/lib/.fetched" 2>/dev/null) != "$pom_hash" ]]; then
     -DincludeScope=runtime)
   echo "$pom_hash" >"$kafka_dir/lib/.fetched"
 fi
+
+# The Python test tools (tests/requirements.txt: schemathesis) from PyPI, into scripts/venv
+# (ignored by git), with a stamp of the requirements' hash like the jars'.
+venv_dir="$(cd "$(dirname "$0")" && pwd)/venv"
+requirements="$(cd "$(dirname "$0")/.." && pwd)/tests/requirements.txt"
+req_hash=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [[ $(cat "$venv_dir/.installed" 2>/dev/null) != "$req_hash" ]]; then
+  echo "install-deps: installing the Python test tools (tests/requirements.txt) into $venv_dir" >&2
+  rm -rf "$venv_dir"
+  python3 -m venv "$venv_dir"
+  "$venv_dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  echo "$req_hash" >"$venv_dir/.installed"
+fi
