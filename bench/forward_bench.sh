@@ -4,7 +4,8 @@
 # POST /api/tokens/verify and a hello server, all in the same run with the same wrk settings
 # (16 connections by default). witd runs --use-audit sync, so both verify and forward answer
 # only once the use is durable; forward records durably in any mode.
-# Checks (exit 1 if one fails): no answer >= 400 and no socket error in any run.
+# Checks (exit 1 if one fails): no answer >= 400 and no socket error in any run; one allowed
+# decision counted per request. Goal: forward p99 <= 10 ms (verify's goal).
 #
 #   bench/forward_bench.sh [BIN_DIR]            BIN_DIR defaults to build/bin
 #   env: DURATION (seconds, 15)  TOKENS (100)  THREADS (2)  CONNECTIONS (16)
@@ -111,6 +112,10 @@ main() {
   done
   check "forward decisions allowed / wrk requests" "$allowed / $(fig forward requests)" \
     "$((allowed >= $(fig forward requests)))"
+  echo "goals"
+  local f_p99
+  f_p99=$(calc "$(fig forward p99_us) / 1000" 2)
+  goal "forward p99 <= 10 ms" "$f_p99 ms" "$(awk "BEGIN { print ($f_p99 <= 10) }")"
   return "$checks_failed"
 }
 

@@ -48,6 +48,7 @@ run bench_memory "$BIN_DIR/bench_memory" "${memory_args[@]}"
 run bench_kafka "$BIN_DIR/bench_kafka" "${kafka_args[@]}"
 run audit_bench "$HERE/audit_bench.sh" "$BIN_DIR"
 run proof_bench "$HERE/proof_bench.sh" "$BIN_DIR"
+run forward_bench "$HERE/forward_bench.sh" "$BIN_DIR"
 
 printf '\n######## summary ########\n'
 printf '%s\n' "${results[@]}"
