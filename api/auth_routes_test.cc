@@ -174,6 +174,26 @@ TEST_F(ForwardAuthTest, ThereIsNoOpenDoor) {
   EXPECT_EQ(Events().size(), before);
 }
 
+TEST_F(ForwardAuthTest, TheRequestToldTwoWaysIsRefused) {
+  std::string token = NewToken(R"(["repo:read"])");
+  // Behind Traefik, a client adds nginx's headers to pass a push off as a fetch.
+  ApiReply mixed = Call("GET", "/api/auth/forward", Basic(token), std::nullopt,
+                        {{"X-Wit-Service-Credential", edge_},
+                         {"X-Forwarded-Method", "POST"},
+                         {"X-Forwarded-Uri", "/t.git/git-receive-pack"},
+                         {"X-Original-Method", "GET"},
+                         {"X-Original-URI", "/t.git/info/refs?service=git-upload-pack"}});
+  EXPECT_EQ(mixed.status, 403) << mixed.body;
+  EXPECT_EQ(Uses().back().reason, "bad_original_request");
+  // Behind Envoy, the same with the path below the endpoint.
+  ApiReply envoy =
+      Call("POST", "/api/auth/forward/t.git/git-receive-pack", Basic(token), std::nullopt,
+           {{"X-Wit-Service-Credential", edge_},
+            {"X-Original-Method", "GET"},
+            {"X-Original-URI", "/t.git/info/refs?service=git-upload-pack"}});
+  EXPECT_EQ(envoy.status, 403) << envoy.body;
+}
+
 TEST_F(ForwardAuthTest, TraefikAndEnvoyTellTheRequestTheirWay) {
   std::string token = NewToken(R"(["repo:write"])");
   // Traefik: X-Forwarded-Method / X-Forwarded-Uri, the client last in X-Forwarded-For.

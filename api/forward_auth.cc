@@ -89,17 +89,27 @@ StatusOr<std::string> NormalizePath(std::string_view raw) {
 StatusOr<OriginalRequest> ReadOriginalRequest(const ForwardHeaders& headers,
                                               const std::string& method, const std::string& uri) {
   OriginalRequest out;
+  std::string below = uri.substr(std::min(uri.size(), kForwardAuthPrefix.size()));
+  bool nginx = !headers.original_uri.empty() || !headers.original_method.empty();
+  bool traefik = !headers.forwarded_uri.empty() || !headers.forwarded_method.empty();
+  bool envoy = !below.empty() && below.front() != '?';
+  // One proxy tells the request one way. Two ways at once means a client sent one of them
+  // (a proxy passes the client's headers on), and either could be the lie.
+  if (int(nginx) + int(traefik) + int(envoy) > 1) {
+    return Status::InvalidArgument(
+        "the original request is told more than one way (nginx's headers, Traefik's, or a "
+        "path below the endpoint)");
+  }
   std::string raw;
-  if (!headers.original_uri.empty() || !headers.original_method.empty()) {
+  if (nginx) {
     out.method = headers.original_method;
     raw = headers.original_uri;
-  } else if (!headers.forwarded_uri.empty() || !headers.forwarded_method.empty()) {
+  } else if (traefik) {
     out.method = headers.forwarded_method;
     raw = headers.forwarded_uri;
   } else {
     out.method = method;
-    raw = uri.substr(std::min(uri.size(), kForwardAuthPrefix.size()));
-    if (raw.empty() || raw.front() == '?') raw = "/" + raw;
+    raw = below.empty() || below.front() == '?' ? "/" + below : below;
   }
   if (!IsMethod(out.method)) {
     return Status::InvalidArgument("the original method is missing or not a method");

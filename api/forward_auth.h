@@ -31,10 +31,11 @@ struct OriginalRequest {
   std::string query;  // as sent, without the '?'
 };
 
-// ReadOriginalRequest finds the original request: nginx's headers, else Traefik's, else
-// `method` and the part of `uri` below kForwardAuthPrefix (Envoy). A URI that is not a path,
-// does not decode, holds a NUL or climbs above the root is InvalidArgument, as is a method
-// that is not a token of letters.
+// ReadOriginalRequest finds the original request: nginx's headers, Traefik's, or `method` and
+// the part of `uri` below kForwardAuthPrefix (Envoy). More than one of the three at once is
+// InvalidArgument: a proxy passes its client's headers on, so the second may be the client's
+// forgery. So is a URI that is not a path, does not decode, holds a NUL or climbs above the
+// root, and a method that is not a token of letters.
 StatusOr<OriginalRequest> ReadOriginalRequest(const ForwardHeaders& headers,
                                               const std::string& method, const std::string& uri);
 
