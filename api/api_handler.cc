@@ -250,6 +250,7 @@ class RouteCall {
     if (!req.ok()) return FromStatus(req.status());
     if (who->token) {
       Status within = WithinTokenScopes(who->token->scopes, req->scopes.value_or(DefaultScopes()));
+      if (within.ok()) within = WithinTokenLifetime(*who->token, req->expires_in_days, NowMs());
       if (!within.ok()) return FromStatus(within);
     }
     StatusOr<CreatedToken> created = ctx_.service->Create(who->user, *req);

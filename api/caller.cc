@@ -60,4 +60,14 @@ Status WithinTokenScopes(const std::vector<std::string>& held,
   return Status::OK();
 }
 
+Status WithinTokenLifetime(const TokenState& parent, std::optional<int64_t> days, TimeMs now) {
+  if (!parent.expires_at) return Status::OK();
+  if (days && *days <= (*parent.expires_at - now) / kMsPerDay) return Status::OK();
+  int64_t longest = (*parent.expires_at - now) / kMsPerDay;
+  return Status::PermissionDenied("a token that expires cannot create a token that outlives it: " +
+                                  (longest >= 1
+                                       ? "give expiresInDays of at most " + std::to_string(longest)
+                                       : std::string("it expires in less than a day")));
+}
+
 }  // namespace wit

@@ -45,6 +45,12 @@ StatusOr<Caller> AuthenticateCaller(const SessionAuthority& sessions, TokenServi
 Status WithinTokenScopes(const std::vector<std::string>& held,
                          const std::vector<std::string>& wanted);
 
+// WithinTokenLifetime is OK when a token `parent` may create a token living `days` days
+// (absent: for ever) from `now`: a parent that never expires may create any, one that expires
+// only tokens that expire no later, so a short-lived token cannot mint a lasting one.
+// Otherwise PermissionDenied saying the longest expiresInDays allowed.
+Status WithinTokenLifetime(const TokenState& parent, std::optional<int64_t> days, TimeMs now);
+
 }  // namespace wit
 
 #endif  // WIT_API_CALLER_H_

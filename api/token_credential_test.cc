@@ -64,6 +64,27 @@ TEST_F(ApiRoutesTest, ATokenActsAsItsOwnerWithinItsScopes) {
   EXPECT_NE(after.body.find("the token is revoked"), std::string::npos) << after.body;
 }
 
+TEST_F(ApiRoutesTest, AnExpiringTokenCannotCreateOneThatOutlivesIt) {
+  std::string parent = "Bearer " + NewToken(R"(["user:write"])", R"(,"expiresInDays":30)");
+  // Created a moment ago, it has 29 whole days left.
+  ApiReply forever = Call("POST", "/api/tokens", parent, R"({"name":"x","scopes":["user:read"]})");
+  EXPECT_EQ(forever.status, 403) << forever.body;
+  EXPECT_NE(forever.body.find("give expiresInDays of at most 29"), std::string::npos)
+      << forever.body;
+  EXPECT_EQ(Call("POST", "/api/tokens", parent,
+                 R"({"name":"x","scopes":["user:read"],"expiresInDays":30})")
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/tokens", parent,
+                 R"({"name":"x","scopes":["user:read"],"expiresInDays":29})")
+                .status,
+            201);
+  // A token that never expires is bound by its scopes only.
+  std::string lasting = "Bearer " + NewToken(R"(["user:write"])");
+  EXPECT_EQ(Call("POST", "/api/tokens", lasting, R"({"name":"x","scopes":["user:read"]})").status,
+            201);
+}
+
 TEST_F(ApiRoutesTest, EachCallWithATokenIsRecordedAsAUse) {
   std::string plaintext = NewToken(R"(["user:read"])");
   std::string reader = "Bearer " + plaintext;
