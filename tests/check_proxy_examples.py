@@ -21,7 +21,11 @@ for header in ("Authorization", "X-Forwarded-Method", "X-Forwarded-Uri", "X-Wit-
 check(set(auth["authResponseHeaders"]) == {"X-Wit-User", "X-Wit-Token-Id", "X-Wit-Scopes"},
       "traefik: authResponseHeaders")
 router = traefik["http"]["routers"]["git"]
-check(router["middlewares"] == ["wit-service-credential", "wit-auth"], "traefik: middleware order")
+check(router["middlewares"] == ["wit-service-credential", "wit-auth", "wit-drop-service-credential"],
+      "traefik: middleware order")
+drop = traefik["http"]["middlewares"]["wit-drop-service-credential"]["headers"]
+check(drop["customRequestHeaders"]["X-Wit-Service-Credential"] == "",
+      "traefik: the service credential must be taken off before the upstream")
 
 envoy = yaml.safe_load(open(f"{root}/examples/envoy/wit-auth.yaml"))
 hcm = envoy["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
