@@ -90,6 +90,15 @@ class ApiRoutesTest : public LedgerFixture {
     return events;
   }
 
+  // Uses returns the token.used events in the log, in order.
+  std::vector<Event> Uses() {
+    std::vector<Event> uses;
+    for (Event& e : Events()) {
+      if (e.type == EventType::kUsed) uses.push_back(std::move(e));
+    }
+    return uses;
+  }
+
   // NewToken has alice create a token with `scopes` (a JSON array) and returns its plaintext.
   std::string NewToken(const std::string& scopes, const std::string& extra = "") {
     ApiReply r =

@@ -41,14 +41,12 @@ TEST_F(ApiRoutesTest, IntrospectionAnswersAsRfc7662) {
     EXPECT_EQ(inactive.body, R"({"active":false})") << form;
   }
   // Recorded as uses of the token, by the service that asked.
-  int uses = 0;
-  for (const Event& e : Events()) {
-    if (e.type != EventType::kUsed) continue;
-    ++uses;
+  std::vector<Event> uses = Uses();
+  for (const Event& e : uses) {
     EXPECT_EQ(e.service, "git");
     EXPECT_EQ(e.action, "oauth.introspect");
   }
-  EXPECT_EQ(uses, 2);  // the unknown and malformed tokens have no token to attach a use to
+  EXPECT_EQ(uses.size(), 2u);  // the unknown and malformed tokens have no token to attach a use to
 
   // Only a service asks; the body is a form with a token.
   EXPECT_EQ(Call("POST", "/oauth/introspect", "", "token=" + token, kForm).status, 401);
@@ -77,14 +75,6 @@ class ForwardAuthTest : public ApiRoutesTest {
   static std::string Basic(const std::string& password) {
     return "Basic " + Base64Encode("git:" + password);
   }
-  std::vector<Event> Uses() {
-    std::vector<Event> uses;
-    for (Event& e : Events()) {
-      if (e.type == EventType::kUsed) uses.push_back(std::move(e));
-    }
-    return uses;
-  }
-
   std::string edge_ = sessions_.Issue({Principal::Kind::kService, "edge"}, 600);
 };
 

@@ -91,10 +91,7 @@ TEST_F(ApiRoutesTest, EachCallWithATokenIsRecordedAsAUse) {
   ASSERT_EQ(Call("GET", "/api/tokens", reader).status, 200);
   ASSERT_EQ(Call("POST", "/api/tokens", reader, R"({"name":"x","scopes":["user:read"]})").status,
             403);
-  std::vector<Event> uses;
-  for (Event& e : Events()) {
-    if (e.type == EventType::kUsed) uses.push_back(std::move(e));
-  }
+  std::vector<Event> uses = Uses();
   ASSERT_EQ(uses.size(), 2u);
   EXPECT_EQ(uses[0].service, "wit-api");
   EXPECT_EQ(uses[0].action, "tokens.list");
