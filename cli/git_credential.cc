@@ -62,9 +62,13 @@ StatusOr<GitCredentialRequest> ParseGitCredentialRequest(std::istream& in) {
     }
     std::string key = line.substr(0, eq);
     std::string value = line.substr(eq + 1);
-    if (key == "protocol") request.protocol = std::move(value);
-    if (key == "host") request.host = std::move(value);
-    if (key == "username") request.username = std::move(value);
+    if (key == "protocol") {
+      request.protocol = std::move(value);
+    } else if (key == "host") {
+      request.host = std::move(value);
+    } else if (key == "username") {
+      request.username = std::move(value);
+    }
   }
   return request;
 }
