@@ -98,8 +98,8 @@ class RouteCall {
       });
     }
     if (path.compare(0, 9, "/api/log/") == 0) return Log(method, path, query, route);
-    if (path == kForwardAuthPrefix || path.compare(0, kForwardAuthPrefix.size() + 1,
-                                                   std::string(kForwardAuthPrefix) + "/") == 0) {
+    if (path.compare(0, kForwardAuthPrefix.size(), kForwardAuthPrefix) == 0 &&
+        (path.size() == kForwardAuthPrefix.size() || path[kForwardAuthPrefix.size()] == '/')) {
       Use(route, kForwardAuthPrefix);
       return AuthRoutes(ctx_).Forward(request);
     }
