@@ -11,6 +11,7 @@
 
 #include "api/auth_routes.h"
 #include "api/caller.h"
+#include "api/credentials.h"
 #include "api/form_body.h"
 #include "api/log_routes.h"
 #include "api/openapi_text.h"
@@ -117,6 +118,10 @@ class RouteCall {
     if (path == "/api/tokens/verify") {
       return Only(method, route, "/api/tokens/verify", [&] { return Verify(request); });
     }
+    if (path == "/api/tokens/self/rotate") {
+      return Only(method, route, "/api/tokens/self/rotate",
+                  [&] { return Rotate(request, std::nullopt); });
+    }
     if (path == "/api/tokens/self") {
       return Only(method, route, "/api/tokens/self", [&] { return Self(request); });
     }
@@ -127,8 +132,14 @@ class RouteCall {
       return Error(405, "use GET or POST on /api/tokens");
     }
     const std::string kItem = "/api/tokens/";
-    if (path.compare(0, kItem.size(), kItem) == 0 &&
-        path.find('/', kItem.size()) == std::string::npos) {
+    const std::string kRotate = "/rotate";
+    size_t slash = path.find('/', kItem.size());
+    if (path.compare(0, kItem.size(), kItem) == 0 && slash != std::string::npos &&
+        slash > kItem.size() && path.compare(slash, std::string::npos, kRotate) == 0) {
+      std::string id = path.substr(kItem.size(), slash - kItem.size());
+      return Only(method, route, "/api/tokens/{id}/rotate", [&] { return Rotate(request, id); });
+    }
+    if (path.compare(0, kItem.size(), kItem) == 0 && slash == std::string::npos) {
       Use(route, "/api/tokens/{id}");
       std::string id = path.substr(kItem.size());
       if (method == "GET") return Item(request, id, false);
@@ -262,15 +273,27 @@ class RouteCall {
     StatusOr<Caller> who = AuthorizeUser(request, "user:read", "tokens.list");
     if (!who.ok()) return FromStatus(who.status());
     std::string status = "active";
+    std::optional<int64_t> within;
     for (const auto& [key, value] : query) {
       if (key == "status") status = value;
+      if (key == "expiringWithin") {
+        StatusOr<int64_t> ms = ParseExpiringWithin(value);
+        if (!ms.ok()) return FromStatus(ms.status());
+        within = *ms;
+      }
     }
     StatusOr<std::vector<TokenState>> tokens = ctx_.service->List(who->user, status);
     if (!tokens.ok()) return FromStatus(tokens.status());
     JsonWriter w;
     TimeMs now = NowMs();
     w.BeginObject().Key("tokens").BeginArray();
-    for (const auto& t : *tokens) WriteToken(w, t, now, nullptr);
+    for (const auto& t : *tokens) {
+      // About to lapse: an expiry between now and the window's end (expired ones are past it).
+      if (within && (!t.expires_at || *t.expires_at <= now || *t.expires_at > now + *within)) {
+        continue;
+      }
+      WriteToken(w, t, now, nullptr);
+    }
     w.EndArray().EndObject();
     return {200, w.Take()};
   }
@@ -283,6 +306,52 @@ class RouteCall {
         revoke ? ctx_.service->Revoke(who->user, id) : ctx_.service->Get(who->user, id);
     if (!t.ok()) return FromStatus(t.status());
     return TokenReply(200, *t);
+  }
+
+  // Rotate replaces a token and answers the new one with its plaintext: POST
+  // /api/tokens/{id}/rotate (`id`), or /api/tokens/self/rotate for the token presented.
+  Reply Rotate(ApiRequest& request, const std::optional<std::string>& id) {
+    StatusOr<Caller> who = id ? AuthorizeUser(request, "user:write", "tokens.rotate", *id)
+                              : AuthorizeUser(request, std::nullopt, "tokens.rotate");
+    if (!who.ok())
+      return id ? FromStatus(who.status()) : RefusedSelfRotation(request, who.status());
+    Reply too_large;
+    StatusOr<std::string> body = ReadBody(request, &too_large);
+    if (!body.ok()) return too_large;
+    StatusOr<std::optional<int64_t>> days = ParseRotateRequest(*body);
+    if (!days.ok()) return FromStatus(days.status());
+    if (!id && !who->token) {
+      return Error(400,
+                   "POST /api/tokens/self/rotate rotates the token presented: send "
+                   "Authorization: Bearer wit_...");
+    }
+    const std::string& target = id ? *id : who->token->id;
+    if (id && who->token && *id != who->token->id) {
+      // A token rotating another gets its plaintext: as with creation, no more than its own.
+      StatusOr<TokenState> t = ctx_.service->Get(who->user, *id);
+      if (!t.ok()) return FromStatus(t.status());
+      Status within = WithinTokenScopes(who->token->scopes, t->scopes);
+      if (within.ok()) within = WithinTokenLifetime(*who->token, *days, NowMs());
+      if (!within.ok()) return FromStatus(within);
+    }
+    StatusOr<RotatedToken> rotated = ctx_.service->Rotate(who->user, target, *days);
+    if (!rotated.ok()) return FromStatus(rotated.status());
+    return TokenReply(200, rotated->created.token, &rotated->created.plaintext);
+  }
+
+  // RefusedSelfRotation answers a self-rotation whose token was refused. A token already
+  // rotated away is a reuse, which revokes its family (TokenService::Rotate); any other refusal
+  // is answered as it is.
+  Reply RefusedSelfRotation(ApiRequest& request, const Status& refused) {
+    StatusOr<PresentedCredential> presented = ParseAuthorization(request.authorization);
+    if (refused.code() == Status::Code::kUnauthenticated && presented.ok() &&
+        IsPersonalAccessToken(presented->secret)) {
+      StatusOr<TokenState> t = ctx_.service->FindByPlaintext(presented->secret);
+      if (t.ok() && t->revoked_at && t->revoked_reason == "rotated") {
+        return FromStatus(ctx_.service->Rotate(t->user_id, t->id, std::nullopt).status());
+      }
+    }
+    return FromStatus(refused);
   }
 
   // Self describes the token presented as the credential, with its owner.

@@ -108,6 +108,13 @@ ApiReply AuthRoutes::Forward(const ApiRequest& request) const {
     return ErrorReply(403, "this token lacks " + *use.scope + " (wit token create NAME --scopes " +
                                *use.scope + ")");
   }
+  if (reason == "ip_not_allowed") {
+    return ErrorReply(403, "this token may not be used from this address (its allowedIps)");
+  }
+  if (reason == "resource_not_allowed") {
+    return ErrorReply(
+        403, "this token may not be used on " + use.resource.value_or("") + " (its resources)");
+  }
   return ErrorReply(
       403, original.ok() ? "no rule allows " + original->method + " " + original->path
                          : "the original request cannot be read: " + original.status().message());

@@ -12,6 +12,10 @@ Status Refusal(const std::string& reason, const std::optional<std::string>& scop
     return Status::PermissionDenied("this token lacks " + *scope +
                                     " (wit token create NAME --scopes " + *scope + ")");
   }
+  if (reason == "ip_not_allowed") {
+    return Status::PermissionDenied(
+        "this token may not be used from this address (its allowedIps)");
+  }
   if (reason == "malformed") {
     return Status::Unauthenticated(
         "the token is malformed: not a wit_ token with a valid checksum");
@@ -35,6 +39,7 @@ StatusOr<Caller> AuthenticateCaller(const SessionAuthority& sessions, TokenServi
     use.user_agent = check.user_agent;
     use.action = check.action;
     use.resource = check.resource;
+    use.check_resource = false;  // a token id, not a repository: outside resource limits
     StatusOr<VerifyResult> result = service.Verify(kApiService, use);
     if (!result.ok()) return result.status();
     if (!result->active) return Refusal(result->reason, check.scope);

@@ -116,6 +116,7 @@ Status LedgerServer::Start() {
   checkpointer_->Start();
   uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
   service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
+  service_->SetLifetimePolicy(options_.lifetime);
   RegisterMetrics();
   if (Status s = StartHttp(*listen); !s.ok()) return s;
   LogInfo(std::string("witd listening on ") + (options_.tls_cert.empty() ? "" : "https://") +

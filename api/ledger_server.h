@@ -50,6 +50,8 @@ struct LedgerServerOptions {
   // Forward auth's rules file (api/forward_auth.h), tried before the built-in git rules;
   // empty: the git rules only.
   std::string auth_rules_file;
+  // Expiry policy for new and rotated tokens (--max-lifetime-days, --require-expiry).
+  LifetimePolicy lifetime;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the

@@ -16,6 +16,7 @@
 #include "base/logging.h"
 #include "base/secret_file.h"
 #include "ledger/kafka_handles.h"
+#include "token/token.h"
 
 namespace {
 
@@ -116,6 +117,13 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
   serve->add_option("--auth-rules", o.auth_rules_file,
                     "JSON rules mapping a proxied request to the scope it needs "
                     "(/api/auth/forward), tried before the built-in git smart-HTTP rules");
+  serve
+      ->add_option("--max-lifetime-days", o.lifetime.max_days,
+                   "Longest expiry a token may be given; one asked for without an expiry gets "
+                   "this one (GitLab's default is 365)")
+      ->check(CLI::Range(int64_t{1}, wit::kMaxExpiresInDays));
+  serve->add_flag("--require-expiry", o.lifetime.require_expiry,
+                  "Refuse tokens asked for without an expiry");
   // Hidden: a benchmark's switch (bench/README.md), never for a ledger that must be provable.
   serve->add_flag("--bench-skip-log-tree", o.bench_skip_log_tree)->group("");
   serve->add_option("--accept-unsigned-before", f->unsigned_before,

@@ -1,9 +1,11 @@
 #include "api/token_service.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "base/random.h"
 #include "base/utf8.h"
+#include "token/resource_limits.h"
 #include "token/scopes.h"
 #include "token/token.h"
 
@@ -19,6 +21,8 @@ Event NewEvent(EventType type, const std::string& token_id, const std::string& u
   e.user_id = user;
   return e;
 }
+
+const std::vector<std::string> kNoLimit;
 
 }  // namespace
 
@@ -55,31 +59,56 @@ Status TokenService::AppendAndWait(const Event& event) {
   return Status::OK();
 }
 
+StatusOr<std::optional<int64_t>> TokenService::ResolveExpiry(std::optional<int64_t> days) const {
+  int64_t max = std::min(policy_.max_days.value_or(kMaxExpiresInDays), kMaxExpiresInDays);
+  if (!days) {
+    if (policy_.require_expiry) {
+      return Status::InvalidArgument(
+          "this server requires an expiry: give expiresInDays from 1 to " + std::to_string(max));
+    }
+    return policy_.max_days ? std::optional<int64_t>(max) : std::nullopt;
+  }
+  if (*days < 1 || *days > max) {
+    std::string limit = policy_.max_days ? " (this server's maximum lifetime)" : "";
+    return Status::InvalidArgument("expiresInDays must be between 1 and " + std::to_string(max) +
+                                   limit);
+  }
+  return days;
+}
+
 StatusOr<CreatedToken> TokenService::Create(const std::string& user, const CreateRequest& req) {
   if (Status s = ValidateTokenName(req.name); !s.ok()) return s;
-  std::vector<std::string> scopes = DefaultScopes();
+  Event e = NewEvent(EventType::kCreated, "", user);
+  e.name = req.name;
+  e.scopes = DefaultScopes();
   if (req.scopes) {
     if (req.scopes->empty()) return Status::InvalidArgument("scopes must not be empty");
     StatusOr<std::vector<std::string>> normalized = NormalizeScopes(*req.scopes);
     if (!normalized.ok()) return normalized.status();
-    scopes = std::move(*normalized);
+    e.scopes = std::move(*normalized);
   }
-  if (req.expires_in_days &&
-      (*req.expires_in_days < 1 || *req.expires_in_days > kMaxExpiresInDays)) {
-    return Status::InvalidArgument("expiresInDays must be between 1 and " +
-                                   std::to_string(kMaxExpiresInDays));
+  if (req.allowed_ips) {
+    StatusOr<std::vector<std::string>> ips = NormalizeAllowedIps(*req.allowed_ips);
+    if (!ips.ok()) return ips.status();
+    e.allowed_ips = std::move(*ips);
   }
+  if (req.resources) {
+    StatusOr<std::vector<std::string>> resources = NormalizeResources(*req.resources);
+    if (!resources.ok()) return resources.status();
+    e.resources = std::move(*resources);
+  }
+  StatusOr<std::optional<int64_t>> days = ResolveExpiry(req.expires_in_days);
+  if (!days.ok()) return days.status();
+  return Issue(std::move(e), *days);
+}
 
+StatusOr<CreatedToken> TokenService::Issue(Event e, std::optional<int64_t> days) {
   GeneratedToken generated = GenerateToken();
   while (view_->PrefixTaken(generated.prefix)) generated = GenerateToken();
-
-  Event e = NewEvent(EventType::kCreated, "", user);
   e.token_id = NewTimeOrderedUuid(e.occurred_at);
-  e.name = req.name;
   e.prefix = generated.prefix;
   e.token_hash = generated.hash;
-  e.scopes = scopes;
-  if (req.expires_in_days) e.expires_at = e.occurred_at + *req.expires_in_days * kMsPerDay;
+  if (days) e.expires_at = e.occurred_at + *days * kMsPerDay;
   if (Status s = AppendAndWait(e); !s.ok()) return s;
 
   StatusOr<TokenState> state = view_->GetById(e.token_id);
@@ -117,14 +146,86 @@ std::mutex& TokenService::RevokeLock(const std::string& id) {
   return revoke_mu_[std::hash<std::string>{}(id) % kRevokeStripes];
 }
 
-StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::string& id) {
+StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::string& id,
+                                          const RevokeRequest& how) {
   std::lock_guard<std::mutex> lock(RevokeLock(id));
   StatusOr<TokenState> t = Get(user, id);
   if (!t.ok() || t->revoked_at) return t;
   Event e = NewEvent(EventType::kRevoked, id, user);
-  e.revoked_by = user;
+  e.revoked_by = how.revoked_by.empty() ? user : how.revoked_by;
+  e.reason = how.reason;
   if (Status s = AppendAndWait(e); !s.ok()) return s;
   return view_->GetById(id);
+}
+
+StatusOr<RotatedToken> TokenService::Rotate(const std::string& user, const std::string& id,
+                                            std::optional<int64_t> expires_in_days) {
+  if (expires_in_days) {
+    if (StatusOr<std::optional<int64_t>> days = ResolveExpiry(expires_in_days); !days.ok()) {
+      return days.status();
+    }
+  }
+  std::unique_lock<std::mutex> lock(RevokeLock(id));
+  StatusOr<TokenState> old = Get(user, id);
+  if (!old.ok()) return old.status();
+  if (old->revoked_at && old->revoked_reason == "rotated") {
+    // Whoever holds a rotated-away token is not its owner, who holds its successor: either
+    // may be the thief, so the whole family goes.
+    lock.unlock();
+    StatusOr<size_t> revoked = RevokeFamily(user, old->FamilyId());
+    if (!revoked.ok()) return revoked.status();
+    metrics_->Increment("wit_rotation_reuse_total");
+    return Status::Unauthenticated("token " + id +
+                                   " was rotated before: rotating it again is a reuse, so its "
+                                   "family is revoked (" +
+                                   std::to_string(*revoked) + " active tokens)");
+  }
+  TokenStatus status = StatusAt(*old, NowMs());
+  if (status != TokenStatus::kActive) {
+    return Status::FailedPrecondition("token " + id + " is " + StatusName(status) +
+                                      ": create a new one (wit token create)");
+  }
+  if (!expires_in_days && old->expires_at) {
+    int64_t lifetime = *old->expires_at - old->created_at;
+    expires_in_days = std::max<int64_t>(1, (lifetime + kMsPerDay - 1) / kMsPerDay);
+  }
+  StatusOr<std::optional<int64_t>> days = ResolveExpiry(expires_in_days);
+  if (!days.ok()) return days.status();
+
+  Event e = NewEvent(EventType::kCreated, "", user);
+  e.name = old->name;
+  e.scopes = old->scopes;
+  if (!old->allowed_ips.empty()) e.allowed_ips = old->allowed_ips;
+  if (!old->resources.empty()) e.resources = old->resources;
+  e.rotated_from = old->id;
+  e.family_id = old->FamilyId();
+  // The new token first: a failure between the two events leaves the user both tokens, never
+  // neither.
+  StatusOr<CreatedToken> created = Issue(std::move(e), *days);
+  if (!created.ok()) return created.status();
+  Event revoke = NewEvent(EventType::kRevoked, id, user);
+  revoke.revoked_by = user;
+  revoke.reason = "rotated";
+  if (Status s = AppendAndWait(revoke); !s.ok()) return s;
+  StatusOr<TokenState> revoked = view_->GetById(id);
+  if (!revoked.ok()) return revoked.status();
+  return RotatedToken{std::move(*created), std::move(*revoked)};
+}
+
+StatusOr<size_t> TokenService::RevokeFamily(const std::string& user, const std::string& family) {
+  size_t revoked = 0;
+  for (const TokenState& t : view_->ListByUser(user, TokenView::Listing::kUnrevoked)) {
+    if (t.FamilyId() != family) continue;
+    StatusOr<TokenState> r = Revoke(user, t.id, RevokeRequest{"reuse_detected", user});
+    if (!r.ok()) return r.status();
+    ++revoked;
+  }
+  return revoked;
+}
+
+StatusOr<TokenState> TokenService::FindByPlaintext(const std::string& plaintext) const {
+  if (!CheckTokenFormat(plaintext).ok()) return Status::InvalidArgument("not a wit token");
+  return view_->GetByHash(HashToken(plaintext));
 }
 
 StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const VerifyRequest& req) {
@@ -151,6 +252,10 @@ StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const Ve
     result.reason = *req.deny;
   } else if (req.scope && !ScopesGrant(t->scopes, *req.scope)) {
     result.reason = "insufficient_scope";
+  } else if (std::optional<std::string> limit =
+                 LimitDenial(t->allowed_ips, req.check_resource ? t->resources : kNoLimit, req.ip,
+                             req.resource)) {
+    result.reason = *limit;
   }
 
   Event e = NewEvent(EventType::kUsed, t->id, t->user_id);

@@ -18,12 +18,34 @@ namespace wit {
 struct CreateRequest {
   std::string name;
   std::optional<std::vector<std::string>> scopes;  // absent: DefaultScopes()
-  std::optional<int64_t> expires_in_days;          // absent: never expires
+  std::optional<int64_t> expires_in_days;  // absent: never expires (or the policy's maximum)
+  std::optional<std::vector<std::string>> allowed_ips = {};  // CIDR blocks; absent: any address
+  std::optional<std::vector<std::string>> resources = {};    // globs; absent: any resource
+};
+
+// LifetimePolicy is the server's rule for expiries (witd serve --max-lifetime-days,
+// --require-expiry), as GitLab's maximum lifetime of access tokens: with a maximum, a token
+// asked for without an expiry gets the maximum, unless an expiry is required, when it is
+// refused.
+struct LifetimePolicy {
+  std::optional<int64_t> max_days;
+  bool require_expiry = false;
+};
+
+// RevokeRequest says who revokes and why; the reason lands in the token.revoked event.
+struct RevokeRequest {
+  std::optional<std::string> reason;  // absent: the owner's own revocation
+  std::string revoked_by;             // empty: the owner
 };
 
 struct CreatedToken {
   TokenState token;
   std::string plaintext;  // returned to the creator once; never stored or logged
+};
+
+struct RotatedToken {
+  CreatedToken created;  // the new token, with its plaintext
+  TokenState revoked;    // the old one, revoked with reason "rotated"
 };
 
 struct VerifyRequest {
@@ -39,12 +61,15 @@ struct VerifyRequest {
   std::optional<std::string> deny;
   // Record the use durably before answering, whatever the recorder's mode.
   bool durable = false;
+  // Hold the use to the token's resource limit. The API's own calls name a token id as their
+  // resource, which no repository glob is about, and clear it.
+  bool check_resource = true;
 };
 
 struct VerifyResult {
   bool active = false;
-  // when !active: unknown | malformed | revoked | expired | insufficient_scope, or the
-  // request's `deny`
+  // when !active: unknown | malformed | revoked | expired | insufficient_scope |
+  // ip_not_allowed | resource_not_allowed, or the request's `deny`
   std::string reason;
   TokenState token;  // when active
 };
@@ -73,7 +98,25 @@ class TokenService {
 
   // Revoke revokes one of the user's tokens. Revoking a revoked token returns it unchanged and
   // writes no second event.
-  StatusOr<TokenState> Revoke(const std::string& user, const std::string& id);
+  StatusOr<TokenState> Revoke(const std::string& user, const std::string& id,
+                              const RevokeRequest& how = {});
+
+  // Rotate replaces one of the user's active tokens, as GitLab's rotation: a new token with the
+  // same name, scopes and limits, expiring in `expires_in_days` (absent: after as long as the
+  // old one was given, or never), then the old one revoked with reason "rotated". Both are in
+  // the view on return. A token that was already rotated away is a reuse: every active token
+  // of its family is revoked (reason "reuse_detected") and the answer is Unauthenticated. Any
+  // other revoked or expired token is FailedPrecondition.
+  StatusOr<RotatedToken> Rotate(const std::string& user, const std::string& id,
+                                std::optional<int64_t> expires_in_days);
+
+  // FindByPlaintext returns the token a plaintext names, whatever its status (NotFound when
+  // none does, InvalidArgument when it is not a token): for rotation's reuse check.
+  StatusOr<TokenState> FindByPlaintext(const std::string& plaintext) const;
+
+  // SetLifetimePolicy sets the expiry rule for tokens created (or rotated) from now on. Call
+  // before serving.
+  void SetLifetimePolicy(const LifetimePolicy& policy) { policy_ = policy; }
 
   // Verify checks a presented token for `service` and records the use (allowed or denied) as a
   // token.used event through the UseRecorder. Unknown and malformed tokens have no token to
@@ -82,6 +125,15 @@ class TokenService {
 
  private:
   Status AppendAndWait(const Event& event);
+  // Issue completes a token.created event prepared with the token's name, scopes and limits
+  // (a fresh token, its id and expiry), appends it and returns the token once in the view.
+  StatusOr<CreatedToken> Issue(Event e, std::optional<int64_t> days);
+  // ResolveExpiry applies the lifetime policy to an asked-for expiry in days.
+  StatusOr<std::optional<int64_t>> ResolveExpiry(std::optional<int64_t> days) const;
+  // RevokeFamily revokes every active token of `family` (reuse detection); returns how many.
+  StatusOr<size_t> RevokeFamily(const std::string& user, const std::string& family);
+
+  LifetimePolicy policy_;
 
   EventLog* log_;
   TokenView* view_;

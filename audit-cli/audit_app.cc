@@ -32,6 +32,7 @@ struct Flags {
   std::string unused_since = "90d", expiring_within = "7d";
   std::string format;
   bool follow = false;
+  bool family = false;
   bool token_on_stdin = false;
   bool no_index = false;
   ProofFlags proof;
@@ -144,6 +145,10 @@ Status BuildReplay(const Flags& f, AuditIo& io, ReplayOptions* o) {
   if (!format.ok()) return format.status();
   o->format = *format;
   o->follow = f.follow;
+  if (f.family && f.token_ids.empty()) {
+    return Status::InvalidArgument("--family needs --token-id: the token whose family to show");
+  }
+  o->family = f.family;
   return Status::OK();
 }
 
@@ -203,6 +208,8 @@ CLI::App* AddReplay(CLI::App& app, Flags* f) {
       ->check(CLI::IsMember({"allowed", "denied"}));
   replay->add_option("--service", f->service, "uses reported by this service");
   replay->add_option("--ip", f->ip, "uses from this client address");
+  replay->add_flag("--family", f->family,
+                   "with --token-id: every token of its rotation family, old and new");
   replay->add_option("--format", f->format, "table (default), jsonl (as stored), csv or ocsf");
   replay->add_flag("--follow,-f", f->follow,
                    "then print new events as they arrive, until interrupted");

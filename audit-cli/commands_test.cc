@@ -105,6 +105,50 @@ TEST_F(CommandsTest, ReplayPrintsTheSelectedEventsAsStored) {
   EXPECT_EQ(err.find("skipped"), std::string::npos) << err;
 }
 
+TEST_F(CommandsTest, ReplayOfOneTokenShowsItsWholeRotationFamily) {
+  // alice's laptop token rotated twice: laptop → second → third; bob's ci is another family.
+  Event second = Created("alice", "laptop", kT0 + 4000);
+  second.rotated_from = alice_.token_id;
+  second.family_id = alice_.token_id;
+  Event third = Created("alice", "laptop", kT0 + 6000);
+  third.rotated_from = second.token_id;
+  third.family_id = alice_.token_id;
+  Event rotated = Revoked(second, kT0 + 6001);
+  rotated.reason = "rotated";
+  {
+    auto log = EmbeddedEventLog::Open(
+        (dir_ / "log").string(), std::make_shared<const EventAuthenticator>(std::string(32, 'k')));
+    ASSERT_TRUE(log.ok());
+    for (const Event& e : {second, third, rotated, Used(bob_, kT0 + 7000)}) {
+      ASSERT_TRUE((*log)->Append(e).ok());
+    }
+  }
+  // Asked about any member, --family shows all three tokens' events, and none of bob's.
+  for (const Event* member : {&alice_, &second, &third}) {
+    std::string out = Run([&](AuditSource& source, AuditIo& io) {
+      ReplayOptions o;
+      o.format = EventFormat::kJsonl;
+      o.filter.token_ids = {member->token_id};
+      o.family = true;
+      return RunReplay(source, o, io);
+    });
+    std::vector<FlatObject> lines = JsonLines(out);
+    ASSERT_EQ(lines.size(), 6u) << out;  // 3 created, a use, 2 revoked
+    for (const FlatObject& line : lines) {
+      EXPECT_NE(line.Find("tokenId")->string, bob_.token_id) << out;
+    }
+    EXPECT_NE(out.find("\"reason\":\"rotated\""), std::string::npos) << out;
+  }
+  // Without it, only the token asked about.
+  std::string one = Run([&](AuditSource& source, AuditIo& io) {
+    ReplayOptions o;
+    o.format = EventFormat::kJsonl;
+    o.filter.token_ids = {third.token_id};
+    return RunReplay(source, o, io);
+  });
+  EXPECT_EQ(JsonLines(one).size(), 1u) << one;
+}
+
 TEST_F(CommandsTest, TokensFoldsTheHistoryAsOfAMoment) {
   auto tokens = [&](TimeMs as_of) {
     return JsonLines(Run([&](AuditSource& source, AuditIo& io) {

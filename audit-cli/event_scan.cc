@@ -1,5 +1,9 @@
 #include "audit-cli/event_scan.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "ledger/event_codec.h"
 
 namespace wit {
@@ -91,6 +95,35 @@ Status EventScanner::Resolve() {
   counts_ = ScanCounts();
   source_->Rewind();
   return s;
+}
+
+Status EventScanner::ResolveFamilies() {
+  EventFilter creations;
+  creations.types = {EventType::kCreated};
+  EventFilter* matching = filter_;
+  filter_ = &creations;
+  std::set<std::string> families;                           // of the tokens asked for
+  std::map<std::string, std::vector<std::string>> rotated;  // family → tokens rotations made
+  const std::vector<std::string>& asked = matching->token_ids;
+  Status s = Scan([&](const Event& e, std::string_view, const std::string&) {
+    const std::string& family = e.family_id.value_or(e.token_id);
+    if (std::find(asked.begin(), asked.end(), e.token_id) != asked.end()) families.insert(family);
+    if (e.family_id) rotated[*e.family_id].push_back(e.token_id);
+    return true;
+  });
+  filter_ = matching;
+  counts_ = ScanCounts();
+  source_->Rewind();
+  if (!s.ok()) return s;
+  std::vector<std::string> ids = asked;
+  for (const std::string& family : families) {
+    ids.push_back(family);
+    for (const std::string& id : rotated[family]) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  matching->token_ids = std::move(ids);
+  return Status::OK();
 }
 
 }  // namespace wit

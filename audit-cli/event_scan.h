@@ -55,6 +55,11 @@ class EventScanner {
   // EventFilter::NeedsResolving), then rewinds the source.
   Status Resolve();
 
+  // ResolveFamilies widens the filter's --token-id list to every token of their rotation
+  // families (the first token and each one a rotation made from it, as the token.created
+  // events' familyId say), with one pass over the creations, then rewinds the source.
+  Status ResolveFamilies();
+
   const ScanCounts& counts() const { return counts_; }
 
  private:

@@ -51,6 +51,9 @@ bool Stopped(const AuditIo& io) { return io.stop && io.stop->load(); }
 Status RunReplay(AuditSource& source, ReplayOptions& options, AuditIo& io) {
   Progress progress(io.progress, io.err);
   EventScanner scanner(&source, &options.filter, &progress);
+  if (options.family) {
+    if (Status s = scanner.ResolveFamilies(); !s.ok()) return s;
+  }
   if (options.filter.NeedsResolving() && !source.Ordered()) {
     if (Status s = scanner.Resolve(); !s.ok()) return s;
   }

@@ -13,6 +13,7 @@ struct ReplayOptions {
   EventFilter filter;
   EventFormat format = EventFormat::kTable;
   bool follow = false;
+  bool family = false;  // widen filter.token_ids to their rotation families
 };
 
 // RunReplay prints the events `options.filter` selects, in `options.format`. On the embedded log

@@ -13,15 +13,26 @@ namespace wit {
 ApiClient::ApiClient(ServerAddress server, std::string secret, Credential kind)
     : server_(std::move(server)), secret_(std::move(secret)), kind_(kind) {}
 
-StatusOr<std::string> ApiClient::CreateToken(const std::string& name,
-                                             const std::optional<std::vector<std::string>>& scopes,
-                                             const std::optional<int64_t>& expires_in_days) {
+StatusOr<std::string> ApiClient::CreateToken(const NewToken& t) {
   JsonWriter w;
-  w.BeginObject().Key("name").String(name);
-  if (scopes) w.Key("scopes").StringArray(*scopes);
-  if (expires_in_days) w.Key("expiresInDays").Int(*expires_in_days);
+  w.BeginObject().Key("name").String(t.name);
+  if (t.scopes) w.Key("scopes").StringArray(*t.scopes);
+  if (t.expires_in_days) w.Key("expiresInDays").Int(*t.expires_in_days);
+  if (t.allowed_ips) w.Key("allowedIps").StringArray(*t.allowed_ips);
+  if (t.resources) w.Key("resources").StringArray(*t.resources);
   w.EndObject();
   return Send("POST", "/api/tokens", w.Take());
+}
+
+StatusOr<std::string> ApiClient::RotateToken(const std::string& id,
+                                             std::optional<int64_t> expires_in_days) {
+  std::string segment;
+  Poco::URI::encode(id, "/?#&=+", segment);
+  JsonWriter w;
+  w.BeginObject();
+  if (expires_in_days) w.Key("expiresInDays").Int(*expires_in_days);
+  w.EndObject();
+  return Send("POST", "/api/tokens/" + segment + "/rotate", w.Take());
 }
 
 StatusOr<std::string> ApiClient::ListTokens(const std::string& status) {

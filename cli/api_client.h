@@ -33,10 +33,19 @@ class ApiClient {
   // An empty `secret` sends no Authorization header.
   ApiClient(ServerAddress server, std::string secret, Credential kind = Credential::kSession);
 
-  // CreateToken is POST /api/tokens; scopes and expiry are left out of the body when absent.
-  StatusOr<std::string> CreateToken(const std::string& name,
-                                    const std::optional<std::vector<std::string>>& scopes,
-                                    const std::optional<int64_t>& expires_in_days);
+  // NewToken is the body of POST /api/tokens; what is absent is left out.
+  struct NewToken {
+    std::string name;
+    std::optional<std::vector<std::string>> scopes;
+    std::optional<int64_t> expires_in_days;
+    std::optional<std::vector<std::string>> allowed_ips;
+    std::optional<std::vector<std::string>> resources;
+  };
+
+  // CreateToken is POST /api/tokens.
+  StatusOr<std::string> CreateToken(const NewToken& token);
+  // RotateToken is POST /api/tokens/{id}/rotate, with expiresInDays when given.
+  StatusOr<std::string> RotateToken(const std::string& id, std::optional<int64_t> expires_in_days);
   // ListTokens is GET /api/tokens?status=STATUS ("active", "all", ...).
   StatusOr<std::string> ListTokens(const std::string& status);
   // RevokeToken is DELETE /api/tokens/{id}.

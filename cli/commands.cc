@@ -13,10 +13,19 @@ std::string AsJson(std::string body) {
   return body;
 }
 
+// NamedNotFound makes a 404 about token `id` say so in wit's words.
+StatusOr<std::string> NamedNotFound(StatusOr<std::string> body, const std::string& id) {
+  if (!body.ok() && body.status().code() == Status::Code::kNotFound) {
+    return Status::NotFound("token not found: " + id);
+  }
+  return body;
+}
+
 }  // namespace
 
 StatusOr<std::string> RunCreate(ApiClient& client, const CreateArgs& args) {
-  StatusOr<std::string> body = client.CreateToken(args.name, args.scopes, args.expires_in_days);
+  StatusOr<std::string> body = client.CreateToken(
+      {args.name, args.scopes, args.expires_in_days, args.allowed_ips, args.resources});
   if (!body.ok()) return body.status();
   if (args.json) return AsJson(std::move(*body));
   StatusOr<TokenInfo> token = ParseTokenAnswer(*body);
@@ -35,17 +44,23 @@ StatusOr<std::string> RunList(ApiClient& client, bool all, bool json) {
 }
 
 StatusOr<std::string> RunRevoke(ApiClient& client, const std::string& id, bool json) {
-  StatusOr<std::string> body = client.RevokeToken(id);
-  if (!body.ok()) {
-    if (body.status().code() == Status::Code::kNotFound) {
-      return Status::NotFound("token not found: " + id);
-    }
-    return body.status();
-  }
+  StatusOr<std::string> body = NamedNotFound(client.RevokeToken(id), id);
+  if (!body.ok()) return body.status();
   if (json) return AsJson(std::move(*body));
   StatusOr<TokenInfo> token = ParseTokenAnswer(*body);
   if (!token.ok()) return token.status();
   return RenderRevoked(*token);
+}
+
+StatusOr<std::string> RunRotate(ApiClient& client, const std::string& id,
+                                std::optional<int64_t> expires_in_days, bool json) {
+  StatusOr<std::string> body = NamedNotFound(client.RotateToken(id, expires_in_days), id);
+  if (!body.ok()) return body.status();
+  if (json) return AsJson(std::move(*body));
+  StatusOr<TokenInfo> token = ParseTokenAnswer(*body);
+  if (!token.ok()) return token.status();
+  if (!token->token) return Status::Internal("the server's answer holds no token");
+  return RenderRotated(*token, NowMs());
 }
 
 StatusOr<std::string> RunScopes(ApiClient& client, bool json) {

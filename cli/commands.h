@@ -18,8 +18,10 @@ namespace wit {
 
 struct CreateArgs {
   std::string name;
-  std::optional<std::vector<std::string>> scopes;  // absent: the server's default
-  std::optional<int64_t> expires_in_days;          // absent: never expires
+  std::optional<std::vector<std::string>> scopes;       // absent: the server's default
+  std::optional<int64_t> expires_in_days;               // absent: never expires
+  std::optional<std::vector<std::string>> allowed_ips;  // --allow-ip; absent: any address
+  std::optional<std::vector<std::string>> resources;    // --resource; absent: any
   bool json = false;
 };
 
@@ -31,6 +33,11 @@ StatusOr<std::string> RunList(ApiClient& client, bool all, bool json);
 
 // RunRevoke revokes the token `id`. A 404 becomes NotFound "token not found: ID".
 StatusOr<std::string> RunRevoke(ApiClient& client, const std::string& id, bool json);
+
+// RunRotate rotates the token `id`: the new token once, as create shows it, and the revoked
+// one named. A 404 becomes NotFound "token not found: ID".
+StatusOr<std::string> RunRotate(ApiClient& client, const std::string& id,
+                                std::optional<int64_t> expires_in_days, bool json);
 
 StatusOr<std::string> RunScopes(ApiClient& client, bool json);
 

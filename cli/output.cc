@@ -36,9 +36,12 @@ std::string RenderTokenList(const std::vector<TokenInfo>& tokens, bool with_stat
   if (with_status) headers.emplace_back("Status");
   TextTable table(std::move(headers));
   for (const TokenInfo& t : tokens) {
+    // A token about to lapse is marked, in the text itself so a pipe or a log keeps it.
+    bool soon = t.status == "active" && t.expires_at && *t.expires_at > now &&
+                *t.expires_at - now < kExpiresSoonDays * kMsPerDay;
     std::vector<std::string> row = {
         ForTerminal(t.id), ForTerminal(t.name), ForTerminal(CompactScopes(t.scopes)),
-        FormatLastUsed(t.last_used_at, now), FormatExpiry(t.expires_at, now)};
+        FormatLastUsed(t.last_used_at, now), (soon ? "! " : "") + FormatExpiry(t.expires_at, now)};
     if (with_status) row.push_back(ForTerminal(t.status));
     table.AddRow(std::move(row));
   }
@@ -46,6 +49,11 @@ std::string RenderTokenList(const std::vector<TokenInfo>& tokens, bool with_stat
 }
 
 std::string RenderRevoked(const TokenInfo&) { return "Token revoked successfully\n"; }
+
+std::string RenderRotated(const TokenInfo& created, TimeMs now) {
+  return RenderCreated(created, now) + "\nRevoked token " +
+         ForTerminal(created.rotated_from.value_or("")) + " (rotated)\n";
+}
 
 std::string RenderScopes(const std::vector<ScopeEntry>& scopes) {
   constexpr size_t kMinNameWidth = 12;

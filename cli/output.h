@@ -21,11 +21,17 @@ std::string RenderCreated(const TokenInfo& token, TimeMs now);
 
 // RenderTokenList is `wit token list`: a header, then a table with ID, Name, Scopes (compacted,
 // "repo:read,write"), Last Used and Expires, plus Status when `with_status`; "No tokens found."
-// when `tokens` is empty.
+// when `tokens` is empty. An active token expiring in under kExpiresSoonDays has its Expires
+// marked "! in 3 days".
+inline constexpr int64_t kExpiresSoonDays = 7;
 std::string RenderTokenList(const std::vector<TokenInfo>& tokens, bool with_status, TimeMs now);
 
 // RenderRevoked is `wit token revoke`: "Token revoked successfully".
 std::string RenderRevoked(const TokenInfo& token);
+
+// RenderRotated is `wit token rotate`: RenderCreated of the new token, then a line naming the
+// token it replaced, "Revoked token ID (rotated)".
+std::string RenderRotated(const TokenInfo& created, TimeMs now);
 
 // RenderScopes is `wit token scopes`: the scopes under their group headings ("Repository:"),
 // groups in order of first appearance, names padded to a common width of at least 12.

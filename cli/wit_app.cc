@@ -27,6 +27,8 @@ struct Flags {
   std::string id;
   std::string expires;
   std::string scopes;
+  std::vector<std::string> allow_ips;
+  std::vector<std::string> resources;
   bool all = false;
   bool json = false;
   std::string ca_file;
@@ -39,6 +41,7 @@ struct Commands {
   CLI::App* create = nullptr;
   CLI::App* list = nullptr;
   CLI::App* revoke = nullptr;
+  CLI::App* rotate = nullptr;
   CLI::App* scopes = nullptr;
   CLI::App* git_credential = nullptr;
   CLI::App* setup_git = nullptr;
@@ -68,12 +71,21 @@ Commands Define(CLI::App& app, Flags& f) {
       "Days until it expires, 1-" + std::to_string(kMaxExpiresInDays) + " (default never)");
   c.create->add_option("--scopes", f.scopes,
                        "Comma-separated scopes (default repo:read,repo:write)");
+  c.create->add_option("--allow-ip", f.allow_ips,
+                       "Only from this address or CIDR block, IPv4 or IPv6 (repeatable)");
+  c.create->add_option("--resource", f.resources,
+                       "Only on resources matching this glob, like 'acme/*' (repeatable)");
   c.list = token->add_subcommand("list", "List your active tokens");
   c.list->add_flag("--all", f.all, "Include revoked and expired tokens, with their status");
   c.revoke = token->add_subcommand("revoke", "Revoke a token at once");
   c.revoke->add_option("ID", f.id, "The token's ID, as wit token list shows it")->required();
+  c.rotate = token->add_subcommand(
+      "rotate", "Replace a token with a new one (same name, scopes, limits) and revoke it");
+  c.rotate->add_option("ID", f.id, "The token's ID, as wit token list shows it")->required();
+  c.rotate->add_option("--expires", f.expires,
+                       "Days until the new token expires (default: as long as the old was given)");
   c.scopes = token->add_subcommand("scopes", "List the scopes a token can have");
-  for (CLI::App* sub : {c.create, c.list, c.revoke, c.scopes}) {
+  for (CLI::App* sub : {c.create, c.list, c.revoke, c.rotate, c.scopes}) {
     sub->add_flag("--json", f.json, "Print the server's JSON answer");
   }
 
@@ -176,9 +188,18 @@ int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, 
       if (!scopes.ok()) return Fail(err, scopes.status(), kExitUsage);
       create.scopes = std::move(*scopes);
     }
+    // Checked by the server, which names a bad entry; the flags only collect them.
+    if (!f.allow_ips.empty()) create.allowed_ips = f.allow_ips;
+    if (!f.resources.empty()) create.resources = f.resources;
   }
-  if (c.revoke->parsed()) {
+  std::optional<int64_t> rotate_days;
+  if (c.revoke->parsed() || c.rotate->parsed()) {
     if (Status s = CheckTokenId(f.id); !s.ok()) return Fail(err, s, kExitUsage);
+  }
+  if (c.rotate->parsed() && c.rotate->count("--expires") > 0) {
+    StatusOr<int64_t> days = ParseExpiresFlag(f.expires);
+    if (!days.ok()) return Fail(err, days.status(), kExitUsage);
+    rotate_days = *days;
   }
   // Listing the scopes needs no credential; every other command does.
   bool sends_credential = !c.scopes->parsed();
@@ -208,6 +229,8 @@ int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, 
     text = RunList(client, f.all, f.json);
   } else if (c.revoke->parsed()) {
     text = RunRevoke(client, f.id, f.json);
+  } else if (c.rotate->parsed()) {
+    text = RunRotate(client, f.id, rotate_days, f.json);
   } else if (c.scopes->parsed()) {
     text = RunScopes(client, f.json);
   }

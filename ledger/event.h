@@ -34,6 +34,12 @@ struct Event {
   std::string token_hash;
   std::vector<std::string> scopes;
   std::optional<TimeMs> expires_at;
+  // token.created (optional): rotation names the token replaced and the family's first token;
+  // limits name the addresses (CIDRs) and resources (globs) the token may be used from and on.
+  std::optional<std::string> rotated_from;
+  std::optional<std::string> family_id;
+  std::optional<std::vector<std::string>> allowed_ips;
+  std::optional<std::vector<std::string>> resources;
 
   // token.revoked
   std::string revoked_by;

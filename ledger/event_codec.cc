@@ -4,8 +4,10 @@
 
 #include "base/flat_json.h"
 #include "base/hex.h"
+#include "base/ip_cidr.h"
 #include "base/json_writer.h"
 #include "base/random.h"
+#include "token/resource_limits.h"
 #include "token/scopes.h"
 
 namespace wit {
@@ -62,6 +64,20 @@ class FieldReader {
   Status status_;
 };
 
+// OptionalList reads a member that is absent or a non-empty array of strings each `valid`.
+template <typename Valid>
+std::optional<std::vector<std::string>> OptionalList(const FlatObject& obj, FieldReader& r,
+                                                     const char* key, Valid valid) {
+  const FlatValue* v = obj.Find(key);
+  if (!v || v->type == Type::kNull) return std::nullopt;
+  if (v->type != Type::kStringArray || v->strings.empty() ||
+      !std::all_of(v->strings.begin(), v->strings.end(), valid)) {
+    r.Fail(std::string("field \"") + key + "\" must be a non-empty array of valid entries");
+    return std::nullopt;
+  }
+  return v->strings;
+}
+
 void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
   e->name = r.Required("name");
   e->prefix = r.Required("prefix");
@@ -80,6 +96,16 @@ void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
     }
   }
   e->scopes = scopes->strings;
+  e->rotated_from = r.Optional("rotatedFrom");
+  e->family_id = r.Optional("familyId");
+  if (e->rotated_from.has_value() != e->family_id.has_value() ||
+      (e->rotated_from && (!IsUuid(*e->rotated_from) || !IsUuid(*e->family_id)))) {
+    r.Fail("fields \"rotatedFrom\" and \"familyId\" are token ids, given together");
+  }
+  e->allowed_ips =
+      OptionalList(obj, r, "allowedIps", [](const std::string& s) { return ParseIpCidr(s).ok(); });
+  e->resources =
+      OptionalList(obj, r, "resources", [](const std::string& s) { return IsResourcePattern(s); });
   if (e->name.empty() || e->prefix.size() != 8) r.Fail("bad name or prefix");
   if (!IsSha256Hex(e->token_hash)) r.Fail("field \"tokenHash\" is not a hex SHA-256");
 }
@@ -137,6 +163,10 @@ std::string EncodeEvent(const Event& e) {
       w.Key("name").String(e.name).Key("prefix").String(e.prefix);
       w.Key("tokenHash").String(e.token_hash).Key("scopes").StringArray(e.scopes);
       w.Key("expiresAt").OptTime(e.expires_at);
+      if (e.rotated_from) w.Key("rotatedFrom").String(*e.rotated_from);
+      if (e.family_id) w.Key("familyId").String(*e.family_id);
+      if (e.allowed_ips) w.Key("allowedIps").StringArray(*e.allowed_ips);
+      if (e.resources) w.Key("resources").StringArray(*e.resources);
       break;
     case EventType::kRevoked:
       w.Key("revokedBy").String(e.revoked_by);

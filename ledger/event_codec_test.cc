@@ -44,6 +44,43 @@ TEST(EventCodecTest, CreatedRoundTrips) {
   EXPECT_EQ(EncodeEvent(*d), json);
 }
 
+TEST(EventCodecTest, RotationAndLimitsRoundTripAndAreChecked) {
+  Event e = Created();
+  e.rotated_from = NewUuid();
+  e.family_id = NewUuid();
+  e.allowed_ips = std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32"};
+  e.resources = std::vector<std::string>{"acme/*"};
+  std::string json = EncodeEvent(e);
+  auto d = DecodeEvent(json);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rotated_from, e.rotated_from);
+  EXPECT_EQ(d->family_id, e.family_id);
+  EXPECT_EQ(d->allowed_ips, e.allowed_ips);
+  EXPECT_EQ(d->resources, e.resources);
+  EXPECT_EQ(EncodeEvent(*d), json);
+  // Absent in a token nothing rotated or limited, and then not written at all.
+  std::string plain = EncodeEvent(Created());
+  for (const char* key : {"rotatedFrom", "familyId", "allowedIps", "resources"}) {
+    EXPECT_EQ(plain.find(key), std::string::npos) << key;
+  }
+  auto bad = [&](Event b) { return DecodeEvent(EncodeEvent(b)).ok(); };
+  Event half = e;
+  half.family_id.reset();
+  EXPECT_FALSE(bad(half)) << "rotatedFrom without familyId";
+  Event not_id = e;
+  not_id.rotated_from = "x";
+  EXPECT_FALSE(bad(not_id));
+  Event bad_ip = e;
+  bad_ip.allowed_ips = std::vector<std::string>{"10.0.0.1/8"};
+  EXPECT_FALSE(bad(bad_ip));
+  Event empty = e;
+  empty.allowed_ips = std::vector<std::string>{};
+  EXPECT_FALSE(bad(empty));
+  Event bad_resource = e;
+  bad_resource.resources = std::vector<std::string>{"/abs"};
+  EXPECT_FALSE(bad(bad_resource));
+}
+
 TEST(EventCodecTest, NeverExpiringIsNull) {
   Event e = Created();
   e.expires_at.reset();

@@ -1,5 +1,6 @@
 #include "projector/token_state.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/coding.h"
@@ -12,6 +13,10 @@ void PutI64(std::string* out, int64_t v) { PutFixed64(out, static_cast<uint64_t>
 void PutString(std::string* out, const std::string& s) {
   PutU32(out, static_cast<uint32_t>(s.size()));
   out->append(s);
+}
+void PutStrings(std::string* out, const std::vector<std::string>& v) {
+  PutU32(out, static_cast<uint32_t>(v.size()));
+  for (const auto& s : v) PutString(out, s);
 }
 void PutOptTime(std::string* out, const std::optional<TimeMs>& t) {
   out->push_back(t ? 1 : 0);
@@ -46,6 +51,14 @@ class Reader {
     if (!Take(n)) return {};
     return s_.substr(pos_ - n, n);
   }
+  // Strings reads a list of at most `max` strings; more marks the record bad.
+  std::vector<std::string> Strings(uint32_t max) {
+    uint32_t n = U32();
+    std::vector<std::string> v;
+    if (n > max) ok_ = false;
+    for (uint32_t i = 0; i < n && ok_; ++i) v.push_back(String());
+    return v;
+  }
   std::optional<TimeMs> OptTime() {
     if (!Take(1)) return std::nullopt;
     bool present = s_[pos_ - 1] != 0;
@@ -69,10 +82,29 @@ class Reader {
   bool ok_ = true;
 };
 
-// Version 3: big-endian integers. Version 2 (host order) is still read: views written before
-// 2026-12 hold it until each record is next rewritten.
-constexpr char kStateVersion = 3;
+// Version 4: version 3 and the rotation, limit and revocation-reason fields. Version 3
+// (big-endian integers) and version 2 (host order) are still read: views written before
+// 2026-12 hold them until each record is next rewritten.
+constexpr char kStateVersion = 4;
+constexpr char kBeforeLimitsVersion = 3;
 constexpr char kLegacyHostOrderVersion = 2;
+constexpr uint32_t kMaxListEntries = 64;
+
+// TouchIp puts `ip` first in a token's last-used addresses.
+void TouchIp(std::vector<std::string>* ips, const std::string& ip) {
+  auto it = std::find(ips->begin(), ips->end(), ip);
+  if (it != ips->end()) ips->erase(it);
+  ips->insert(ips->begin(), ip);
+  if (ips->size() > TokenState::kLastUsedIpsKept) ips->resize(TokenState::kLastUsedIpsKept);
+}
+
+// RecordUse folds an allowed use into lastUsedAt and lastUsedIps.
+void RecordUse(TokenState* t, const Event& e) {
+  bool latest = !t->last_used_at || *t->last_used_at <= e.occurred_at;
+  if (!latest) return;
+  t->last_used_at = e.occurred_at;
+  if (e.ip && !e.ip->empty()) TouchIp(&t->last_used_ips, *e.ip);
+}
 
 }  // namespace
 
@@ -80,7 +112,11 @@ bool TokenState::operator==(const TokenState& o) const {
   return created == o.created && id == o.id && user_id == o.user_id && name == o.name &&
          prefix == o.prefix && token_hash == o.token_hash && scopes == o.scopes &&
          created_at == o.created_at && expires_at == o.expires_at &&
-         last_used_at == o.last_used_at && revoked_at == o.revoked_at && revoked_by == o.revoked_by;
+         last_used_at == o.last_used_at && revoked_at == o.revoked_at &&
+         revoked_by == o.revoked_by && revoked_reason == o.revoked_reason &&
+         rotated_from == o.rotated_from && family_id == o.family_id &&
+         allowed_ips == o.allowed_ips && resources == o.resources &&
+         last_used_ips == o.last_used_ips;
 }
 
 const char* StatusName(TokenStatus status) {
@@ -105,7 +141,7 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
     placeholder.created = false;
     placeholder.id = e.token_id;
     placeholder.user_id = e.user_id;
-    placeholder.last_used_at = e.occurred_at;
+    RecordUse(&placeholder, e);
     return placeholder;
   }
   if (e.type == EventType::kCreated) {
@@ -119,26 +155,30 @@ std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Even
     t.scopes = e.scopes;
     t.created_at = e.occurred_at;
     t.expires_at = e.expires_at;
-    if (state && state->user_id == e.user_id) t.last_used_at = state->last_used_at;
+    t.rotated_from = e.rotated_from.value_or("");
+    t.family_id = e.family_id.value_or("");
+    t.allowed_ips = e.allowed_ips.value_or(std::vector<std::string>{});
+    t.resources = e.resources.value_or(std::vector<std::string>{});
+    if (state && state->user_id == e.user_id) {
+      t.last_used_at = state->last_used_at;
+      t.last_used_ips = state->last_used_ips;
+    }
     return t;
   }
   if (!state || state->user_id != e.user_id) return state;
   if (!state->created) {
     // A placeholder only collects uses until its creation arrives.
-    if (allowed_use && (!state->last_used_at || *state->last_used_at < e.occurred_at)) {
-      state->last_used_at = e.occurred_at;
-    }
+    if (allowed_use) RecordUse(&*state, e);
     return state;
   }
   if (e.type == EventType::kRevoked) {
     if (!state->revoked_at) {
       state->revoked_at = e.occurred_at;
       state->revoked_by = e.revoked_by;
+      state->revoked_reason = e.reason.value_or("");
     }
   } else if (allowed_use) {
-    if (!state->last_used_at || *state->last_used_at < e.occurred_at) {
-      state->last_used_at = e.occurred_at;
-    }
+    RecordUse(&*state, e);
   }
   return state;
 }
@@ -157,6 +197,11 @@ TokenObject ToTokenObject(const TokenState& t, TimeMs now) {
   out.user_id = t.user_id;
   out.token_hash = t.token_hash;
   if (t.revoked_at) out.revoked_by = t.revoked_by;
+  if (t.revoked_at && !t.revoked_reason.empty()) out.revoked_reason = t.revoked_reason;
+  if (!t.rotated_from.empty()) out.rotated_from = t.rotated_from;
+  if (!t.allowed_ips.empty()) out.allowed_ips = t.allowed_ips;
+  if (!t.resources.empty()) out.resources = t.resources;
+  out.last_used_ips = t.last_used_ips;
   return out;
 }
 
@@ -181,11 +226,18 @@ std::string EncodeTokenState(const TokenState& t) {
   PutOptTime(&out, t.last_used_at);
   PutOptTime(&out, t.revoked_at);
   PutString(&out, t.revoked_by);
+  PutString(&out, t.revoked_reason);
+  PutString(&out, t.rotated_from);
+  PutString(&out, t.family_id);
+  PutStrings(&out, t.allowed_ips);
+  PutStrings(&out, t.resources);
+  PutStrings(&out, t.last_used_ips);
   return out;
 }
 
 StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
-  if (bytes.empty() || (bytes[0] != kStateVersion && bytes[0] != kLegacyHostOrderVersion)) {
+  if (bytes.empty() || (bytes[0] != kStateVersion && bytes[0] != kBeforeLimitsVersion &&
+                        bytes[0] != kLegacyHostOrderVersion)) {
     return Status::Internal("view record has an unknown version");
   }
   if (bytes.size() < 2) return Status::Internal("view record is damaged");
@@ -205,6 +257,14 @@ StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
   t.last_used_at = r.OptTime();
   t.revoked_at = r.OptTime();
   t.revoked_by = r.String();
+  if (bytes[0] == kStateVersion) {
+    t.revoked_reason = r.String();
+    t.rotated_from = r.String();
+    t.family_id = r.String();
+    t.allowed_ips = r.Strings(kMaxListEntries);
+    t.resources = r.Strings(kMaxListEntries);
+    t.last_used_ips = r.Strings(kMaxListEntries);
+  }
   if (!r.ok() || n > 16) return Status::Internal("view record is damaged");
   return t;
 }

@@ -29,6 +29,19 @@ struct TokenState {
   std::optional<TimeMs> last_used_at;
   std::optional<TimeMs> revoked_at;
   std::string revoked_by;
+  std::string revoked_reason;  // the revocation's reason ("rotated", "leaked"...), or empty
+  std::string rotated_from;    // the token this one replaced, or empty
+  std::string family_id;       // the first token of its rotation family; empty: itself
+  std::vector<std::string> allowed_ips;  // CIDR blocks; empty: any address
+  std::vector<std::string> resources;    // globs; empty: any resource
+  // The addresses of the latest allowed uses, newest first, each once, at most
+  // kLastUsedIpsKept.
+  std::vector<std::string> last_used_ips;
+
+  static constexpr size_t kLastUsedIpsKept = 5;
+
+  // FamilyId is the id of the family's first token: family_id, or this token's own id.
+  const std::string& FamilyId() const { return family_id.empty() ? id : family_id; }
 
   bool operator==(const TokenState& o) const;
 };
@@ -49,9 +62,10 @@ TokenObject ToTokenObject(const TokenState& token, TimeMs now);
 // before (nullopt: no such token yet). Pure and idempotent: applying the same event twice gives
 // the same state as once. The rules:
 //  - token.created makes the token; a second created for the same id changes nothing.
-//  - token.revoked marks it revoked at occurredAt; the first revocation wins.
-//  - token.used with outcome "allowed" moves lastUsedAt forward (never back); for a token not
-//    created yet it leaves a placeholder (created == false) that the creation completes.
+//  - token.revoked marks it revoked at occurredAt, with its reason; the first revocation wins.
+//  - token.used with outcome "allowed" moves lastUsedAt forward (never back) and, unless it is
+//    older than lastUsedAt, puts its ip first in lastUsedIps; for a token not created yet it
+//    leaves a placeholder (created == false) that the creation completes.
 //  - any other event for an unknown token, or whose userId is not the token's, changes nothing.
 std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& event);
 

@@ -43,6 +43,44 @@ TEST(TokenStateTest, CreateRevokeUseFold) {
   EXPECT_EQ(StatusAt(*s, 6000), TokenStatus::kRevoked);
 }
 
+TEST(TokenStateTest, RotationLimitsReasonsAndLastAddressesFold) {
+  std::string id = NewUuid(), first = NewUuid();
+  Event c = MakeEvent(EventType::kCreated, id, 1000);
+  c.rotated_from = first;
+  c.family_id = first;
+  c.allowed_ips = std::vector<std::string>{"10.0.0.0/8"};
+  c.resources = std::vector<std::string>{"acme/*"};
+  auto s = ApplyEvent(std::nullopt, c);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->rotated_from, first);
+  EXPECT_EQ(s->FamilyId(), first);
+  EXPECT_EQ(s->allowed_ips, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(s->resources, std::vector<std::string>{"acme/*"});
+  auto use = [&](TimeMs at, const char* ip) {
+    Event u = MakeEvent(EventType::kUsed, id, at);
+    u.ip = ip;
+    return u;
+  };
+  int at = 2000;
+  for (const char* ip :
+       {"10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"}) {
+    s = ApplyEvent(s, use(at++, ip));
+  }
+  std::vector<std::string> latest = {"10.0.0.6", "10.0.0.5", "10.0.0.4", "10.0.0.3", "10.0.0.1"};
+  EXPECT_EQ(s->last_used_ips, latest);
+  s = ApplyEvent(s, use(1500, "10.9.9.9"));  // an older use arriving late reorders nothing
+  EXPECT_EQ(s->last_used_ips, latest);
+  Event r = MakeEvent(EventType::kRevoked, id, 9000);
+  r.reason = "rotated";
+  s = ApplyEvent(s, r);
+  EXPECT_EQ(s->revoked_reason, "rotated");
+  Event again = MakeEvent(EventType::kRevoked, id, 9500);
+  again.reason = "reuse_detected";
+  EXPECT_EQ(ApplyEvent(s, again)->revoked_reason, "rotated") << "the first revocation wins";
+  // A token no rotation made is its own family.
+  EXPECT_EQ(ApplyEvent(std::nullopt, MakeEvent(EventType::kCreated, first, 1))->FamilyId(), first);
+}
+
 TEST(TokenStateTest, ApplyingTwiceChangesNothing) {
   std::string id = NewUuid();
   std::vector<Event> events = {MakeEvent(EventType::kCreated, id, 1),

@@ -103,16 +103,36 @@ TEST(TokenViewTest, RecordsAreWrittenBigEndianAndReadBack) {
   t.id = NewUuid();
   t.user_id = "bob";
   t.created_at = 0x0102030405060708;
+  t.revoked_reason = "rotated";
+  t.rotated_from = NewUuid();
+  t.family_id = t.rotated_from;
+  t.allowed_ips = {"10.0.0.0/8"};
+  t.resources = {"acme/*", "bob/dotfiles"};
+  t.last_used_ips = {"10.0.0.2", "10.0.0.1"};
   std::string bytes = EncodeTokenState(t);
-  EXPECT_EQ(bytes[0], '\x03') << "the big-endian version";
+  EXPECT_EQ(bytes[0], '\x04') << "the big-endian version with limits";
   EXPECT_NE(bytes.find(EncodeFixed64(0x0102030405060708)), std::string::npos);
   auto back = DecodeTokenState(bytes);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, t);
-  auto legacy = DecodeTokenState(LegacyState(t));
+  TokenState before_limits = t;
+  before_limits.revoked_reason.clear();
+  before_limits.rotated_from.clear();
+  before_limits.family_id.clear();
+  before_limits.allowed_ips.clear();
+  before_limits.resources.clear();
+  before_limits.last_used_ips.clear();
+  auto legacy = DecodeTokenState(LegacyState(before_limits));
   ASSERT_TRUE(legacy.ok()) << legacy.status().ToString();
-  EXPECT_EQ(*legacy, t);
-  EXPECT_FALSE(DecodeTokenState(std::string("\x04", 1) + bytes.substr(1)).ok());
+  EXPECT_EQ(*legacy, before_limits);
+  // Version 3 is version 4 without its tail.
+  std::string v3 = EncodeTokenState(before_limits);
+  v3[0] = '\x03';
+  v3.resize(v3.size() - 3 * 4 - 3 * 4);
+  auto read_v3 = DecodeTokenState(v3);
+  ASSERT_TRUE(read_v3.ok()) << read_v3.status().ToString();
+  EXPECT_EQ(*read_v3, before_limits);
+  EXPECT_FALSE(DecodeTokenState(std::string("\x05", 1) + bytes.substr(1)).ok());
 }
 
 TEST(TokenViewTest, AViewOfAnUnknownFormatIsRefusedWithTheWayOut) {

@@ -227,6 +227,36 @@ TEST_P(CliTest, ScopesPrintsTheSeedTextWithoutASession) {
             "  user:write   Update user profile\n");
 }
 
+TEST_P(CliTest, RotateReplacesATokenAndLimitsAndSoonExpiriesShow) {
+  auto [id, token] = Create(
+      "ci --expires 3 --scopes repo:read --allow-ip 10.0.0.0/8 "
+      "--allow-ip 2001:db8::/32 --resource 'acme/*'");
+  // Under 7 days away: marked in the list.
+  EXPECT_NE(Row(Wit("token list").out, id).find("! in "), std::string::npos)
+      << Wit("token list").out;
+  CommandResult r = Wit("token rotate " + id + " --expires 30");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Token created successfully\n\nName:    ci\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("Revoked token " + id + " (rotated)\n"), std::string::npos) << r.out;
+  std::smatch fresh;
+  ASSERT_TRUE(std::regex_search(r.out, fresh, kTokenRe));
+  EXPECT_NE(fresh.str(), token);
+  std::string list = Wit("token list").out;
+  EXPECT_EQ(list.find(id), std::string::npos) << "the old one is revoked: " << list;
+  EXPECT_EQ(list.find("! in"), std::string::npos) << "the new one has 30 days: " << list;
+  CommandResult json = Wit("token list --json");
+  Json created = Json::Parse(json.out).Array("tokens").at(0);
+  EXPECT_EQ(created.Str("rotatedFrom"), id);
+  EXPECT_EQ(created.Strings("allowedIps"),
+            (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32"}));
+  EXPECT_EQ(created.Strings("resources"), std::vector<std::string>{"acme/*"});
+  // Rotating the old one again is a reuse: refused, and the new one goes with it.
+  ExpectOneErrorLine(Wit("token rotate " + id), "reuse");
+  EXPECT_EQ(Wit("token list").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
+  ExpectOneErrorLine(Wit("token rotate not-an-id"), "ID");
+  ExpectOneErrorLine(Wit("token create x --allow-ip 10.0.0.1/8"), "allowedIps[0]");
+}
+
 TEST_P(CliTest, JsonPrintsTheServersAnswer) {
   CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
   ASSERT_EQ(created.exit_code, 0) << created.err;

@@ -49,10 +49,19 @@ TEST_P(EventSchemaOnLogsTest, EveryEventWitdWritesMatchesItsSchema) {
     verify("{\"token\":\"" + plain.Str("token") + "\",\"scope\":\"user:read\"}");  // denied
     ASSERT_EQ(Http(witd.port(), "DELETE", "/api/tokens/" + plain.Str("id"), "", alice).status, 200);
     verify("{\"token\":\"" + plain.Str("token") + "\"}");  // denied: revoked
+    // Limits, a rotation (created with rotatedFrom, revoked with a reason) and a reuse.
+    Json limited = create(
+        "{\"name\":\"limited\",\"allowedIps\":[\"10.0.0.0/8\",\"2001:db8::/32\"],"
+        "\"resources\":[\"acme/*\"]}");
+    verify("{\"token\":\"" + limited.Str("token") + "\",\"ip\":\"192.0.2.1\"}");  // denied
+    std::string rotate = "/api/tokens/" + limited.Str("id") + "/rotate";
+    ASSERT_EQ(Http(witd.port(), "POST", rotate, "{}", alice).status, 200);
+    ASSERT_EQ(Http(witd.port(), "POST", rotate, "", alice).status, 401);  // reuse
     ASSERT_EQ(witd.Stop(), 0);
   }
   std::vector<std::string> events = backend_.ReadAll(data);
-  ASSERT_EQ(events.size(), 7u);  // 2 created, 4 used, 1 revoked
+  // 4 created, 5 used, 3 revoked (by hand, rotated, reuse_detected)
+  ASSERT_EQ(events.size(), 12u);
   std::string jsonl = dir_ + "/events.jsonl";
   std::ofstream out(jsonl);
   for (const auto& e : events) out << e << "\n";

@@ -25,7 +25,12 @@ struct TokenObject {
   std::optional<TimeMs> expires_at;
   std::optional<TimeMs> last_used_at;
   std::optional<TimeMs> revoked_at;
-  std::string status;  // "active", "revoked" or "expired"
+  std::string status;                                   // "active", "revoked" or "expired"
+  std::optional<std::string> revoked_reason;            // null unless revoked with a reason
+  std::optional<std::string> rotated_from;              // null unless made by a rotation
+  std::optional<std::vector<std::string>> allowed_ips;  // null: any address
+  std::optional<std::vector<std::string>> resources;    // null: any resource
+  std::vector<std::string> last_used_ips;               // newest first
   // The plaintext: only in the answer to a create request.
   std::optional<std::string> token;
   // The audit fields, for security teams (wit-audit); the API never shows them.
@@ -39,16 +44,18 @@ struct TokenObject {
 enum class TokenFields { kApi, kSelf, kAudit };
 
 // WriteTokenObject writes `t` as one JSON object, members in this order:
-//   id, (userId), name, prefix, [tokenHash], scopes, createdAt, expiresAt, lastUsedAt,
-//   revokedAt, [revokedBy], status, [token]
+//   id, (userId), name, prefix, [tokenHash], scopes, allowedIps, resources, createdAt,
+//   expiresAt, lastUsedAt, lastUsedIps, revokedAt, [revokedBy], revokedReason, rotatedFrom,
+//   status, [token]
 // where (userId) is in kSelf and kAudit, [..] are the audit fields (kAudit) and token (when
 // set).
 void WriteTokenObject(JsonWriter& w, const TokenObject& t, TokenFields fields);
 
 // ReadTokenObject reads a token object back. Required: id, name, prefix and status (strings),
 // scopes (strings), createdAt (RFC 3339); expiresAt, lastUsedAt and revokedAt may be null or
-// missing; token and the audit fields are read when present. Anything else is InvalidArgument
-// naming the member.
+// missing; token, the audit fields, revokedReason, rotatedFrom, allowedIps, resources and
+// lastUsedIps are read when present (answers of older servers lack them). Anything else is
+// InvalidArgument naming the member.
 StatusOr<TokenObject> ReadTokenObject(const FlatObject& obj);
 
 // ParseTokenObject is ReadTokenObject of a JSON document.

@@ -37,6 +37,11 @@ void ExpectSame(const TokenObject& a, const TokenObject& b) {
   EXPECT_EQ(a.user_id, b.user_id);
   EXPECT_EQ(a.token_hash, b.token_hash);
   EXPECT_EQ(a.revoked_by, b.revoked_by);
+  EXPECT_EQ(a.revoked_reason, b.revoked_reason);
+  EXPECT_EQ(a.rotated_from, b.rotated_from);
+  EXPECT_EQ(a.allowed_ips, b.allowed_ips);
+  EXPECT_EQ(a.resources, b.resources);
+  EXPECT_EQ(a.last_used_ips, b.last_used_ips);
 }
 
 TEST(TokenJsonTest, TheApiShapeIsTheContractsInItsOrder) {
@@ -44,8 +49,10 @@ TEST(TokenJsonTest, TheApiShapeIsTheContractsInItsOrder) {
             R"({"id":"0190f3c4-8b7e-7d1a-9c2b-3e4f5a6b7c8d","name":"laptop \"main\" )"
             "\xe2\x82\xac"
             R"(","prefix":"AbC123xy","scopes":["repo:read","repo:write"],)"
+            R"("allowedIps":null,"resources":null,)"
             R"("createdAt":"2026-11-27T22:17:00.123Z","expiresAt":"2026-12-27T22:17:00.123Z",)"
-            R"("lastUsedAt":null,"revokedAt":null,"status":"active"})");
+            R"("lastUsedAt":null,"lastUsedIps":[],"revokedAt":null,"revokedReason":null,)"
+            R"("rotatedFrom":null,"status":"active"})");
 }
 
 TEST(TokenJsonTest, TheAuditShapeAddsItsFieldsInWitAuditsOrder) {
@@ -58,9 +65,10 @@ TEST(TokenJsonTest, TheAuditShapeAddsItsFieldsInWitAuditsOrder) {
       "\xe2\x82\xac"
       R"(","prefix":"AbC123xy","tokenHash":")" +
           std::string(64, 'a') +
-          R"(","scopes":["repo:read","repo:write"],)"
+          R"(","scopes":["repo:read","repo:write"],"allowedIps":null,"resources":null,)"
           R"("createdAt":"2026-11-27T22:17:00.123Z","expiresAt":"2026-12-27T22:17:00.123Z",)"
-          R"("lastUsedAt":null,"revokedAt":null,"revokedBy":null,"status":"active"})");
+          R"("lastUsedAt":null,"lastUsedIps":[],"revokedAt":null,"revokedBy":null,)"
+          R"("revokedReason":null,"rotatedFrom":null,"status":"active"})");
 }
 
 TEST(TokenJsonTest, EncoderAndDecoderAreEachOthersInverse) {
@@ -71,6 +79,11 @@ TEST(TokenJsonTest, EncoderAndDecoderAreEachOthersInverse) {
   revoked.last_used_at = 1795817830000;
   revoked.revoked_at = 1795817840000;
   revoked.status = "revoked";
+  revoked.revoked_reason = "rotated";
+  revoked.rotated_from = "0190f3c4-8b7e-7d1a-9c2b-000000000000";
+  revoked.allowed_ips = std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32"};
+  revoked.resources = std::vector<std::string>{"acme/*"};
+  revoked.last_used_ips = {"10.0.0.7", "10.0.0.1"};
   revoked.user_id = "alice";
   revoked.token_hash = std::string(64, 'a');
   revoked.revoked_by = "alice";
