@@ -258,7 +258,7 @@ TEST_F(LifecycleRoutesTest, ListsWhatIsAboutToLapseAndTheLastAddresses) {
                 .Array("tokens")
                 .size(),
             2u);
-  for (const char* bad : {"0d", "7w", "", "-1", "99999999d"}) {
+  for (const char* bad : {"0d", "7w", "", "-1", "9999999d"}) {
     EXPECT_EQ(Call("GET", std::string("/api/tokens?expiringWithin=") + bad, alice_).status, 400)
         << bad;
   }

@@ -18,7 +18,7 @@ StatusOr<CreateRequest> ParseCreateRequest(const std::string& body);
 StatusOr<std::optional<int64_t>> ParseRotateRequest(const std::string& body);
 
 // ParseExpiringWithin reads GET /api/tokens?expiringWithin=: "7d", "36h" or a number of days
-// (1 hour to ten years), as milliseconds.
+// (1 to 999999 of the unit), as milliseconds.
 StatusOr<int64_t> ParseExpiringWithin(const std::string& text);
 
 // ParseVerifyRequest reads the body of POST /api/tokens/verify: {"token", "scope"?, "ip"?,

@@ -11,6 +11,7 @@
 #include "audit-cli/proof_commands.h"
 #include "audit-cli/prove_command.h"
 #include "audit-cli/replay_command.h"
+#include "audit-cli/scan_command.h"
 #include "audit-cli/time_arg.h"
 #include "audit-cli/verify_command.h"
 #include "audit-cli/witness.h"
@@ -36,6 +37,7 @@ struct Flags {
   bool token_on_stdin = false;
   bool no_index = false;
   ProofFlags proof;
+  ScanOptions scan;
 };
 
 void AddSourceFlags(CLI::App* cmd, Flags* f) {
@@ -195,6 +197,7 @@ struct Commands {
   CLI::App* stats = nullptr;
   ProofCommands proof;  // verify, prove, verify-proof, witness
   CLI::App* hash = nullptr;
+  CLI::App* scan = nullptr;
 };
 
 CLI::App* AddReplay(CLI::App& app, Flags* f) {
@@ -254,6 +257,9 @@ Commands Define(CLI::App& app, Flags* f) {
   c.proof = DefineProofCommands(app, &f->proof, [f](CLI::App* cmd) { AddSourceFlags(cmd, f); });
   c.hash = app.add_subcommand("hash", "print the tokenHash of a token read from stdin");
   c.hash->footer(kHashExamples);
+  c.scan = app.add_subcommand("scan", "find wit tokens in files (leaks), naming each by its hash");
+  c.scan->add_option("PATH", f->scan.paths, "files and directories; none or - reads stdin");
+  c.scan->footer(kScanExamples);
   return c;
 }
 
@@ -329,6 +335,11 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
     if (!h.ok()) return Fail(err, h.status(), kAuditUsage);
     out << *h << "\n";
     return kAuditOk;
+  }
+  if (commands.scan->parsed()) {
+    ScanResult result = RunScan(f.scan, io);
+    if (!result.found.empty()) return kAuditFound;
+    return result.unreadable > 0 ? kAuditUsage : kAuditOk;
   }
   StatusOr<Run> run = Plan(commands, f, io);
   if (!run.ok()) return Fail(err, run.status(), kAuditUsage);

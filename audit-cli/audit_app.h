@@ -11,6 +11,7 @@ namespace wit {
 enum AuditExit : int {
   kAuditOk = 0,
   kAuditFailure = 1,  // the ledger could not be read
+  kAuditFound = 1,    // wit-audit scan: tokens were found
   kAuditUsage = 2,    // bad flags, a bad time, no source: nothing was read
   kAuditAlarm = 3,    // wit-audit witness: the log rewrote, forked or shrank its history
 };

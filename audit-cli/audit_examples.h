@@ -73,6 +73,16 @@ Example:
 Prints the tokenHash (lowercase hex SHA-256) to search for in other systems.
 )";
 
+constexpr const char* kScanExamples = R"(
+Examples:
+  wit-audit scan ~/src/project            # every file below, recursively
+  git log -p | wit-audit scan             # stdin
+  wit-audit scan build.log ci/ -
+Prints FILE:LINE, the prefix and the tokenHash of each wit token whose checksum holds, never the
+token. Exit status: 0 none found, 1 found some, 2 a path could not be read (and none found).
+Look one up with: wit-audit replay --data-dir ./wit-data --token-hash HASH
+)";
+
 }  // namespace wit
 
 #endif  // WIT_AUDIT_CLI_AUDIT_EXAMPLES_H_

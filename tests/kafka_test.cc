@@ -387,6 +387,46 @@ TEST_P(KafkaTest, TwoNodesShareOneLedger) {
   for (auto* node : {a.get(), b.get(), c.get()}) EXPECT_EQ(node->Stop(), 0);
 }
 
+TEST_P(KafkaTest, RotationOnOneNodeAndItsReuseOnAnotherRevokeTheFamilyEverywhere) {
+  auto a = StartNode("a");
+  auto b = StartNode("b");
+  std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
+  Json old = CreateToken(*a, alice, "deploy");
+  HttpResponse rotated =
+      Http(a->port(), "POST", "/api/tokens/" + old.Str("id") + "/rotate", "{}", alice);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  Json fresh = Json::Parse(rotated.body);
+  EXPECT_EQ(fresh.Str("rotatedFrom"), old.Str("id"));
+  EXPECT_TRUE(Eventually([&] { return Verify(*b, git, fresh.Str("token")).Bool("active"); }))
+      << "the new token verifies on B";
+  EXPECT_EQ(Verify(*b, git, old.Str("token")).Str("reason"), "revoked");
+
+  // The old token presented to B for a rotation: a reuse. B revokes the family, and A refuses
+  // the successor too.
+  HttpResponse reuse = Http(b->port(), "POST", "/api/tokens/self/rotate", "", old.Str("token"));
+  EXPECT_EQ(reuse.status, 401) << reuse.body;
+  EXPECT_EQ(Verify(*b, git, fresh.Str("token")).Str("reason"), "revoked");
+  EXPECT_TRUE(
+      Eventually([&] { return Verify(*a, git, fresh.Str("token")).Str("reason") == "revoked"; },
+                 std::chrono::seconds(5)));
+  Json on_a = Json::Parse(Http(a->port(), "GET", "/api/tokens/" + fresh.Str("id"), "", alice).body);
+  EXPECT_EQ(on_a.Str("revokedReason"), "reuse_detected");
+
+  // A limit set on A holds on B.
+  HttpResponse limited = Http(a->port(), "POST", "/api/tokens",
+                              "{\"name\":\"ci\",\"allowedIps\":[\"10.0.0.0/8\"]}", alice);
+  ASSERT_EQ(limited.status, 201) << limited.body;
+  std::string token = Json::Parse(limited.body).Str("token");
+  auto verify_from = [&](const std::string& ip) {
+    return Json::Parse(Http(b->port(), "POST", "/api/tokens/verify",
+                            "{\"token\":\"" + token + "\",\"ip\":\"" + ip + "\"}", git)
+                           .body);
+  };
+  EXPECT_TRUE(Eventually([&] { return verify_from("10.2.3.4").Bool("active"); }));
+  EXPECT_EQ(verify_from("192.0.2.1").Str("reason"), "ip_not_allowed");
+  for (auto* node : {a.get(), b.get()}) EXPECT_EQ(node->Stop(), 0);
+}
+
 TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) {
   auto sync_node = StartNode("sync", {"--kafka-config", "message.timeout.ms=2000"});
   auto async_node =

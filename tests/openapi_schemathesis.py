@@ -65,10 +65,15 @@ try:
         data=json.dumps({"name": "schemathesis", "scopes": ["user:write", "repo:write"]}).encode(),
         headers={"Authorization": f"Bearer {user}", "Content-Type": "application/json"}))
     token = json.load(created)["token"]
+    rotating = json.load(urllib.request.urlopen(urllib.request.Request(
+        f"{url}/api/tokens", method="POST", data=json.dumps({"name": "rotating"}).encode(),
+        headers={"Authorization": f"Bearer {user}", "Content-Type": "application/json"})))["token"]
 
     runs = [
-        ("user routes", r"^/api/tokens(/\{id\})?$", {"Authorization": f"Bearer {user}"}),
+        ("user routes", r"^/api/tokens(/\{id\}(/rotate)?)?$", {"Authorization": f"Bearer {user}"}),
         ("a token's own", r"^/api/tokens/self$", {"Authorization": f"Bearer {token}"}),
+        # Its first rotation revokes the token; each later one is a reuse, answered 401.
+        ("a token's rotation", r"^/api/tokens/self/rotate$", {"Authorization": f"Bearer {rotating}"}),
         ("service routes", r"^(/api/tokens/verify|/oauth/introspect)$",
          {"Authorization": f"Bearer {service}"}),
         ("forward auth", r"^/api/auth/forward$", {"X-Wit-Service-Credential": service}),
@@ -91,7 +96,7 @@ try:
                              env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
         # The credentials never reach the output: the summary is all a reader needs.
         out = run.stdout + run.stderr
-        for secret in (user, service, token):
+        for secret in (user, service, token, rotating):
             out = out.replace(secret, "<credential>")
         print(out, flush=True)
         if run.returncode != 0:

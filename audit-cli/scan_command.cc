@@ -1,0 +1,133 @@
+#include "audit-cli/scan_command.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "base/text_table.h"
+#include "token/token.h"
+
+namespace wit {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsBase62(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+// ScanStream reads `in` in chunks. The last bytes of a chunk, which could start a token that the
+// next chunk completes, are carried into the next window, with the byte before them so that a
+// token's left edge is still checked; starts already tried are not tried again.
+void ScanStream(std::istream& in, const std::string& name, ScanResult* result, AuditIo& io) {
+  constexpr size_t kChunk = 1 << 16;
+  std::string window;
+  uint64_t line = 1;  // the line `window` starts on
+  size_t tried = 0;   // starts below this offset of `window` were tried in the last window
+  std::vector<char> buf(kChunk);
+  bool more = true;
+  while (more) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    size_t got = static_cast<size_t>(in.gcount());
+    more = got == buf.size();
+    window.append(buf.data(), got);
+    size_t keep = more ? std::min(window.size(), kTokenLength + 1) : 0;
+    size_t scan_end = window.size() - keep;  // a start before this has its whole token here
+    FindTokens(window, line, [&](uint64_t at, std::string_view token) {
+      size_t offset = static_cast<size_t>(token.data() - window.data());
+      if (offset < tried || offset >= scan_end) return;
+      std::string plaintext(token);
+      result->found.push_back(
+          {name, at, plaintext.substr(4, kTokenPrefixLength), HashToken(plaintext)});
+    });
+    if (scan_end == 0) continue;
+    size_t cut = scan_end - 1;
+    line += static_cast<uint64_t>(std::count(window.begin(), window.begin() + cut, '\n'));
+    window.erase(0, cut);
+    tried = 1;
+  }
+  if (in.bad()) {
+    io.err << "wit-audit: warning: could not read all of " << ForTerminal(name) << "\n";
+    ++result->unreadable;
+  }
+  ++result->files;
+}
+
+void ScanPath(const std::string& path, ScanResult* result, AuditIo& io) {
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  if (ec) {
+    io.err << "wit-audit: warning: cannot read " << ForTerminal(path) << ": " << ec.message()
+           << "\n";
+    ++result->unreadable;
+    return;
+  }
+  if (fs::is_directory(status)) {
+    std::vector<std::string> files;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) files.push_back(it->path().string());
+    }
+    if (ec) {
+      io.err << "wit-audit: warning: cannot list all of " << ForTerminal(path) << ": "
+             << ec.message() << "\n";
+      ++result->unreadable;
+    }
+    std::sort(files.begin(), files.end());  // the same tree prints in the same order
+    for (const std::string& f : files) ScanPath(f, result, io);
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    io.err << "wit-audit: warning: cannot open " << ForTerminal(path) << "\n";
+    ++result->unreadable;
+    return;
+  }
+  ScanStream(in, path, result, io);
+}
+
+}  // namespace
+
+void FindTokens(std::string_view text, uint64_t line,
+                const std::function<void(uint64_t line, std::string_view token)>& found) {
+  size_t counted = 0;  // lines counted up to here
+  for (size_t at = text.find("wit_"); at != std::string_view::npos;
+       at = text.find("wit_", at + 1)) {
+    if (at > 0 && (IsBase62(text[at - 1]) || text[at - 1] == '_')) continue;
+    if (text.size() - at < kTokenLength) break;
+    size_t end = at + kTokenLength;
+    if (end < text.size() && (IsBase62(text[end]) || text[end] == '_')) continue;
+    std::string_view candidate = text.substr(at, kTokenLength);
+    if (!CheckTokenFormat(candidate).ok()) continue;
+    line += static_cast<uint64_t>(std::count(text.begin() + counted, text.begin() + at, '\n'));
+    counted = at;
+    found(line, candidate);
+  }
+}
+
+ScanResult RunScan(const ScanOptions& options, AuditIo& io) {
+  ScanResult result;
+  if (options.paths.empty()) {
+    ScanStream(io.in, "-", &result, io);
+  }
+  for (const std::string& path : options.paths) {
+    if (path == "-") {
+      ScanStream(io.in, "-", &result, io);
+    } else {
+      ScanPath(path, &result, io);
+    }
+  }
+  for (const FoundToken& t : result.found) {
+    io.out << ForTerminal(t.file) << ":" << t.line << ": wit token prefix " << t.prefix
+           << ", tokenHash " << t.hash << "\n";
+  }
+  io.out.flush();
+  io.err << "wit-audit: scanned " << result.files << " files: " << result.found.size()
+         << " tokens found"
+         << (result.unreadable ? ", " + std::to_string(result.unreadable) + " paths unreadable"
+                               : std::string())
+         << "\n";
+  return result;
+}
+
+}  // namespace wit

@@ -1,0 +1,50 @@
+#ifndef WIT_AUDIT_CLI_SCAN_COMMAND_H_
+#define WIT_AUDIT_CLI_SCAN_COMMAND_H_
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit-cli/audit_io.h"
+#include "base/status.h"
+
+namespace wit {
+
+// A token found where it should not be: the file and line, and the token named by its prefix
+// and hash, never by itself.
+struct FoundToken {
+  std::string file;   // "-" for stdin
+  uint64_t line = 0;  // from 1
+  std::string prefix;
+  std::string hash;  // tokenHash: what wit-audit replay --token-hash and the API take
+};
+
+// FindTokens calls `found` for every string in `text` that has the wit token layout and a
+// checksum that holds (CheckTokenFormat), bounded so that it is no part of a longer word:
+// "xwit_..." or a token followed by more base62 is no token. `line` is the first line's number.
+void FindTokens(std::string_view text, uint64_t line,
+                const std::function<void(uint64_t line, std::string_view token)>& found);
+
+struct ScanOptions {
+  std::vector<std::string> paths;  // files and directories; empty or "-": stdin
+};
+
+struct ScanResult {
+  std::vector<FoundToken> found;
+  uint64_t files = 0;       // files read
+  uint64_t unreadable = 0;  // paths that could not be read (each named on io.err)
+};
+
+// RunScan reads every file under `options.paths` (directories recursively, symbolic links to
+// directories not followed, so that a loop cannot hold it) and prints one line per token found:
+//   FILE:LINE: wit token prefix PREFIX, tokenHash HASH
+// then a summary on io.err. Never prints a token. A file is read in chunks, so a large one costs
+// no more memory than a chunk; a token across a chunk's edge is still found.
+ScanResult RunScan(const ScanOptions& options, AuditIo& io);
+
+}  // namespace wit
+
+#endif  // WIT_AUDIT_CLI_SCAN_COMMAND_H_
