@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "api/admin_routes.h"
 #include "api/auth_routes.h"
 #include "api/caller.h"
 #include "api/credentials.h"
@@ -112,6 +113,7 @@ class RouteCall {
         return Reply{200, std::string(kOpenApiYaml), "application/yaml"};
       });
     }
+    if (path.compare(0, 11, "/api/admin/") == 0) return Admin(request, query, route);
     if (path == "/api/tokens/scopes") {
       return Only(method, route, "/api/tokens/scopes", [] { return Scopes(); });
     }
@@ -175,6 +177,62 @@ class RouteCall {
                   [&] { return answer(log.ConsistencyProof(query), "application/json"); });
     }
     return Error(404, "no such route: " + path);
+  }
+
+  // Admin serves the admin routes (api/admin_routes.h), for an admin session only.
+  Reply Admin(ApiRequest& request, const Poco::URI::QueryParameters& query, std::string* route) {
+    Poco::URI uri(request.uri);
+    const std::string& path = uri.getPath();
+    const std::string& method = request.method;
+    auto serve = [&](auto&& body) {
+      StatusOr<Principal> who = AuthorizeAdmin(request);
+      if (!who.ok()) return FromStatus(who.status());
+      return body(who->name);
+    };
+    auto with_body = [&](auto&& fn) {
+      return serve([&](const std::string& admin) {
+        Reply too_large;
+        StatusOr<std::string> body = ReadBody(request, &too_large);
+        if (!body.ok()) return too_large;
+        return fn(admin, *body);
+      });
+    };
+    AdminRoutes admin(ctx_);
+    if (path == "/api/admin/tokens") {
+      return Only(method, route, "/api/admin/tokens",
+                  [&] { return serve([&](const std::string&) { return admin.List(query); }); });
+    }
+    if (path == "/api/admin/tokens/revoke") {
+      return Only(method, route, "/api/admin/tokens/revoke", [&] {
+        return with_body([&](const std::string& who, const std::string& body) {
+          return admin.Revoke(who, body);
+        });
+      });
+    }
+    if (path == "/api/admin/tokens/identify") {
+      return Only(method, route, "/api/admin/tokens/identify", [&] {
+        return with_body([&](const std::string& who, const std::string& body) {
+          return admin.Identify(request, who, body);
+        });
+      });
+    }
+    return Error(404, "no such route: " + path);
+  }
+
+  // AuthorizeAdmin returns the admin an admin session names. A personal access token never
+  // acts as an admin, whatever its owner.
+  StatusOr<Principal> AuthorizeAdmin(ApiRequest& request) {
+    StatusOr<PresentedCredential> presented = ParseAuthorization(request.authorization);
+    if (presented.ok() && IsPersonalAccessToken(presented->secret)) {
+      return Status::PermissionDenied("a token cannot act as an admin: send an admin session");
+    }
+    StatusOr<Principal> who = ctx_.sessions->Authenticate(request.authorization);
+    if (!who.ok()) return who;
+    if (who->kind != Principal::Kind::kUser || !who->admin) {
+      return Status::PermissionDenied(
+          "the admin routes take an admin session (witd session issue --user NAME --admin)");
+    }
+    return who;
   }
 
   // Use names the request's route and its methods (for 405's Allow) from ApiRouteTable.

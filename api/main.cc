@@ -54,7 +54,7 @@ int Serve(wit::LedgerServerOptions options) {
   return 0;
 }
 
-int IssueSession(const std::string& user, const std::string& service, int64_t ttl,
+int IssueSession(const std::string& user, const std::string& service, bool admin, int64_t ttl,
                  const std::string& data_dir, const std::string& secret_file) {
   std::string path = secret_file;
   if (path.empty()) {
@@ -70,6 +70,7 @@ int IssueSession(const std::string& user, const std::string& service, int64_t tt
   wit::Principal who;
   who.kind = user.empty() ? wit::Principal::Kind::kService : wit::Principal::Kind::kUser;
   who.name = user.empty() ? service : user;
+  who.admin = admin;
   std::cout << wit::SessionAuthority(std::move(*key)).Issue(who, ttl) << "\n";
   return 0;
 }
@@ -156,6 +157,7 @@ int RunServe(ServeFlags f) {
 // SessionFlags holds `witd session issue`'s flags.
 struct SessionFlags {
   std::string user, service, data_dir = "./wit-data", secret_file;
+  bool admin = false;
   int64_t ttl = 86400;
 };
 
@@ -166,6 +168,10 @@ CLI::App* AddSessionIssue(CLI::App& app, SessionFlags* f) {
   auto* user_opt = issue->add_option("--user", f->user, "User the session is for");
   auto* service_opt = issue->add_option("--service", f->service, "Service the credential is for");
   user_opt->excludes(service_opt);
+  issue
+      ->add_flag("--admin", f->admin,
+                 "An admin's session (claim adm): the /api/admin routes act on every user's tokens")
+      ->needs(user_opt);
   issue->add_option("--ttl", f->ttl, "Lifetime in seconds")
       ->check(CLI::Range(int64_t{1}, int64_t{366} * 86400))
       ->capture_default_str();
@@ -231,7 +237,7 @@ int main(int argc, char** argv) {
       std::cerr << "witd: session issue needs exactly one of --user or --service\n";
       return 2;
     }
-    return IssueSession(session.user, session.service, session.ttl, session.data_dir,
+    return IssueSession(session.user, session.service, session.admin, session.ttl, session.data_dir,
                         session.secret_file);
   }
   if (*serve) return RunServe(std::move(serve_flags));

@@ -35,6 +35,7 @@ std::string SessionAuthority::Issue(const Principal& who, int64_t ttl_seconds) c
   JsonWriter claims;
   claims.BeginObject();
   claims.Key(who.kind == Principal::Kind::kUser ? "sub" : "svc").String(who.name);
+  if (who.admin && who.kind == Principal::Kind::kUser) claims.Key("adm").Bool(true);
   claims.Key("iat").Int(now).Key("exp").Int(now + ttl_seconds).EndObject();
   return SignHs256Jwt(key_, claims.str());
 }
@@ -102,6 +103,12 @@ StatusOr<Principal> SessionAuthority::Verify(std::string_view jwt, int64_t now,
   who.kind = has_sub ? Principal::Kind::kUser : Principal::Kind::kService;
   who.name = has_sub ? sub->string : svc->string;
   if (who.name.empty()) return Status::Unauthenticated("session token names nobody");
+  if (const FlatValue* adm = claims->Find("adm")) {
+    if (adm->type != FlatValue::Type::kBool || !has_sub) {
+      return Status::Unauthenticated("session token's adm must be a boolean, on a user's session");
+    }
+    who.admin = adm->boolean;
+  }
   return who;
 }
 

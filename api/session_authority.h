@@ -11,11 +11,14 @@
 
 namespace wit {
 
-// Principal is who a request speaks for: a user (JWT claim "sub") or a service ("svc").
+// Principal is who a request speaks for: a user (JWT claim "sub") or a service ("svc"). A user
+// session with claim "adm": true is an admin's, which the admin routes take (api/admin_routes.h);
+// on every other route it is its user's session like any other.
 struct Principal {
   enum class Kind { kUser, kService };
   Kind kind = Kind::kUser;
   std::string name;
+  bool admin = false;
 };
 
 // LoadOrCreateSessionKey returns the bytes of the session secret at `path`. An absent file is
@@ -24,8 +27,8 @@ struct Principal {
 StatusOr<std::string> LoadOrCreateSessionKey(const std::string& path);
 
 // SessionAuthority issues and checks session tokens: HS256 JWTs (hs256_jwt.h) signed with the
-// session secret, claims sub|svc, iat, exp. The signature is compared in constant time.
-// Thread-safe.
+// session secret, claims sub|svc, iat, exp, and adm for an admin. The signature is compared in
+// constant time. Thread-safe.
 class SessionAuthority {
  public:
   // How far `exp` may lie in the past and `iat` in the future, for clocks that disagree.

@@ -43,6 +43,20 @@ struct CreatedToken {
   std::string plaintext;  // returned to the creator once; never stored or logged
 };
 
+// TokenQuery selects tokens across users, for the admin routes: every criterion set must hold.
+struct TokenQuery {
+  std::optional<std::string> user_id;
+  std::optional<std::string> status;  // active | revoked | expired
+  std::optional<std::string> prefix;
+  std::optional<TimeMs> created_before, created_after;  // exclusive
+  std::optional<TimeMs> last_used_before;               // never-used tokens match too
+  std::optional<int64_t> expiring_within_ms;            // active, expiring within this from now
+  bool never_used = false;
+
+  // Matches reports whether `t` meets every criterion at time `now`.
+  bool Matches(const TokenState& t, TimeMs now) const;
+};
+
 struct RotatedToken {
   CreatedToken created;  // the new token, with its plaintext
   TokenState revoked;    // the old one, revoked with reason "rotated"
@@ -109,6 +123,25 @@ class TokenService {
   // other revoked or expired token is FailedPrecondition.
   StatusOr<RotatedToken> Rotate(const std::string& user, const std::string& id,
                                 std::optional<int64_t> expires_in_days);
+
+  // Query returns up to `limit` tokens `query` selects, in id order after the id `after` (empty:
+  // from the first); `*next` is the last one's id when more may follow, else empty.
+  std::vector<TokenState> Query(const TokenQuery& query, const std::string& after, size_t limit,
+                                std::string* next) const;
+
+  // RevokeMatching revokes every unrevoked token `query` selects, among `ids` when given, one
+  // token.revoked event each with `how`; returns how many, once the view reflects them all.
+  StatusOr<size_t> RevokeMatching(const TokenQuery& query,
+                                  const std::optional<std::vector<std::string>>& ids,
+                                  const RevokeRequest& how);
+
+  // Identify returns the token a plaintext found in a paste names, whatever its owner or
+  // status, for `admin`; the lookup is recorded durably as a token.used event (service
+  // "wit-admin", action "admin.identify", outcome denied with reason "admin_identify", so Last
+  // Used does not move). NotFound when no token has its hash; InvalidArgument when it is no
+  // wit token.
+  StatusOr<TokenState> Identify(const std::string& plaintext, const std::string& admin,
+                                const std::optional<std::string>& ip);
 
   // FindByPlaintext returns the token a plaintext names, whatever its status (NotFound when
   // none does, InvalidArgument when it is not a token): for rotation's reuse check.

@@ -259,6 +259,14 @@ Commands Define(CLI::App& app, Flags* f) {
   c.hash->footer(kHashExamples);
   c.scan = app.add_subcommand("scan", "find wit tokens in files (leaks), naming each by its hash");
   c.scan->add_option("PATH", f->scan.paths, "files and directories; none or - reads stdin");
+  c.scan->add_flag("--revoke", f->scan.revoke,
+                   "revoke what is found (reason leaked), with an admin session");
+  c.scan->add_option("--server", f->scan.server, "the witd to revoke on, with --revoke")
+      ->envname("WIT_SERVER");
+  c.scan
+      ->add_option("--session", f->scan.session,
+                   "an admin session (witd session issue --user NAME --admin)")
+      ->envname("WIT_SESSION");
   c.scan->footer(kScanExamples);
   return c;
 }
@@ -337,7 +345,16 @@ int RunAudit(int argc, const char* const* argv, std::istream& in, std::ostream& 
     return kAuditOk;
   }
   if (commands.scan->parsed()) {
+    if (f.scan.revoke && (f.scan.server.empty() || f.scan.session.empty())) {
+      return Fail(err, Status::InvalidArgument("--revoke needs --server and an admin --session"),
+                  kAuditUsage);
+    }
     ScanResult result = RunScan(f.scan, io);
+    if (f.scan.revoke && !result.tokens.empty()) {
+      if (Status s = RevokeFound(result.tokens, f.scan.server, f.scan.session, io); !s.ok()) {
+        Fail(err, s, kAuditFailure);
+      }
+    }
     if (!result.found.empty()) return kAuditFound;
     return result.unreadable > 0 ? kAuditUsage : kAuditOk;
   }

@@ -4,7 +4,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/flat_json.h"
+#include "base/json_writer.h"
 #include "base/text_table.h"
+#include "net/http_client.h"
+#include "net/server_address.h"
 #include "token/token.h"
 
 namespace wit {
@@ -39,6 +43,10 @@ void ScanStream(std::istream& in, const std::string& name, ScanResult* result, A
       std::string plaintext(token);
       result->found.push_back(
           {name, at, plaintext.substr(4, kTokenPrefixLength), HashToken(plaintext)});
+      if (std::find(result->tokens.begin(), result->tokens.end(), plaintext) ==
+          result->tokens.end()) {
+        result->tokens.push_back(std::move(plaintext));
+      }
     });
     if (scan_end == 0) continue;
     size_t cut = scan_end - 1;
@@ -128,6 +136,57 @@ ScanResult RunScan(const ScanOptions& options, AuditIo& io) {
                                : std::string())
          << "\n";
   return result;
+}
+
+Status RevokeFound(const std::vector<std::string>& tokens, const std::string& server,
+                   const std::string& session, AuditIo& io) {
+  StatusOr<ServerAddress> address = ParseServerUrl(server);
+  if (!address.ok()) return address.status();
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Authorization", "Bearer " + session}, {"Content-Type", "application/json"}};
+  auto refused = [](const HttpAnswer& a) {
+    std::string why = ApiErrorMessage(a.body).value_or("HTTP " + std::to_string(a.status));
+    if (a.status == 401 || a.status == 403) return Status::PermissionDenied(why);
+    return Status::Unavailable(why);
+  };
+  std::vector<std::string> ids;
+  size_t unknown = 0;
+  for (const std::string& token : tokens) {
+    JsonWriter w;
+    w.BeginObject().Key("token").String(token).EndObject();
+    StatusOr<HttpAnswer> a =
+        HttpExchange(*address, "POST", "/api/admin/tokens/identify", w.Take(), headers);
+    if (!a.ok()) return a.status();
+    if (a->status == 404) {
+      ++unknown;
+      continue;
+    }
+    if (a->status != 200) return refused(*a);
+    StatusOr<FlatObject> t = ParseFlatObject(a->body);
+    const FlatValue* id = t.ok() ? t->Find("id") : nullptr;
+    if (!id || id->type != FlatValue::Type::kString) {
+      return Status::Unavailable("the server's identify answer holds no id");
+    }
+    ids.push_back(id->string);
+  }
+  int64_t revoked = 0;
+  if (!ids.empty()) {
+    JsonWriter w;
+    w.BeginObject().Key("ids").StringArray(ids).Key("reason").String("leaked").EndObject();
+    StatusOr<HttpAnswer> a =
+        HttpExchange(*address, "POST", "/api/admin/tokens/revoke", w.Take(), headers);
+    if (!a.ok()) return a.status();
+    if (a->status != 200) return refused(*a);
+    StatusOr<FlatObject> answer = ParseFlatObject(a->body);
+    const FlatValue* n = answer.ok() ? answer->Find("revoked") : nullptr;
+    if (!n || !n->is_integer)
+      return Status::Unavailable("the server's revoke answer holds no count");
+    revoked = n->integer;
+  }
+  io.err << "wit-audit: revoked " << revoked << " of " << tokens.size() << " tokens found ("
+         << ids.size() - static_cast<size_t>(revoked) << " already revoked, " << unknown
+         << " unknown to " << ForTerminal(address->url) << ")\n";
+  return Status::OK();
 }
 
 }  // namespace wit

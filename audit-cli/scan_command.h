@@ -30,12 +30,18 @@ void FindTokens(std::string_view text, uint64_t line,
 
 struct ScanOptions {
   std::vector<std::string> paths;  // files and directories; empty or "-": stdin
+  // --revoke: revoke what is found on `server` with an admin session.
+  bool revoke = false;
+  std::string server;
+  std::string session;
 };
 
 struct ScanResult {
   std::vector<FoundToken> found;
   uint64_t files = 0;       // files read
   uint64_t unreadable = 0;  // paths that could not be read (each named on io.err)
+  // The tokens found, distinct, only for RevokeFound: never printed, logged or written.
+  std::vector<std::string> tokens;
 };
 
 // RunScan reads every file under `options.paths` (directories recursively, symbolic links to
@@ -44,6 +50,14 @@ struct ScanResult {
 // then a summary on io.err. Never prints a token. A file is read in chunks, so a large one costs
 // no more memory than a chunk; a token across a chunk's edge is still found.
 ScanResult RunScan(const ScanOptions& options, AuditIo& io);
+
+// RevokeFound revokes `tokens` on the server as `session` (an admin's): each is identified
+// (POST /api/admin/tokens/identify, which records the lookup), then those the server knows are
+// revoked with reason "leaked" in one POST /api/admin/tokens/revoke. It reports on io.err how
+// many were revoked and how many the server does not know. Unavailable or PermissionDenied
+// when the server cannot be asked or refuses the session.
+Status RevokeFound(const std::vector<std::string>& tokens, const std::string& server,
+                   const std::string& session, AuditIo& io);
 
 }  // namespace wit
 

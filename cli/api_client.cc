@@ -47,6 +47,20 @@ StatusOr<std::string> ApiClient::RevokeToken(const std::string& id) {
   return Send("DELETE", "/api/tokens/" + segment, "");
 }
 
+StatusOr<std::string> ApiClient::AdminListTokens(const std::string& query) {
+  return Send("GET", "/api/admin/tokens" + (query.empty() ? "" : "?" + query), "");
+}
+
+StatusOr<std::string> ApiClient::AdminRevokeTokens(const std::string& body) {
+  return Send("POST", "/api/admin/tokens/revoke", body);
+}
+
+StatusOr<std::string> ApiClient::AdminIdentifyToken(const std::string& token) {
+  JsonWriter w;
+  w.BeginObject().Key("token").String(token).EndObject();
+  return Send("POST", "/api/admin/tokens/identify", w.Take());
+}
+
 StatusOr<std::string> ApiClient::ListScopes() { return Send("GET", "/api/tokens/scopes", ""); }
 
 StatusOr<std::string> ApiClient::Send(const std::string& method, const std::string& path,

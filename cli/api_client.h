@@ -50,6 +50,12 @@ class ApiClient {
   StatusOr<std::string> ListTokens(const std::string& status);
   // RevokeToken is DELETE /api/tokens/{id}.
   StatusOr<std::string> RevokeToken(const std::string& id);
+  // AdminListTokens is GET /api/admin/tokens?QUERY, `query` already encoded ("user=alice&...").
+  StatusOr<std::string> AdminListTokens(const std::string& query);
+  // AdminRevokeTokens is POST /api/admin/tokens/revoke with `body` (JSON).
+  StatusOr<std::string> AdminRevokeTokens(const std::string& body);
+  // AdminIdentifyToken is POST /api/admin/tokens/identify {"token"}.
+  StatusOr<std::string> AdminIdentifyToken(const std::string& token);
   // ListScopes is GET /api/tokens/scopes.
   StatusOr<std::string> ListScopes();
 

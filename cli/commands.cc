@@ -1,5 +1,9 @@
 #include "cli/commands.h"
 
+#include <Poco/URI.h>
+
+#include "base/flat_json.h"
+#include "base/json_writer.h"
 #include "base/time_util.h"
 #include "cli/output.h"
 #include "cli/token_json.h"
@@ -61,6 +65,49 @@ StatusOr<std::string> RunRotate(ApiClient& client, const std::string& id,
   if (!token.ok()) return token.status();
   if (!token->token) return Status::Internal("the server's answer holds no token");
   return RenderRotated(*token, NowMs());
+}
+
+StatusOr<std::string> RunAdminList(ApiClient& client, const AdminListArgs& args) {
+  std::string query;
+  for (const auto& [key, value] : args.query) {
+    std::string encoded;
+    Poco::URI::encode(value, "&=+#?/", encoded);
+    query += (query.empty() ? "" : "&") + key + "=" + encoded;
+  }
+  StatusOr<std::string> body = client.AdminListTokens(query);
+  if (!body.ok()) return body.status();
+  if (args.json) return AsJson(std::move(*body));
+  StatusOr<std::vector<TokenInfo>> tokens = ParseTokenList(*body);
+  if (!tokens.ok()) return tokens.status();
+  StatusOr<FlatObject> page = ParseFlatObject(*body);
+  const FlatValue* next = page.ok() ? page->Find("nextCursor") : nullptr;
+  std::string cursor = next && next->type == FlatValue::Type::kString ? next->string : "";
+  return RenderAdminList(*tokens, cursor, NowMs());
+}
+
+StatusOr<std::string> RunAdminRevoke(ApiClient& client, const AdminRevokeArgs& args) {
+  JsonWriter w;
+  w.BeginObject();
+  if (args.user_id) w.Key("userId").String(*args.user_id);
+  if (!args.ids.empty()) w.Key("ids").StringArray(args.ids);
+  if (args.created_before) w.Key("createdBefore").String(*args.created_before);
+  w.Key("reason").String(args.reason).EndObject();
+  StatusOr<std::string> body = client.AdminRevokeTokens(w.Take());
+  if (!body.ok()) return body.status();
+  if (args.json) return AsJson(std::move(*body));
+  StatusOr<FlatObject> answer = ParseFlatObject(*body);
+  const FlatValue* n = answer.ok() ? answer->Find("revoked") : nullptr;
+  if (!n || !n->is_integer) return Status::Internal("the server's answer holds no count");
+  return "Revoked " + std::to_string(n->integer) + (n->integer == 1 ? " token\n" : " tokens\n");
+}
+
+StatusOr<std::string> RunAdminIdentify(ApiClient& client, const std::string& token, bool json) {
+  StatusOr<std::string> body = client.AdminIdentifyToken(token);
+  if (!body.ok()) return body.status();
+  if (json) return AsJson(std::move(*body));
+  StatusOr<TokenInfo> t = ParseTokenAnswer(*body);
+  if (!t.ok()) return t.status();
+  return RenderIdentified(*t, NowMs());
 }
 
 StatusOr<std::string> RunScopes(ApiClient& client, bool json) {

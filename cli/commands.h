@@ -41,6 +41,30 @@ StatusOr<std::string> RunRotate(ApiClient& client, const std::string& id,
 
 StatusOr<std::string> RunScopes(ApiClient& client, bool json);
 
+// The `wit admin tokens` commands, for an admin session (witd session issue --admin).
+struct AdminListArgs {
+  std::vector<std::pair<std::string, std::string>> query;  // the API's names: user, status...
+  bool json = false;
+};
+
+// RunAdminList lists every user's tokens the query selects, one page, with a User column and,
+// when more follow, the --cursor to give for the next page.
+StatusOr<std::string> RunAdminList(ApiClient& client, const AdminListArgs& args);
+
+struct AdminRevokeArgs {
+  std::optional<std::string> user_id;
+  std::vector<std::string> ids;
+  std::optional<std::string> created_before;
+  std::string reason;
+  bool json = false;
+};
+
+// RunAdminRevoke revokes every token the selectors match: "Revoked N tokens".
+StatusOr<std::string> RunAdminRevoke(ApiClient& client, const AdminRevokeArgs& args);
+
+// RunAdminIdentify names the owner of `token` (read from stdin by the caller, never argv).
+StatusOr<std::string> RunAdminIdentify(ApiClient& client, const std::string& token, bool json);
+
 }  // namespace wit
 
 #endif  // WIT_CLI_COMMANDS_H_

@@ -48,6 +48,33 @@ std::string RenderTokenList(const std::vector<TokenInfo>& tokens, bool with_stat
   return out + table.Render();
 }
 
+std::string RenderAdminList(const std::vector<TokenInfo>& tokens, const std::string& next_cursor,
+                            TimeMs now) {
+  if (tokens.empty()) return "No tokens found.\n";
+  TextTable table({"ID", "User", "Name", "Scopes", "Last Used", "Expires", "Status"});
+  for (const TokenInfo& t : tokens) {
+    table.AddRow({ForTerminal(t.id), ForTerminal(t.user_id.value_or("")), ForTerminal(t.name),
+                  ForTerminal(CompactScopes(t.scopes)), FormatLastUsed(t.last_used_at, now),
+                  FormatExpiry(t.expires_at, now), ForTerminal(t.status)});
+  }
+  std::string out = table.Render();
+  if (!next_cursor.empty()) out += "\nMore: --cursor " + ForTerminal(next_cursor) + "\n";
+  return out;
+}
+
+std::string RenderIdentified(const TokenInfo& t, TimeMs now) {
+  std::string out;
+  out += "ID:        " + ForTerminal(t.id) + "\n";
+  out += "User:      " + ForTerminal(t.user_id.value_or("")) + "\n";
+  out += "Name:      " + ForTerminal(t.name) + "\n";
+  out += "Prefix:    " + ForTerminal(t.prefix) + "\n";
+  out += "Scopes:    " + ForTerminal(JoinScopes(t.scopes)) + "\n";
+  out += "Status:    " + ForTerminal(t.status) + "\n";
+  out += "Last Used: " + FormatLastUsed(t.last_used_at, now) + "\n";
+  out += "Expires:   " + FormatExpiry(t.expires_at, now) + "\n";
+  return out;
+}
+
 std::string RenderRevoked(const TokenInfo&) { return "Token revoked successfully\n"; }
 
 std::string RenderRotated(const TokenInfo& created, TimeMs now) {

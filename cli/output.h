@@ -33,6 +33,15 @@ std::string RenderRevoked(const TokenInfo& token);
 // token it replaced, "Revoked token ID (rotated)".
 std::string RenderRotated(const TokenInfo& created, TimeMs now);
 
+// RenderAdminList is `wit admin tokens list`: a table with ID, User, Name, Scopes, Last Used,
+// Expires and Status; then, when `next_cursor` is set, the line giving the next page's flag.
+std::string RenderAdminList(const std::vector<TokenInfo>& tokens, const std::string& next_cursor,
+                            TimeMs now);
+
+// RenderIdentified is `wit admin tokens identify`: the token's ID, User, Name, Prefix, Scopes,
+// Status, Created and Last Used, one per line.
+std::string RenderIdentified(const TokenInfo& token, TimeMs now);
+
 // RenderScopes is `wit token scopes`: the scopes under their group headings ("Repository:"),
 // groups in order of first appearance, names padded to a common width of at least 12.
 std::string RenderScopes(const std::vector<ScopeEntry>& scopes);

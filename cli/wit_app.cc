@@ -5,8 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <cstdlib>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "base/text_table.h"
 #include "cli/api_client.h"
@@ -34,6 +37,11 @@ struct Flags {
   std::string ca_file;
   bool insecure_http = false;
   std::string credential_op;  // get, store or erase
+  // wit admin tokens
+  std::map<std::string, std::string> admin_query;  // list: the API's parameter names
+  bool never_used = false;
+  std::string user, created_before, reason;
+  std::vector<std::string> ids;
   std::string git_host;
 };
 
@@ -45,7 +53,44 @@ struct Commands {
   CLI::App* scopes = nullptr;
   CLI::App* git_credential = nullptr;
   CLI::App* setup_git = nullptr;
+  CLI::App* admin_list = nullptr;
+  CLI::App* admin_revoke = nullptr;
+  CLI::App* admin_identify = nullptr;
 };
+
+// DefineAdmin adds `wit admin tokens list|revoke|identify`.
+void DefineAdmin(CLI::App& app, Flags& f, Commands& c) {
+  CLI::App* admin = app.add_subcommand("admin", "Every user's tokens, with an admin session");
+  admin->require_subcommand(1);
+  CLI::App* tokens = admin->add_subcommand("tokens", "List, revoke and identify tokens");
+  tokens->require_subcommand(1);
+  c.admin_list = tokens->add_subcommand("list", "List every user's tokens, a page at a time");
+  for (auto [flag, key, help] :
+       std::initializer_list<std::tuple<const char*, const char*, const char*>>{
+           {"--user", "user", "Only this user's"},
+           {"--status", "status", "active, revoked, expired or all (default all)"},
+           {"--prefix", "prefix", "The token's 8-character prefix"},
+           {"--created-before", "createdBefore", "Created before this RFC 3339 time"},
+           {"--created-after", "createdAfter", "Created after this RFC 3339 time"},
+           {"--last-used-before", "lastUsedBefore", "Not used since this RFC 3339 time"},
+           {"--expiring-within", "expiringWithin", "Expiring within this span (7d, 36h)"},
+           {"--limit", "limit", "Tokens per page, 1-1000 (default 100)"},
+           {"--cursor", "cursor", "The page after this one (as the list says)"}}) {
+    c.admin_list->add_option(flag, f.admin_query[key], help);
+  }
+  c.admin_list->add_flag("--never-used", f.never_used, "Only tokens never used");
+  c.admin_revoke = tokens->add_subcommand("revoke", "Revoke every token that matches, at once");
+  c.admin_revoke->add_option("--user", f.user, "Every token of this user");
+  c.admin_revoke->add_option("--id", f.ids, "This token (repeatable)");
+  c.admin_revoke->add_option("--created-before", f.created_before,
+                             "Tokens created before this RFC 3339 time");
+  c.admin_revoke->add_option("--reason", f.reason, "Why, written into every event")->required();
+  c.admin_identify = tokens->add_subcommand(
+      "identify", "Name the owner of a token read from stdin (never give it as an argument)");
+  for (CLI::App* sub : {c.admin_list, c.admin_revoke, c.admin_identify}) {
+    sub->add_flag("--json", f.json, "Print the server's JSON answer");
+  }
+}
 
 Commands Define(CLI::App& app, Flags& f) {
   app.require_subcommand(1);
@@ -101,6 +146,7 @@ Commands Define(CLI::App& app, Flags& f) {
   c.setup_git->add_option("--host", f.git_host,
                           "The git host, host[:port] for https or a scheme://host[:port] "
                           "(default: --server's)");
+  DefineAdmin(app, f, c);
   return c;
 }
 
@@ -201,6 +247,26 @@ int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, 
     if (!days.ok()) return Fail(err, days.status(), kExitUsage);
     rotate_days = *days;
   }
+  // identify reads the token from stdin: an argument would stay in the shell's history and
+  // in every process listing.
+  std::string admin_token;
+  if (c.admin_identify->parsed()) {
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t begin = text.find_first_not_of(" \t\r\n");
+    size_t end = text.find_last_not_of(" \t\r\n");
+    if (begin == std::string::npos) {
+      return Fail(err, Status::InvalidArgument("give the token on stdin"), kExitUsage);
+    }
+    admin_token = text.substr(begin, end - begin + 1);
+    if (!CheckTokenFormat(admin_token).ok()) {
+      return Fail(err, Status::InvalidArgument("stdin does not hold a wit token"), kExitUsage);
+    }
+  }
+  if (c.admin_revoke->parsed() && f.user.empty() && f.ids.empty() && f.created_before.empty()) {
+    return Fail(err,
+                Status::InvalidArgument("give --user, --id or --created-before: what to revoke"),
+                kExitUsage);
+  }
   // Listing the scopes needs no credential; every other command does.
   bool sends_credential = !c.scopes->parsed();
   Credential credential = sends_credential ? ChooseCredential(f) : Credential{};
@@ -233,6 +299,24 @@ int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, 
     text = RunRotate(client, f.id, rotate_days, f.json);
   } else if (c.scopes->parsed()) {
     text = RunScopes(client, f.json);
+  } else if (c.admin_list->parsed()) {
+    AdminListArgs args;
+    for (const auto& [key, value] : f.admin_query) {
+      if (!value.empty()) args.query.emplace_back(key, value);
+    }
+    if (f.never_used) args.query.emplace_back("neverUsed", "true");
+    args.json = f.json;
+    text = RunAdminList(client, args);
+  } else if (c.admin_revoke->parsed()) {
+    AdminRevokeArgs args;
+    if (!f.user.empty()) args.user_id = f.user;
+    args.ids = f.ids;
+    if (!f.created_before.empty()) args.created_before = f.created_before;
+    args.reason = f.reason;
+    args.json = f.json;
+    text = RunAdminRevoke(client, args);
+  } else if (c.admin_identify->parsed()) {
+    text = RunAdminIdentify(client, admin_token, f.json);
   }
   if (!text.ok()) return Fail(err, text.status(), kExitFailure);
   out << *text << std::flush;

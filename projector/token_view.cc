@@ -285,6 +285,17 @@ std::vector<TokenState> TokenView::ListByUser(const std::string& user_id, Listin
   return out;
 }
 
+void TokenView::ScanTokens(const std::string& after,
+                           const std::function<bool(const TokenState&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::string start = "t/" + after;
+  for (it->Seek(start); it->Valid() && it->key().starts_with("t/"); it->Next()) {
+    if (!after.empty() && it->key() == rocksdb::Slice(start)) continue;
+    auto t = DecodeTokenState(it->value().ToString());
+    if (t.ok() && t->created && !fn(*t)) return;
+  }
+}
+
 std::vector<TokenState> TokenView::ListAll() const {
   std::vector<TokenState> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -101,6 +102,10 @@ class TokenView {
   // ListByUser returns the user's tokens, newest first.
   std::vector<TokenState> ListByUser(const std::string& user_id,
                                      Listing listing = Listing::kAll) const;
+
+  // ScanTokens calls `fn` on every created token whose id sorts after `after` (all when empty),
+  // in id order (time order, for the time-ordered ids witd makes), until `fn` returns false.
+  void ScanTokens(const std::string& after, const std::function<bool(const TokenState&)>& fn) const;
 
   // ListAll returns every token state, placeholders included, ordered by id (for comparing a
   // view with a rebuild).

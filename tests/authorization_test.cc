@@ -83,6 +83,7 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       {"another user", bob},
       {"service", git},
       {"user", alice},
+      {"admin", "Bearer " + witd_->AdminSession("root")},
   };
   struct Route {
     std::string method, path, body, content_type = "";
@@ -101,6 +102,11 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
       {"self", {"GET", "/api/tokens/self", ""}},
       {"rotate", {"POST", "/api/tokens/" + id + "/rotate", ""}},
       {"self rotate", {"POST", "/api/tokens/self/rotate", ""}},
+      {"admin list", {"GET", "/api/admin/tokens", ""}},
+      {"admin identify",
+       {"POST", "/api/admin/tokens/identify", "{\"token\":\"" + plaintext + "\"}"}},
+      {"admin revoke",
+       {"POST", "/api/admin/tokens/revoke", "{\"userId\":\"nobody\",\"reason\":\"matrix\"}"}},
       {"introspect",
        {"POST", "/oauth/introspect", "token=" + plaintext, "application/x-www-form-urlencoded"}},
   };
@@ -109,13 +115,18 @@ TEST_F(AuthorizationTest, EveryRouteAndCredentialGetsTheContractsStatus) {
   auto expected = [](const std::string& route, const std::string& cred) {
     if (route == "scopes" || route == "healthz" || route == "readyz" || route == "metrics")
       return 200;
-    bool valid_user = cred == "user" || cred == "expired within skew" || cred == "another user";
+    bool valid_user = cred == "user" || cred == "expired within skew" || cred == "another user" ||
+                      cred == "admin";
     if (!valid_user && cred != "service") return 401;
+    // The admin routes take an admin session and nothing else; on the others an admin's
+    // session is its own user's (root, who owns none of alice's tokens).
+    if (route.compare(0, 6, "admin ") == 0) return cred == "admin" ? 200 : 403;
     bool user_route = route != "verify" && route != "introspect";
     if (cred == "service") return user_route ? 403 : 200;
     if (!user_route) return 403;
     if (route == "self" || route == "self rotate") return 400;  // a session is no token
-    if (cred == "another user" && (route == "get" || route == "revoke" || route == "rotate")) {
+    bool other = cred == "another user" || cred == "admin";
+    if (other && (route == "get" || route == "revoke" || route == "rotate")) {
       return 404;
     }
     // Alice rotates her token twice ("expired within skew" is her session too, and comes

@@ -72,6 +72,7 @@ std::string AlgNoneSession() {
 TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
   const std::string alice = witd_->UserSession("alice");
   const std::string git = witd_->ServiceSession("git");
+  const std::string root = witd_->AdminSession("root");
   const std::string id = "6f1c2a3e-1111-4aaa-8bbb-123456789abc";
   const std::string token = "wit_AAAAAAAA_" + std::string(38, 'A');
   std::vector<BadRequest> cases = {
@@ -136,6 +137,21 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
       {"rotate of no token", "POST", "/api/tokens/00000000-0000-4000-8000-000000000000/rotate", "",
        "alice", 404},
       {"self rotate with a session", "POST", "/api/tokens/self/rotate", "", "alice", 400},
+      {"admin list limit 0", "GET", "/api/admin/tokens?limit=0", "", "root", 400},
+      {"admin list bad time", "GET", "/api/admin/tokens?createdBefore=now", "", "root", 400},
+      {"admin list bad cursor", "GET", "/api/admin/tokens?cursor=x", "", "root", 400},
+      {"admin revoke without selector", "POST", "/api/admin/tokens/revoke", "{\"reason\":\"x\"}",
+       "root", 400},
+      {"admin revoke without reason", "POST", "/api/admin/tokens/revoke", "{\"userId\":\"alice\"}",
+       "root", 400},
+      {"admin revoke malformed", "POST", "/api/admin/tokens/revoke", "{", "root", 400},
+      {"admin identify without token", "POST", "/api/admin/tokens/identify", "{}", "root", 400},
+      {"admin identify not a token", "POST", "/api/admin/tokens/identify", "{\"token\":\"wit_x\"}",
+       "root", 400},
+      {"admin identify bad checksum", "POST", "/api/admin/tokens/identify",
+       "{\"token\":\"" + token + "\"}", "root", 400},
+      {"admin routes for a user", "GET", "/api/admin/tokens", "", "alice", 403},
+      {"GET on admin revoke", "GET", "/api/admin/tokens/revoke", "", "root", 405},
       {"PUT on collection", "PUT", "/api/tokens", "{}", "alice", 405},
       {"PATCH on item", "PATCH", "/api/tokens/" + id, "{}", "alice", 405},
       {"GET on verify", "GET", "/api/tokens/verify", "", "git", 405},
@@ -175,7 +191,10 @@ TEST_P(BadInputTest, EveryBadRequestGetsItsStatusAndNothingIsWritten) {
       {400, "invalid_argument"}, {401, "unauthenticated"},    {403, "permission_denied"},
       {404, "not_found"},        {405, "method_not_allowed"}, {413, "payload_too_large"}};
   for (const BadRequest& c : cases) {
-    std::string bearer = c.auth == "alice" ? alice : c.auth == "git" ? git : "";
+    std::string bearer = c.auth == "alice"  ? alice
+                         : c.auth == "git"  ? git
+                         : c.auth == "root" ? root
+                                            : "";
     std::vector<std::pair<std::string, std::string>> headers;
     if (bearer.empty() && !c.auth.empty()) headers.emplace_back("Authorization", c.auth);
     HttpResponse r = Http(witd_->port(), c.method, c.path, c.body, bearer, headers);

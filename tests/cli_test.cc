@@ -257,6 +257,33 @@ TEST_P(CliTest, RotateReplacesATokenAndLimitsAndSoonExpiriesShow) {
   ExpectOneErrorLine(Wit("token create x --allow-ip 10.0.0.1/8"), "allowedIps[0]");
 }
 
+TEST_P(CliTest, AdminListsRevokesAndIdentifiesEveryUsersTokens) {
+  auto [id, token] = Create("alices-ci");
+  std::string admin = witd_->AdminSession("root");
+  CommandResult list = Wit("admin tokens list --user alice", admin);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(Row(list.out, id).find("alice"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(token), std::string::npos);
+  // A user's own session is no admin's.
+  ExpectOneErrorLine(Wit("admin tokens list"), "admin session");
+
+  // identify reads the token from stdin, and names its owner.
+  CommandResult who =
+      RunCommand("printf '%s' " + ShellQuote(token) + " | env -u WIT_SERVER " +
+                 "WIT_SESSION=" + ShellQuote(admin) + " " + ShellQuote(BinDir() + "/wit") +
+                 " --server " + ShellQuote(witd_->url()) + " admin tokens identify");
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("User:      alice\n"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("ID:        " + id + "\n"), std::string::npos) << who.out;
+  EXPECT_EQ(who.out.find(token), std::string::npos);
+
+  CommandResult revoked = Wit("admin tokens revoke --user alice --reason offboarding", admin);
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  EXPECT_EQ(revoked.out, "Revoked 1 token\n");
+  EXPECT_EQ(Wit("token list").out, "Your Personal Access Tokens\n\nNo tokens found.\n");
+  ExpectOneErrorLine(Wit("admin tokens revoke --reason x", admin), "--user, --id");
+}
+
 TEST_P(CliTest, JsonPrintsTheServersAnswer) {
   CommandResult created = Wit("token create ci --json --scopes repo:admin --expires 7");
   ASSERT_EQ(created.exit_code, 0) << created.err;

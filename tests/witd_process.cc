@@ -180,4 +180,10 @@ std::string WitdProcess::ServiceSession(const std::string& service) const {
       RunCommand(BinDir() + "/witd session issue --service '" + service + "'" + SecretFlag()).out);
 }
 
+std::string WitdProcess::AdminSession(const std::string& user) const {
+  return Trim(
+      RunCommand(BinDir() + "/witd session issue --admin --user '" + user + "'" + SecretFlag())
+          .out);
+}
+
 }  // namespace wit::testing

@@ -57,6 +57,8 @@ class WitdProcess {
   // Session returns `witd session issue --user|--service NAME` for this data dir.
   std::string UserSession(const std::string& user) const;
   std::string ServiceSession(const std::string& service) const;
+  // AdminSession returns `witd session issue --user NAME --admin`.
+  std::string AdminSession(const std::string& user) const;
 
  private:
   // SecretFlag is how `witd session issue` finds the same secret as this server.
