@@ -50,7 +50,8 @@ void ScanStream(std::istream& in, const std::string& name, ScanResult* result, A
     });
     if (scan_end == 0) continue;
     size_t cut = scan_end - 1;
-    line += static_cast<uint64_t>(std::count(window.begin(), window.begin() + cut, '\n'));
+    line += static_cast<uint64_t>(
+        std::count(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(cut), '\n'));
     window.erase(0, cut);
     tried = 1;
   }
