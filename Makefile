@@ -11,7 +11,7 @@ LISTEN ?= 127.0.0.1:8080
 SANITIZE ?= 1
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = event_decoder token request_bodies session audit_args event_mac signed_note proof_bundle \
-  credentials git_credential ip_cidr
+  credentials git_credential ip_cidr secret_scanning
 # TSan runs every test of the programs with threads of their own: the embedded and Kafka logs,
 # the projector, the API units, and witd end to end (the HTTP server under load, crash loops,
 # Kafka faults). The CLIs' own suites are single-threaded and run under ASan only, as does

@@ -18,6 +18,7 @@
 #include "api/openapi_text.h"
 #include "api/request_parsing.h"
 #include "api/route_table.h"
+#include "api/secret_scanning.h"
 #include "base/base64.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
@@ -114,6 +115,15 @@ class RouteCall {
       });
     }
     if (path.compare(0, 11, "/api/admin/") == 0) return Admin(request, query, route);
+    if (path == "/api/secret-scanning/github") {
+      return Only(method, route, "/api/secret-scanning/github", [&] {
+        Reply too_large;
+        StatusOr<std::string> body = ReadBody(request, &too_large);
+        if (!body.ok()) return too_large;
+        return SecretScanningRoutes(ctx_.github_keys, ctx_.service, ctx_.metrics)
+            .GitHub(request, *body);
+      });
+    }
     if (path == "/api/tokens/scopes") {
       return Only(method, route, "/api/tokens/scopes", [] { return Scopes(); });
     }

@@ -14,6 +14,7 @@
 #include "api/checkpointer.h"
 #include "api/forward_auth.h"
 #include "api/metrics.h"
+#include "api/secret_scanning.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
 
@@ -25,10 +26,11 @@ struct ApiContext {
   TokenService* service = nullptr;
   const SessionAuthority* sessions = nullptr;
   Metrics* metrics = nullptr;
-  std::function<bool()> ready;                // true once the view has caught up with the log
-  const Checkpointer* checkpoints = nullptr;  // the streams' signed checkpoints
-  const TokenView* view = nullptr;            // the streams' tree nodes, for proofs
-  const AuthRules* auth_rules = nullptr;      // forward auth's rules; null: the built-in only
+  std::function<bool()> ready;                      // true once the view has caught up with the log
+  const Checkpointer* checkpoints = nullptr;        // the streams' signed checkpoints
+  const TokenView* view = nullptr;                  // the streams' tree nodes, for proofs
+  const AuthRules* auth_rules = nullptr;            // forward auth's rules; null: the built-in only
+  const GitHubScanningKeys* github_keys = nullptr;  // secret scanning alerts; null: none taken
 };
 
 // ApiRoutes serves the contract's routes (CONTRACT.md) on requests taken apart from HTTP:

@@ -166,6 +166,16 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
             options_.auth_rules_file + ", then the git smart-HTTP rules");
   }
   context.auth_rules = &auth_rules_;
+  if (!options_.github_scanning_keys_file.empty()) {
+    StatusOr<GitHubScanningKeys> keys =
+        GitHubScanningKeys::Load(options_.github_scanning_keys_file);
+    if (!keys.ok())
+      return Status::InvalidArgument("--github-scanning-keys: " + keys.status().message());
+    github_keys_ = std::move(*keys);
+    LogInfo("secret scanning: " + std::to_string(github_keys_->size()) + " GitHub keys from " +
+            options_.github_scanning_keys_file);
+    context.github_keys = &*github_keys_;
+  }
   StatusOr<Poco::Net::Context::Ptr> tls = TlsContext(options_);
   if (!tls.ok()) return tls.status();
   try {
@@ -297,6 +307,14 @@ void LedgerServer::RegisterMetrics() {
       "Memory RocksDB holds in buffers it bounds itself (memtables, block cache, "
       "table readers), for the view and the embedded log.",
       [this] { return static_cast<double>(view_->RocksDbMemory() + log_->RocksDbMemory()); });
+  metrics_.Describe("wit_secret_scanning_alerts_total", "counter",
+                    "GitHub secret scanning alerts, by outcome: accepted, unverified (a missing "
+                    "or bad signature), malformed, failed (the log could not be written).");
+  metrics_.Describe("wit_secret_scanning_reports_total", "counter",
+                    "Tokens GitHub reported, by the label answered: true_positive (a token of "
+                    "this ledger) or false_positive.");
+  metrics_.Describe("wit_leaked_tokens_revoked_total", "counter",
+                    "Active tokens revoked because a leak report named them, by source.");
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }

@@ -2,6 +2,7 @@
 #define WIT_API_LEDGER_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "api/checkpointer.h"
 #include "api/forward_auth.h"
 #include "api/metrics.h"
+#include "api/secret_scanning.h"
 #include "api/session_authority.h"
 #include "api/token_service.h"
 #include "api/use_recorder.h"
@@ -52,6 +54,8 @@ struct LedgerServerOptions {
   std::string auth_rules_file;
   // Expiry policy for new and rotated tokens (--max-lifetime-days, --require-expiry).
   LifetimePolicy lifetime;
+  // GitHub's secret scanning public keys (--github-scanning-keys); empty: no alerts taken.
+  std::string github_scanning_keys_file;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the
@@ -94,6 +98,7 @@ class LedgerServer {
   std::unique_ptr<TokenService> service_;
   std::unique_ptr<Checkpointer> checkpointer_;
   AuthRules auth_rules_;
+  std::optional<GitHubScanningKeys> github_keys_;
   // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would
   // keep per-thread OpenSSL state that its thread-exit handler never frees.
   std::unique_ptr<Poco::ThreadPool> http_threads_;

@@ -125,6 +125,10 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
       ->check(CLI::Range(int64_t{1}, wit::kMaxExpiresInDays));
   serve->add_flag("--require-expiry", o.lifetime.require_expiry,
                   "Refuse tokens asked for without an expiry");
+  serve->add_option("--github-scanning-keys", o.github_scanning_keys_file,
+                    "GitHub's secret scanning public keys (the document of "
+                    "api.github.com/meta/public_keys/secret_scanning): take its signed alerts on "
+                    "POST /api/secret-scanning/github and revoke the tokens they report");
   // Hidden: a benchmark's switch (bench/README.md), never for a ledger that must be provable.
   serve->add_flag("--bench-skip-log-tree", o.bench_skip_log_tree)->group("");
   serve->add_option("--accept-unsigned-before", f->unsigned_before,

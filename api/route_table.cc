@@ -18,6 +18,7 @@ const std::vector<ApiRoute>& ApiRouteTable() {
       {"/api/admin/tokens", "GET"},
       {"/api/admin/tokens/revoke", "POST"},
       {"/api/admin/tokens/identify", "POST"},
+      {"/api/secret-scanning/github", "POST"},
       {"/oauth/introspect", "POST"},
       {"/api/auth/forward", "*"},
       {"/api/log/checkpoint", "GET"},

@@ -154,6 +154,8 @@ StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::st
   Event e = NewEvent(EventType::kRevoked, id, user);
   e.revoked_by = how.revoked_by.empty() ? user : how.revoked_by;
   e.reason = how.reason;
+  e.report_url = how.report_url;
+  e.report_source = how.report_source;
   if (Status s = AppendAndWait(e); !s.ok()) return s;
   return view_->GetById(id);
 }

@@ -36,6 +36,9 @@ struct LifetimePolicy {
 struct RevokeRequest {
   std::optional<std::string> reason;  // absent: the owner's own revocation
   std::string revoked_by;             // empty: the owner
+  // A leak report's where and what kind of place (token.revoked's reportUrl, reportSource).
+  std::optional<std::string> report_url = {};
+  std::optional<std::string> report_source = {};
 };
 
 struct CreatedToken {

@@ -24,6 +24,16 @@ class Parser {
     return obj;
   }
 
+  StatusOr<FlatValue> ParseArrayDocument() {
+    FlatValue array;
+    SkipSpace();
+    if (pos_ >= s_.size() || s_[pos_] != '[') return Fail("a JSON array");
+    if (!ParseArray(&array, 0)) return Failure();
+    SkipSpace();
+    if (pos_ != s_.size()) return Fail("the end of the document");
+    return array;
+  }
+
  private:
   Status Failure() const {
     if (!duplicate_.empty()) return Status::InvalidArgument("duplicate key \"" + duplicate_ + "\"");
@@ -303,5 +313,9 @@ const FlatValue* FlatObject::Find(std::string_view key) const {
 }
 
 StatusOr<FlatObject> ParseFlatObject(std::string_view json) { return Parser(json).ParseDocument(); }
+
+StatusOr<FlatValue> ParseFlatArray(std::string_view json) {
+  return Parser(json).ParseArrayDocument();
+}
 
 }  // namespace wit

@@ -48,6 +48,10 @@ class FlatObject {
 // several times more, and wit and the tests read the API's nested answers with it too.
 StatusOr<FlatObject> ParseFlatObject(std::string_view json);
 
+// ParseFlatArray parses one JSON document that must be an array, as strictly: kStringArray when
+// every element is a string (also []), else kArray.
+StatusOr<FlatValue> ParseFlatArray(std::string_view json);
+
 }  // namespace wit
 
 #endif  // WIT_BASE_FLAT_JSON_H_

@@ -128,5 +128,22 @@ TEST(FlatJsonTest, RejectsWhatIsNotOneValidObject) {
   EXPECT_FALSE(ParseFlatObject(std::string("{\"a\":\"\0\"}", 8)).ok());
 }
 
+TEST(FlatJsonTest, ParsesATopLevelArray) {
+  StatusOr<FlatValue> objects = ParseFlatArray(" [{\"token\":\"t\",\"n\":1}, {\"token\":\"u\"}] ");
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  ASSERT_EQ(objects->type, FlatValue::Type::kArray);
+  ASSERT_EQ(objects->elements.size(), 2u);
+  EXPECT_EQ(objects->elements[1].object->Find("token")->string, "u");
+  StatusOr<FlatValue> strings = ParseFlatArray("[\"a\",\"b\"]");
+  ASSERT_TRUE(strings.ok());
+  EXPECT_EQ(strings->strings, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ParseFlatArray("[]")->type, FlatValue::Type::kStringArray);
+  for (const char* bad : {"", "{}", "[", "[1,]", "[]x", "[][]", "[{\"a\":1,\"a\":2}]", "\"s\""}) {
+    EXPECT_FALSE(ParseFlatArray(bad).ok()) << bad;
+  }
+  std::string deep = std::string(100, '[') + std::string(100, ']');
+  EXPECT_FALSE(ParseFlatArray(deep).ok());
+}
+
 }  // namespace
 }  // namespace wit

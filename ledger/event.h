@@ -43,6 +43,10 @@ struct Event {
 
   // token.revoked
   std::string revoked_by;
+  // token.revoked (optional): a leak report's link to where the token was found and what kind
+  // of place it is (GitHub secret scanning's url and source).
+  std::optional<std::string> report_url;
+  std::optional<std::string> report_source;
 
   // token.revoked (optional) and token.used (when denied)
   std::optional<std::string> reason;

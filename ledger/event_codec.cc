@@ -171,6 +171,8 @@ std::string EncodeEvent(const Event& e) {
     case EventType::kRevoked:
       w.Key("revokedBy").String(e.revoked_by);
       if (e.reason) w.Key("reason").String(*e.reason);
+      if (e.report_url) w.Key("reportUrl").String(*e.report_url);
+      if (e.report_source) w.Key("reportSource").String(*e.report_source);
       break;
     case EventType::kUsed:
       w.Key("outcome").String(e.outcome);
@@ -223,7 +225,11 @@ StatusOr<Event> DecodeEvent(std::string_view json) {
   e.occurred_at = occurred.value_or(0);
   e.reason = r.Optional("reason");
   if (e.type == EventType::kCreated) DecodeCreated(obj, r, &e);
-  if (e.type == EventType::kRevoked) e.revoked_by = r.Required("revokedBy");
+  if (e.type == EventType::kRevoked) {
+    e.revoked_by = r.Required("revokedBy");
+    e.report_url = r.Optional("reportUrl");
+    e.report_source = r.Optional("reportSource");
+  }
   if (e.type == EventType::kUsed) DecodeUsed(r, &e);
   if (!r.status().ok()) return r.status();
   if (!IsUuid(e.event_id) || !IsUuid(e.token_id)) {

@@ -99,6 +99,14 @@ TEST(EventCodecTest, RevokedAndUsedRoundTrip) {
   ASSERT_TRUE(dr.ok()) << dr.status().ToString();
   EXPECT_EQ(dr->revoked_by, "alice");
   EXPECT_EQ(EncodeEvent(r).find("tokenHash"), std::string::npos);
+  EXPECT_FALSE(dr->report_url);
+  r.reason = "leaked";
+  r.report_url = "https://github.com/acme/widgets/blob/abc/.env";
+  r.report_source = "content";
+  auto leak = DecodeEvent(EncodeEvent(r));
+  ASSERT_TRUE(leak.ok()) << leak.status().ToString();
+  EXPECT_EQ(leak->report_url, r.report_url);
+  EXPECT_EQ(leak->report_source, "content");
 
   Event u = Created();
   u.type = EventType::kUsed;

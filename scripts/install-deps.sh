@@ -50,7 +50,7 @@ if [[ $(cat "$kafka_dir/lib/.fetched" 2>/dev/null) != "$pom_hash" ]]; then
   echo "$pom_hash" >"$kafka_dir/lib/.fetched"
 fi
 
-# The Python test tools (tests/requirements.txt: schemathesis) from PyPI, into scripts/venv
+# The Python test tools (tests/requirements.txt: schemathesis, python-ecdsa) from PyPI, into scripts/venv
 # (ignored by git), with a stamp of the requirements' hash like the jars'.
 venv_dir="$(cd "$(dirname "$0")" && pwd)/venv"
 requirements="$(cd "$(dirname "$0")/.." && pwd)/tests/requirements.txt"
