@@ -118,10 +118,39 @@ Status LedgerServer::Start() {
   service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
   service_->SetLifetimePolicy(options_.lifetime);
   RegisterMetrics();
+  if (Status s = StartWebhook(); !s.ok()) return s;
   if (Status s = StartHttp(*listen); !s.ok()) return s;
   LogInfo(std::string("witd listening on ") + (options_.tls_cert.empty() ? "" : "https://") +
           listen->first + ":" + std::to_string(Port()) + ", data dir " + options_.data_dir +
           ", event key " + event_auth_->KeyId());
+  return Status::OK();
+}
+
+Status LedgerServer::StartWebhook() {
+  if (options_.webhook_url.empty()) {
+    if (!options_.webhook_secret_file.empty()) {
+      return Status::InvalidArgument("--webhook-secret-file needs --webhook URL");
+    }
+    return Status::OK();
+  }
+  if (options_.webhook_secret_file.empty()) {
+    return Status::InvalidArgument("--webhook needs --webhook-secret-file: notices are signed");
+  }
+  StatusOr<std::string> secret = ReadSecret(options_.webhook_secret_file, "webhook secret");
+  if (!secret.ok()) return secret.status();
+  // A secret written with echo or openssl rand -hex ends in a newline that is no part of it.
+  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) secret->pop_back();
+  WebhookNotifier::Options o;
+  o.url = options_.webhook_url;
+  o.secret = std::move(*secret);
+  o.state_dir = (std::filesystem::path(options_.data_dir) / "webhook").string();
+  o.expiry_scan = std::chrono::milliseconds(options_.webhook_expiry_scan_ms);
+  o.initial_backoff = std::chrono::milliseconds(options_.webhook_initial_backoff_ms);
+  webhook_ = std::make_unique<WebhookNotifier>(log_.get(), view_.get(), event_auth_, &metrics_,
+                                               std::move(o));
+  if (Status s = webhook_->Start(); !s.ok()) return s;
+  LogInfo("webhook: notices to " + options_.webhook_url + ", " +
+          std::to_string(webhook_->queued()) + " queued");
   return Status::OK();
 }
 
@@ -315,6 +344,11 @@ void LedgerServer::RegisterMetrics() {
                     "this ledger) or false_positive.");
   metrics_.Describe("wit_leaked_tokens_revoked_total", "counter",
                     "Active tokens revoked because a leak report named them, by source.");
+  metrics_.AddGauge("wit_webhook_queued", "Webhook notices waiting to be delivered.",
+                    [this] { return webhook_ ? static_cast<double>(webhook_->queued()) : 0.0; });
+  metrics_.Describe("wit_webhook_deliveries_total", "counter",
+                    "Webhook delivery attempts, by result: delivered (2xx) or failed.");
+  metrics_.Describe("wit_webhook_notices_total", "counter", "Webhook notices queued, by event.");
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }
@@ -337,6 +371,8 @@ void LedgerServer::Shutdown() {
     http_threads_.reset();  // ends the idle workers too
   }
   if (uses_) uses_->Stop();
+  if (webhook_) webhook_->Stop();
+  webhook_.reset();
   if (projector_) projector_->Stop();
   if (checkpointer_) checkpointer_->Stop();
   checkpointer_.reset();

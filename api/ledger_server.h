@@ -14,6 +14,7 @@
 #include "api/session_authority.h"
 #include "api/token_service.h"
 #include "api/use_recorder.h"
+#include "api/webhook_notifier.h"
 #include "ledger/event_log.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
@@ -56,6 +57,13 @@ struct LedgerServerOptions {
   LifetimePolicy lifetime;
   // GitHub's secret scanning public keys (--github-scanning-keys); empty: no alerts taken.
   std::string github_scanning_keys_file;
+  // Notices of token events and expiry warnings (--webhook, --webhook-secret-file); empty URL:
+  // none. The state (outbox, cursor, warnings sent) lives in <data_dir>/webhook.
+  std::string webhook_url;
+  std::string webhook_secret_file;
+  // Test seams (hidden flags): how often expiries are looked at, and the first retry's wait.
+  int webhook_expiry_scan_ms = 60000;
+  int webhook_initial_backoff_ms = 250;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the
@@ -86,6 +94,8 @@ class LedgerServer {
   // CheckKafkaTopics refuses a lifecycle topic that could lose events (kafka_admin.h).
   Status CheckKafkaTopics(const std::string& lifecycle_topic);
   Status StartHttp(const std::pair<std::string, uint16_t>& listen);
+  // StartWebhook starts the notifier when --webhook is given.
+  Status StartWebhook();
 
   LedgerServerOptions options_;
   Metrics metrics_;
@@ -97,6 +107,7 @@ class LedgerServer {
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<WebhookNotifier> webhook_;
   AuthRules auth_rules_;
   std::optional<GitHubScanningKeys> github_keys_;
   // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would

@@ -125,6 +125,18 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
       ->check(CLI::Range(int64_t{1}, wit::kMaxExpiresInDays));
   serve->add_flag("--require-expiry", o.lifetime.require_expiry,
                   "Refuse tokens asked for without an expiry");
+  serve->add_option("--webhook", o.webhook_url,
+                    "POST a signed JSON notice of every token created, rotated, revoked or "
+                    "leaked, and of expiries 30, 7 and 1 days ahead and on the day, to this URL");
+  serve->add_option("--webhook-secret-file", o.webhook_secret_file,
+                    "Secret (at least 32 bytes) the notices are signed with: X-Wit-Signature-256 "
+                    "is sha256=HMAC-SHA256(secret, body) in hex, as GitHub's webhooks");
+  serve->add_option("--webhook-expiry-scan-ms", o.webhook_expiry_scan_ms)
+      ->check(CLI::Range(100, 86400000))
+      ->group("");
+  serve->add_option("--webhook-initial-backoff-ms", o.webhook_initial_backoff_ms)
+      ->check(CLI::Range(10, 60000))
+      ->group("");
   serve->add_option("--github-scanning-keys", o.github_scanning_keys_file,
                     "GitHub's secret scanning public keys (the document of "
                     "api.github.com/meta/public_keys/secret_scanning): take its signed alerts on "

@@ -19,8 +19,6 @@
 namespace wit {
 namespace {
 
-constexpr int kTimeoutSeconds = 30;
-
 // ClientTlsContext trusts `ca_file` (or the system's CAs when empty), checks the server's
 // certificate chain and host name, and speaks TLS 1.2 or later. An untrusted certificate ends
 // the handshake with an SSLException rather than a prompt.
@@ -43,7 +41,8 @@ Poco::Net::Context::Ptr ClientTlsContext(const std::string& ca_file) {
 
 StatusOr<HttpAnswer> HttpExchange(const ServerAddress& server, const std::string& method,
                                   const std::string& path, const std::string& body,
-                                  const std::vector<std::pair<std::string, std::string>>& headers) {
+                                  const std::vector<std::pair<std::string, std::string>>& headers,
+                                  std::chrono::milliseconds timeout) {
   using Poco::Net::HTTPMessage;
   Poco::Net::HTTPRequest request(method, server.base_path + path, HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : headers) request.set(name, value);
@@ -60,7 +59,8 @@ StatusOr<HttpAnswer> HttpExchange(const ServerAddress& server, const std::string
     } else {
       session = std::make_unique<Poco::Net::HTTPClientSession>(server.host, server.port);
     }
-    session->setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
+    session->setTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
     session->sendRequest(request) << body;
     std::istream& in = session->receiveResponse(response);
     Poco::StreamCopier::copyToString(in, answer);
