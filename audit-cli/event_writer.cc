@@ -23,10 +23,13 @@ std::string Details(const Event& e) {
     case EventType::kCreated:
       d = "name=\"" + e.name + "\" prefix=" + e.prefix + " scopes=" + JoinCells(e.scopes, ",") +
           " expires=" + FormatRfc3339Or(e.expires_at, "never");
+      add("rotatedFrom", e.rotated_from);
       break;
     case EventType::kRevoked:
       d = "by=" + e.revoked_by;
       add("reason", e.reason);
+      add("report", e.report_url);
+      add("source", e.report_source);
       break;
     case EventType::kUsed:
       d = e.outcome;

@@ -73,6 +73,22 @@ TEST(EventWriterTest, TableShowsNoControlCharacters) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);  // header and one row
 }
 
+TEST(EventWriterTest, TableShowsWhereALeakWasReported) {
+  std::ostringstream out;
+  auto w = EventWriter::Make(EventFormat::kTable, out);
+  Event e = Use();
+  e.type = EventType::kRevoked;
+  e.revoked_by = "github-secret-scanning";
+  e.reason = "leaked";
+  e.report_url = "https://github.com/acme/widgets/blob/abc/.env";
+  e.report_source = "content";
+  w->Write(e, "");
+  EXPECT_NE(out.str().find("by=github-secret-scanning reason=leaked "
+                           "report=https://github.com/acme/widgets/blob/abc/.env source=content"),
+            std::string::npos)
+      << out.str();
+}
+
 TEST(ParseEventFormatTest, KnowsTheFourFormats) {
   EXPECT_EQ(*ParseEventFormat("ocsf"), EventFormat::kOcsf);
   EXPECT_FALSE(ParseEventFormat("xml").ok());
