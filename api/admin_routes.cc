@@ -69,16 +69,19 @@ Status ReadQuery(const Poco::URI::QueryParameters& params, TokenQuery* q, std::s
   return Status::OK();
 }
 
+// CheckReason holds a revocation's reason to what token.revoked's schema allows: 1 to 200
+// characters (code points, as JSON Schema counts them) of text without control characters.
 Status CheckReason(const std::string& reason) {
-  if (reason.empty() || reason.size() > kMaxReasonLength) {
-    return Status::InvalidArgument("reason must be 1 to 200 bytes: it lands in every event");
-  }
-  for (size_t i = 0, n = 0; i < reason.size(); i += n) {
+  size_t characters = 0;
+  for (size_t i = 0, n = 0; i < reason.size(); i += n, ++characters) {
     n = Utf8SequenceLength(reason, i);
     auto c = static_cast<unsigned char>(reason[i]);
     if (n == 0 || c < 0x20 || c == 0x7f) {
       return Status::InvalidArgument("reason must be UTF-8 text without control characters");
     }
+  }
+  if (characters == 0 || characters > kMaxReasonLength) {
+    return Status::InvalidArgument("reason must be 1 to 200 characters: it lands in every event");
   }
   return Status::OK();
 }

@@ -155,6 +155,17 @@ TEST_F(AdminRoutesTest, RevokeTakesEveryMatchAndNamesTheAdmin) {
     ApiReply b = Call("POST", "/api/admin/tokens/revoke", admin_, bad);
     EXPECT_EQ(b.status, 400) << bad << " " << b.body;
   }
+  // The reason is counted in characters, as the events' JSON Schema counts it: 200 of "é"
+  // (400 bytes) fit, 201 do not.
+  std::string e200;
+  for (int i = 0; i < 200; ++i) e200 += "\xc3\xa9";
+  auto revoke_nobody = [&](const std::string& reason) {
+    return Call("POST", "/api/admin/tokens/revoke", admin_,
+                R"({"userId":"nobody","reason":")" + reason + R"("})")
+        .status;
+  };
+  EXPECT_EQ(revoke_nobody(e200), 200);
+  EXPECT_EQ(revoke_nobody(e200 + "\xc3\xa9"), 400);
 }
 
 TEST_F(AdminRoutesTest, IdentifyNamesTheOwnerAndIsRecorded) {
