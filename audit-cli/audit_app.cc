@@ -73,15 +73,9 @@ void AddTokenFlags(CLI::App* cmd, Flags* f) {
 // ReadTokenHash reads one plaintext token from `in` and returns its hash. The token is never
 // echoed, not even in an error.
 StatusOr<std::string> ReadTokenHash(std::istream& in) {
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  size_t end = text.find_last_not_of(" \t\r\n");
-  if (begin == std::string::npos) return Status::InvalidArgument("no token on stdin");
-  std::string token = text.substr(begin, end - begin + 1);
-  if (Status s = CheckTokenFormat(token); !s.ok()) {
-    return Status::InvalidArgument("stdin does not hold a wit token: " + s.message());
-  }
-  return HashToken(token);
+  StatusOr<std::string> token = ReadTokenFromStream(in);
+  if (!token.ok()) return token.status();
+  return HashToken(*token);
 }
 
 // Criteria checks the token and user flags into `filter`.

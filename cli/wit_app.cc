@@ -251,16 +251,9 @@ int Run(const Commands& c, const Flags& f, std::istream& in, std::ostream& out, 
   // in every process listing.
   std::string admin_token;
   if (c.admin_identify->parsed()) {
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t begin = text.find_first_not_of(" \t\r\n");
-    size_t end = text.find_last_not_of(" \t\r\n");
-    if (begin == std::string::npos) {
-      return Fail(err, Status::InvalidArgument("give the token on stdin"), kExitUsage);
-    }
-    admin_token = text.substr(begin, end - begin + 1);
-    if (!CheckTokenFormat(admin_token).ok()) {
-      return Fail(err, Status::InvalidArgument("stdin does not hold a wit token"), kExitUsage);
-    }
+    StatusOr<std::string> token = ReadTokenFromStream(in);
+    if (!token.ok()) return Fail(err, token.status(), kExitUsage);
+    admin_token = std::move(*token);
   }
   if (c.admin_revoke->parsed() && f.user.empty() && f.ids.empty() && f.created_before.empty()) {
     return Fail(err,

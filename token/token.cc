@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include <iterator>
+
 #include "base/hex.h"
 #include "base/random.h"
 
@@ -86,6 +88,18 @@ std::string HashToken(std::string_view text) {
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
+StatusOr<std::string> ReadTokenFromStream(std::istream& in) {
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return Status::InvalidArgument("no token on stdin");
+  size_t end = text.find_last_not_of(" \t\r\n");
+  std::string token = text.substr(begin, end - begin + 1);
+  if (Status s = CheckTokenFormat(token); !s.ok()) {
+    return Status::InvalidArgument("stdin does not hold a wit token: " + s.message());
+  }
+  return token;
 }
 
 }  // namespace wit

@@ -2,6 +2,7 @@
 #define WIT_TOKEN_TOKEN_H_
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,11 @@ std::string RandomBase62(size_t n);
 // InvalidArgument (a "malformed" token) otherwise. It needs no storage: a scanner can use it
 // to tell a real token from noise.
 Status CheckTokenFormat(std::string_view text);
+
+// ReadTokenFromStream reads one plaintext token from `in` (stdin: an argument would stay in the
+// shell's history and every process listing), whitespace around it ignored. InvalidArgument
+// when there is none or it is not a wit token; the message never holds what was read.
+StatusOr<std::string> ReadTokenFromStream(std::istream& in);
 
 // IsTokenPrefix reports whether `s` could be a token's prefix: 8 base62 characters.
 bool IsTokenPrefix(std::string_view s);

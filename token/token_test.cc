@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 namespace wit {
 namespace {
@@ -66,6 +67,22 @@ TEST(TokenTest, RandomBase62UsesOnlyBase62) {
   std::string s = RandomBase62(10000);
   ASSERT_EQ(s.size(), 10000u);
   for (char c : s) EXPECT_TRUE(isalnum(static_cast<unsigned char>(c)));
+}
+
+TEST(TokenTest, ReadsOneTokenFromAStreamAndNeverEchoesWhatItRead) {
+  std::string token = GenerateToken().plaintext;
+  std::istringstream padded("  " + token + "\r\n");
+  StatusOr<std::string> read = ReadTokenFromStream(padded);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, token);
+  std::istringstream empty(" \n");
+  EXPECT_EQ(ReadTokenFromStream(empty).status().message(), "no token on stdin");
+  std::string broken = token;
+  broken.back() = broken.back() == 'a' ? 'b' : 'a';
+  std::istringstream bad(broken);
+  Status s = ReadTokenFromStream(bad).status();
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find(broken), std::string::npos);
 }
 
 }  // namespace
