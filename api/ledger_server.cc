@@ -140,17 +140,23 @@ Status LedgerServer::StartWebhook() {
   if (!secret.ok()) return secret.status();
   // A secret written with echo or openssl rand -hex ends in a newline that is no part of it.
   while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) secret->pop_back();
+  if (secret->size() < 32) {
+    return Status::FailedPrecondition("the webhook secret " + options_.webhook_secret_file +
+                                      " is shorter than 32 bytes");
+  }
   WebhookNotifier::Options o;
   o.url = options_.webhook_url;
   o.secret = std::move(*secret);
   o.state_dir = (std::filesystem::path(options_.data_dir) / "webhook").string();
   o.expiry_scan = std::chrono::milliseconds(options_.webhook_expiry_scan_ms);
   o.initial_backoff = std::chrono::milliseconds(options_.webhook_initial_backoff_ms);
+  o.max_backoff = std::chrono::milliseconds(
+      std::max(options_.webhook_max_backoff_ms, options_.webhook_initial_backoff_ms));
   webhook_ = std::make_unique<WebhookNotifier>(log_.get(), view_.get(), event_auth_, &metrics_,
                                                std::move(o));
   if (Status s = webhook_->Start(); !s.ok()) return s;
-  LogInfo("webhook: notices to " + options_.webhook_url + ", " +
-          std::to_string(webhook_->queued()) + " queued");
+  LogInfo("webhook: notices to " + webhook_->Where() + ", " + std::to_string(webhook_->queued()) +
+          " queued");
   return Status::OK();
 }
 

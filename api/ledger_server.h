@@ -64,6 +64,7 @@ struct LedgerServerOptions {
   // Test seams (hidden flags): how often expiries are looked at, and the first retry's wait.
   int webhook_expiry_scan_ms = 60000;
   int webhook_initial_backoff_ms = 250;
+  int webhook_max_backoff_ms = 30000;
 };
 
 // LedgerServer is witd's `serve`: it opens the event log (Kafka when brokers are given, else the

@@ -137,6 +137,9 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
   serve->add_option("--webhook-initial-backoff-ms", o.webhook_initial_backoff_ms)
       ->check(CLI::Range(10, 60000))
       ->group("");
+  serve->add_option("--webhook-max-backoff-ms", o.webhook_max_backoff_ms)
+      ->check(CLI::Range(10, 3600000))
+      ->group("");
   serve->add_option("--github-scanning-keys", o.github_scanning_keys_file,
                     "GitHub's secret scanning public keys (the document of "
                     "api.github.com/meta/public_keys/secret_scanning): take its signed alerts on "

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -33,7 +34,10 @@ StatusOr<std::shared_ptr<void>> ReadP256Key(const std::string& pem) {
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   if (!bio) return Status::Internal("out of memory");
   EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
-  if (!key) return Status::InvalidArgument("is not a PEM public key");
+  if (!key) {
+    ERR_clear_error();  // left on the thread's queue, it would be taken for a later TLS error
+    return Status::InvalidArgument("is not a PEM public key");
+  }
   std::shared_ptr<void> owned(key, [](void* k) { EVP_PKEY_free(static_cast<EVP_PKEY*>(k)); });
   char group[64] = {0};
   size_t len = 0;
@@ -132,7 +136,10 @@ Status GitHubScanningKeys::Verify(std::string_view key_id, std::string_view sign
                            static_cast<EVP_PKEY*>(key->key.get())) == 1 &&
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der->data()), der->size(),
                        reinterpret_cast<const unsigned char*>(body.data()), body.size()) == 1;
-  if (!ok) return Status::Unauthenticated("Github-Public-Key-Signature does not hold for the body");
+  if (!ok) {
+    ERR_clear_error();  // left on the worker's queue, it would be taken for a later TLS error
+    return Status::Unauthenticated("Github-Public-Key-Signature does not hold for the body");
+  }
   return Status::OK();
 }
 

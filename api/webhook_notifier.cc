@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <charconv>
 #include <cstdio>
 
 #include "base/hex.h"
@@ -19,13 +20,38 @@ namespace {
 constexpr char kCursorKey[] = "cursor";
 constexpr char kOutboxPrefix[] = "outbox/";
 constexpr char kWarnedPrefix[] = "warned/";
+constexpr char kExpiryPrefix[] = "expiry/";
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr int kThresholds[] = {30, 7, 1};  // days left; 0 is the day it expired
+
+// NextSeq is the sequence number after the outbox key `key`'s (0 for a key that is not one).
+uint64_t NextSeq(const std::string& key) {
+  uint64_t seq = 0;
+  const char* begin = key.data() + sizeof(kOutboxPrefix) - 1;
+  auto [end, ec] = std::from_chars(begin, key.data() + key.size(), seq);
+  return ec == std::errc() ? seq + 1 : 0;
+}
 
 std::string OutboxKey(uint64_t seq) {
   char digits[21];
   std::snprintf(digits, sizeof(digits), "%020llu", static_cast<unsigned long long>(seq));
   return kOutboxPrefix + std::string(digits);
+}
+
+std::string ExpiryKey(const std::string& token_id) { return kExpiryPrefix + token_id; }
+
+// An expiry entry is the token's expiresAt (ms), '\n', and its notice's "token" object.
+std::string EncodeExpiry(TimeMs expires_at, const std::string& token_json) {
+  return std::to_string(expires_at) + "\n" + token_json;
+}
+
+std::optional<std::pair<TimeMs, std::string>> DecodeExpiry(const std::string& s) {
+  size_t nl = s.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  TimeMs at = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + nl, at);
+  if (ec != std::errc() || end != s.data() + nl) return std::nullopt;
+  return std::make_pair(at, s.substr(nl + 1));
 }
 
 std::string WarnedKey(const std::string& token_id, int threshold) {
@@ -43,11 +69,12 @@ std::optional<WebhookNotice> DecodeNotice(const std::string& s) {
   return WebhookNotice{s.substr(0, a), s.substr(a + 1, b - a - 1), s.substr(b + 1)};
 }
 
-// WriteToken writes the notice's "token" object: what a receiver needs to name the token,
-// never its hash or plaintext.
-void WriteToken(JsonWriter& w, const std::string& id, const std::string& user,
-                const TokenState* known, const Event* created) {
-  w.Key("token").BeginObject().Key("id").String(id).Key("userId").String(user);
+// TokenJson is the notice's "token" object: what a receiver needs to name the token, never
+// its hash or plaintext.
+std::string TokenJson(const std::string& id, const std::string& user, const TokenState* known,
+                      const Event* created) {
+  JsonWriter w;
+  w.BeginObject().Key("id").String(id).Key("userId").String(user);
   const std::string* name = created ? &created->name : known ? &known->name : nullptr;
   const std::string* prefix = created ? &created->prefix : known ? &known->prefix : nullptr;
   if (name) w.Key("name").String(*name);
@@ -58,15 +85,7 @@ void WriteToken(JsonWriter& w, const std::string& id, const std::string& user,
     w.Key("scopes").StringArray(known->scopes).Key("expiresAt").OptTime(known->expires_at);
   }
   w.EndObject();
-}
-
-// NotAhead reports whether `view` has applied nothing past `cursor` in any stream.
-bool NotAhead(const LogPositions& view, const LogPositions& cursor) {
-  for (const auto& [stream, offset] : view) {
-    auto it = cursor.find(stream);
-    if (offset > (it == cursor.end() ? 0 : it->second)) return false;
-  }
-  return true;
+  return w.Take();
 }
 
 }  // namespace
@@ -84,7 +103,8 @@ std::optional<WebhookNotice> NoticeForEvent(const Event& e, const TokenState* to
   JsonWriter w;
   w.BeginObject().Key("id").String(n.id).Key("event").String(n.kind);
   w.Key("occurredAt").Time(e.occurred_at);
-  WriteToken(w, e.token_id, e.user_id, token, e.type == EventType::kCreated ? &e : nullptr);
+  w.Key("token").Raw(
+      TokenJson(e.token_id, e.user_id, token, e.type == EventType::kCreated ? &e : nullptr));
   if (e.rotated_from) w.Key("rotatedFrom").String(*e.rotated_from);
   if (e.type == EventType::kRevoked) {
     w.Key("revokedBy").String(e.revoked_by);
@@ -106,9 +126,8 @@ std::optional<WebhookNotice> NoticeForEvent(const Event& e, const TokenState* to
   return n;
 }
 
-std::optional<int> ExpiryThreshold(const TokenState& t, TimeMs now) {
-  if (!t.created || !t.expires_at || t.revoked_at) return std::nullopt;
-  TimeMs left = *t.expires_at - now;
+std::optional<int> ExpiryThreshold(TimeMs expires_at, TimeMs now) {
+  TimeMs left = expires_at - now;
   if (left <= 0) return left > -kDayMs ? std::optional<int>(0) : std::nullopt;
   std::optional<int> due;
   for (int days : kThresholds) {
@@ -137,6 +156,13 @@ WebhookNotifier::WebhookNotifier(EventLog* log, const TokenView* view,
 WebhookNotifier::~WebhookNotifier() { Stop(); }
 
 Status WebhookNotifier::Start() {
+  // The URL is logged and posted to: a password or a key in it would land in witd's log, and
+  // the query would be dropped. The secret belongs in --webhook-secret-file.
+  if (options_.url.find('@') != std::string::npos || options_.url.find('?') != std::string::npos) {
+    return Status::InvalidArgument(
+        "--webhook: a URL with credentials or a query is refused; notices are signed with "
+        "--webhook-secret-file instead");
+  }
   StatusOr<ServerAddress> server = ParseServerUrl(options_.url);
   if (!server.ok()) return Status::InvalidArgument("--webhook: " + server.status().message());
   server_ = *server;
@@ -146,21 +172,15 @@ Status WebhookNotifier::Start() {
   o.max_open_files = 64;
   rocksdb::DB* db = nullptr;
   rocksdb::Status rs = rocksdb::DB::Open(o, options_.state_dir, &db);
-  if (!rs.ok())
+  if (!rs.ok()) {
     return Status::Unavailable("webhook state " + options_.state_dir + ": " + rs.ToString());
+  }
   db_.reset(db);
 
   std::string cursor;
   rs = db_->Get(rocksdb::ReadOptions(), kCursorKey, &cursor);
   if (rs.IsNotFound()) {
-    // First use: notices start with what happens from now on, not the whole history.
-    StatusOr<LogPositions> end = log_->EndPositions();
-    if (!end.ok()) return end.status();
-    cursor_ = *end;
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    rs = db_->Put(sync, kCursorKey, FormatPositions(cursor_));
-    if (!rs.ok()) return Status::Unavailable("webhook state: " + rs.ToString());
+    if (Status s = FirstUse(); !s.ok()) return s;
   } else if (!rs.ok()) {
     return Status::Unavailable("webhook state: " + rs.ToString());
   } else {
@@ -171,13 +191,38 @@ Status WebhookNotifier::Start() {
   size_t queued = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(kOutboxPrefix); it->Valid() && it->key().starts_with(kOutboxPrefix); it->Next()) {
-    ++queued;
-    next_seq_ = std::stoull(it->key().ToString().substr(sizeof(kOutboxPrefix) - 1)) + 1;
+    uint64_t next = NextSeq(it->key().ToString());
+    if (next == 0) return Status::FailedPrecondition("webhook state: an outbox key is unreadable");
+    if (queued++ == 0) send_from_ = next - 1;
+    next_seq_ = next;
   }
   queued_ = queued;
   if (Status s = ScanExpiries(); !s.ok()) return s;
   feeder_ = std::thread([this] { Feed(); });
   sender_ = std::thread([this] { Send(); });
+  return Status::OK();
+}
+
+Status WebhookNotifier::FirstUse() {
+  // Notices start with what happens from now on, not the whole history: the cursor is where
+  // the view stands, and the expiry index holds the view's active tokens that expire.
+  LogPositions at = view_->Positions();
+  rocksdb::WriteBatch batch;
+  TimeMs now = options_.now();
+  view_->ScanTokens("", [&](const TokenState& t) {
+    if (t.created && t.expires_at && !t.revoked_at && *t.expires_at > now - kDayMs) {
+      batch.Put(ExpiryKey(t.id),
+                EncodeExpiry(*t.expires_at, TokenJson(t.id, t.user_id, &t, nullptr)));
+    }
+    return true;
+  });
+  batch.Put(kCursorKey, FormatPositions(at));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (rocksdb::Status rs = db_->Write(sync, &batch); !rs.ok()) {
+    return Status::Unavailable("webhook state: " + rs.ToString());
+  }
+  cursor_ = at;
   return Status::OK();
 }
 
@@ -198,13 +243,18 @@ bool WebhookNotifier::Sleep(std::chrono::milliseconds d) {
   return !stop_;
 }
 
-Status WebhookNotifier::Queue(const std::vector<WebhookNotice>& notices,
-                              const std::vector<std::pair<std::string, std::string>>& also) {
+Status WebhookNotifier::Queue(const std::vector<WebhookNotice>& notices, const StateWrites& also) {
   std::lock_guard<std::mutex> lock(mu_);
   rocksdb::WriteBatch batch;
   uint64_t seq = next_seq_;
   for (const WebhookNotice& n : notices) batch.Put(OutboxKey(seq++), EncodeNotice(n));
-  for (const auto& [key, value] : also) batch.Put(key, value);
+  for (const auto& [key, value] : also) {
+    if (value) {
+      batch.Put(key, *value);
+    } else {
+      batch.Delete(key);
+    }
+  }
   rocksdb::WriteOptions sync;
   sync.sync = true;
   rocksdb::Status rs = db_->Write(sync, &batch);
@@ -219,27 +269,32 @@ Status WebhookNotifier::Queue(const std::vector<WebhookNotice>& notices,
 }
 
 Status WebhookNotifier::ScanExpiries() {
+  // The expiry index is the feeder's own, kept in step with its cursor: a warning is queued
+  // after its token's token.created notice and never after its token.revoked one.
   TimeMs now = options_.now();
   std::vector<WebhookNotice> notices;
-  std::vector<std::pair<std::string, std::string>> warned;
-  Status failed;
-  view_->ScanTokens("", [&](const TokenState& t) {
-    std::optional<int> due = ExpiryThreshold(t, now);
-    if (!due) return true;
-    std::string ignored;
-    rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), WarnedKey(t.id, *due), &ignored);
-    if (rs.ok()) return true;
-    if (!rs.IsNotFound()) {
-      failed = Status::Unavailable("webhook state: " + rs.ToString());
-      return false;
+  StateWrites writes;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(kExpiryPrefix); it->Valid() && it->key().starts_with(kExpiryPrefix); it->Next()) {
+    std::string key = it->key().ToString();
+    std::string token_id = key.substr(sizeof(kExpiryPrefix) - 1);
+    std::optional<std::pair<TimeMs, std::string>> entry = DecodeExpiry(it->value().ToString());
+    std::optional<int> due = entry ? ExpiryThreshold(entry->first, now) : std::nullopt;
+    if (!entry || (!due && entry->first <= now)) {
+      writes.emplace_back(key, std::nullopt);  // past its last warning
+      continue;
     }
+    if (!due) continue;
+    std::string ignored;
+    rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), WarnedKey(token_id, *due), &ignored);
+    if (rs.ok()) continue;
+    if (!rs.IsNotFound()) return Status::Unavailable("webhook state: " + rs.ToString());
     WebhookNotice n;
-    n.id = "expiry:" + t.id + ":" + std::to_string(*due);
+    n.id = "expiry:" + token_id + ":" + std::to_string(*due);
     n.kind = *due == 0 ? "token.expired" : "token.expiring";
     JsonWriter w;
     w.BeginObject().Key("id").String(n.id).Key("event").String(n.kind);
-    w.Key("occurredAt").Time(now);
-    WriteToken(w, t.id, t.user_id, &t, nullptr);
+    w.Key("occurredAt").Time(now).Key("token").Raw(entry->second);
     if (*due > 0) w.Key("daysLeft").Int(*due);
     w.EndObject();
     n.body = w.Take();
@@ -247,17 +302,14 @@ Status WebhookNotifier::ScanExpiries() {
     // The thresholds it passed without a warning (a token made with 5 days left gets the
     // 7-day one only) are settled with this one.
     for (int days : {30, 7, 1, 0}) {
-      if (days >= *due) warned.emplace_back(WarnedKey(t.id, days), "");
+      if (days >= *due) writes.emplace_back(WarnedKey(token_id, days), "");
     }
-    return notices.size() < 1000;  // the next scan takes the rest
-  });
-  if (!failed.ok()) return failed;
-  if (notices.empty()) return Status::OK();
-  // A token's warning must not overtake its token.created notice: every token the scan saw
-  // was applied below the view's positions now, so when the feeder has passed those, each
-  // creation is queued already. When it has not, the next scan tries again.
-  if (!NotAhead(view_->Positions(), cursor_)) return Status::OK();
-  return Queue(notices, warned);
+    if (*due == 0) writes.emplace_back(key, std::nullopt);  // its last warning
+    if (notices.size() >= 1000) break;                      // the next scan takes the rest
+  }
+  if (!it->status().ok()) return Status::Unavailable("webhook state: " + it->status().ToString());
+  if (notices.empty() && writes.empty()) return Status::OK();
+  return Queue(notices, writes);
 }
 
 void WebhookNotifier::Feed() {
@@ -296,6 +348,7 @@ void WebhookNotifier::Feed() {
     }
     if (records.empty()) continue;
     std::vector<WebhookNotice> notices;
+    StateWrites writes;
     LogPositions next = cursor_;
     for (const LogRecord& r : records) {
       next[r.stream] = r.offset + 1;
@@ -306,8 +359,16 @@ void WebhookNotifier::Feed() {
       StatusOr<TokenState> known = view_->GetById(e->token_id);
       std::optional<WebhookNotice> n = NoticeForEvent(*e, known.ok() ? &*known : nullptr);
       if (n) notices.push_back(std::move(*n));
+      if (e->type == EventType::kCreated && e->expires_at) {
+        writes.emplace_back(
+            ExpiryKey(e->token_id),
+            EncodeExpiry(*e->expires_at, TokenJson(e->token_id, e->user_id, nullptr, &*e)));
+      } else if (e->type == EventType::kRevoked) {
+        writes.emplace_back(ExpiryKey(e->token_id), std::nullopt);
+      }
     }
-    if (Status s = Queue(notices, {{kCursorKey, FormatPositions(next)}}); !s.ok()) {
+    writes.emplace_back(kCursorKey, FormatPositions(next));
+    if (Status s = Queue(notices, writes); !s.ok()) {
       // Nothing of the batch was written: read it again from the cursor.
       LogError("webhook: " + s.ToString());
       reader.reset();
@@ -330,7 +391,7 @@ void WebhookNotifier::Send() {
     std::string key, value;
     {
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-      it->Seek(kOutboxPrefix);
+      it->Seek(OutboxKey(send_from_));  // past the notices sent: no walk over their tombstones
       if (!it->Valid() || !it->key().starts_with(kOutboxPrefix)) {
         // queued_ and the outbox disagree only if a write failed half-way: trust the outbox.
         queued_ = 0;
@@ -350,17 +411,22 @@ void WebhookNotifier::Send() {
         continue;
       }
       --queued_;
-      if (failing) LogInfo("webhook: " + options_.url + " answers again");
+      send_from_ = NextSeq(key);
+      if (failing) LogInfo("webhook: " + Where() + " answers again");
       failing = false;
       backoff = options_.initial_backoff;
       continue;
     }
-    if (!failing)
-      LogError("webhook: delivery to " + options_.url + " failed; retrying with backoff");
+    if (!failing) LogError("webhook: delivery to " + Where() + " failed; retrying with backoff");
     failing = true;
     if (!Sleep(backoff)) return;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
+}
+
+std::string WebhookNotifier::Where() const {
+  return std::string(server_.https ? "https://" : "http://") + server_.host + ":" +
+         std::to_string(server_.port);
 }
 
 bool WebhookNotifier::Deliver(const WebhookNotice& notice) {

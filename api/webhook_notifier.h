@@ -40,10 +40,10 @@ struct WebhookNotice {
 // revocation's name and prefix), if anything. A use makes no notice.
 std::optional<WebhookNotice> NoticeForEvent(const Event& event, const TokenState* token);
 
-// ExpiryThreshold is the warning a token is due at time `now`: 30, 7 or 1 (days left, the
-// tightest threshold it is within), 0 on the day it expired (the first day after expiresAt),
-// or nullopt (no expiry, revoked, more than 30 days left, or expired before that day).
-std::optional<int> ExpiryThreshold(const TokenState& token, TimeMs now);
+// ExpiryThreshold is the warning a token expiring at `expires_at` is due at time `now`: 30, 7
+// or 1 (days left, the tightest threshold it is within), 0 on the day it expired (the first
+// day after expiresAt), or nullopt (more than 30 days left, or expired before that day).
+std::optional<int> ExpiryThreshold(TimeMs expires_at, TimeMs now);
 
 // WebhookSignature is X-Wit-Signature-256's value, as GitHub signs its webhooks:
 // "sha256=" + hex HMAC-SHA256 of the body under the secret.
@@ -55,9 +55,10 @@ std::string WebhookSignature(const std::string& secret, const std::string& body)
 //  - A feeder thread follows the event log from a durable cursor, admits each record through
 //    a RecordGate (a forged lifecycle record makes no notice) and writes each notice to an
 //    outbox together with the cursor past it, in one RocksDB batch under `state_dir`: a
-//    restart neither loses a notice nor makes one twice. Every `expiry_scan` it also looks
-//    through the view for tokens due a warning, and records each warning with its notice, so
-//    each threshold is sent once per token across restarts.
+//    restart neither loses a notice nor makes one twice. The same batches keep an expiry index
+//    (each active token that expires), which the feeder looks through every `expiry_scan` for
+//    warnings due; each warning is recorded with its notice, so each threshold is sent once
+//    per token across restarts, and never before the token's creation or after its revocation.
 //  - A sender thread posts the outbox in order, one notice at a time, and deletes a notice
 //    once the receiver answered 2xx; any other answer is retried after a backoff that doubles
 //    up to `max_backoff`. So every notice is sent at least once, in log order (and so in
@@ -90,8 +91,9 @@ class WebhookNotifier {
   WebhookNotifier(const WebhookNotifier&) = delete;
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;
 
-  // Start opens the state (on first use its cursor is the log's end: notices begin with
-  // what happens from now on), runs a first expiry scan and starts both threads.
+  // Start opens the state (on first use its cursor is where the view stands, and its expiry
+  // index the view's expiring tokens: notices begin with what happens from now on), runs a
+  // first expiry scan and starts both threads.
   Status Start();
   // Stop ends both threads once the attempt in hand is answered. Idempotent.
   void Stop();
@@ -99,14 +101,22 @@ class WebhookNotifier {
   // queued returns how many notices wait in the outbox.
   size_t queued() const { return queued_.load(); }
 
+  // Where names the receiver for witd's log: scheme, host and port, never the path. After a
+  // Start that succeeded.
+  std::string Where() const;
+
  private:
+  // A write to the state with a batch of notices: a value to put, or nullopt to delete.
+  using StateWrites = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+  Status FirstUse();
   void Feed();
   void Send();
   // ScanExpiries queues every warning due now that was not sent before.
   Status ScanExpiries();
-  // Queue writes `notice` to the outbox in one batch with `also` (the cursor, a warning).
-  Status Queue(const std::vector<WebhookNotice>& notices,
-               const std::vector<std::pair<std::string, std::string>>& also);
+  // Queue writes `notices` to the outbox in one batch with `also` (the cursor, the expiry
+  // index, the warnings sent).
+  Status Queue(const std::vector<WebhookNotice>& notices, const StateWrites& also);
   // Deliver posts one notice; true on a 2xx answer.
   bool Deliver(const WebhookNotice& notice);
   // Sleep waits `d` or until Stop; false when stopping.
@@ -119,8 +129,9 @@ class WebhookNotifier {
   Options options_;
   ServerAddress server_;
   std::unique_ptr<rocksdb::DB> db_;
-  LogPositions cursor_;    // the feeder's own
-  uint64_t next_seq_ = 0;  // guarded by mu_
+  LogPositions cursor_;     // the feeder's own
+  uint64_t next_seq_ = 0;   // guarded by mu_
+  uint64_t send_from_ = 0;  // the sender's own: the first outbox entry not yet sent
   std::atomic<size_t> queued_{0};
   std::mutex mu_;
   std::condition_variable wake_;

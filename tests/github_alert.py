@@ -55,7 +55,7 @@ def send(url, key_pem, key_id, body_file, tamper):
         "Github-Public-Key-Signature": base64.b64encode(signature).decode(),
     })
     try:
-        with urllib.request.urlopen(request) as answer:
+        with urllib.request.urlopen(request, timeout=60) as answer:
             print(answer.status)
             sys.stdout.write(answer.read().decode())
     except urllib.error.HTTPError as answer:

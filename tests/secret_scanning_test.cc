@@ -95,6 +95,10 @@ TEST_F(SecretScanningTest, ASignedAlertRevokesTheActiveTokensItReportsAndLabelsE
   ASSERT_EQ(feedback->elements.size(), 4u) << a.body;
   std::vector<std::string> labels, hashes;
   for (const FlatValue& f : feedback->elements) {
+    ASSERT_EQ(f.type, FlatValue::Type::kObject) << a.body;
+    for (const char* key : {"label", "token_hash", "token_type"}) {
+      ASSERT_NE(f.object->Find(key), nullptr) << key << " missing: " << a.body;
+    }
     labels.push_back(f.object->Find("label")->string);
     hashes.push_back(f.object->Find("token_hash")->string);
     EXPECT_EQ(f.object->Find("token_type")->string, "wit_personal_access_token");

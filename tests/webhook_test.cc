@@ -74,6 +74,8 @@ TEST(WebhookTest, EveryNoticeArrivesSignedInOrderAndOnceThoughTheReceiverFails) 
                                    "200",
                                    "--webhook-initial-backoff-ms",
                                    "50",
+                                   "--webhook-max-backoff-ms",
+                                   "200",
                                    "--github-scanning-keys",
                                    dir + "/public_keys.json"};
   auto witd = std::make_unique<WitdProcess>(dir + "/data", args);
