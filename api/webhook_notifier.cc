@@ -204,9 +204,20 @@ Status WebhookNotifier::Start() {
 }
 
 Status WebhookNotifier::FirstUse() {
-  // Notices start with what happens from now on, not the whole history: the cursor is where
-  // the view stands, and the expiry index holds the view's active tokens that expire.
-  LogPositions at = view_->Positions();
+  // Notices start with what happens from now on, not the whole history: the cursor is the
+  // log's end, and the expiry index holds the view's active tokens that expire, once the view
+  // has caught up with that end (a new node's view may be rebuilding from a long history).
+  StatusOr<LogPositions> end = log_->EndPositions();
+  if (!end.ok()) return end.status();
+  LogPositions at = *end;
+  for (int i = 0; i < 300 && !view_->CaughtUpWith(at); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!view_->CaughtUpWith(at)) {
+    LogWarn(
+        "webhook: the view is still catching up with the log; tokens it has not applied "
+        "yet get no expiry warnings");
+  }
   rocksdb::WriteBatch batch;
   TimeMs now = options_.now();
   view_->ScanTokens("", [&](const TokenState& t) {

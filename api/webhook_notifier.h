@@ -91,9 +91,9 @@ class WebhookNotifier {
   WebhookNotifier(const WebhookNotifier&) = delete;
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;
 
-  // Start opens the state (on first use its cursor is where the view stands, and its expiry
-  // index the view's expiring tokens: notices begin with what happens from now on), runs a
-  // first expiry scan and starts both threads.
+  // Start opens the state (on first use its cursor is the log's end, and its expiry index the
+  // view's expiring tokens once the view has caught up, waiting up to 30 s: notices begin with
+  // what happens from now on), runs a first expiry scan and starts both threads.
   Status Start();
   // Stop ends both threads once the attempt in hand is answered. Idempotent.
   void Stop();
