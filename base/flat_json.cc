@@ -16,25 +16,29 @@ class Parser {
 
   StatusOr<FlatObject> ParseDocument() {
     FlatObject obj;
-    SkipSpace();
-    if (pos_ >= s_.size() || s_[pos_] != '{') return Fail("a JSON object");
-    if (!ParseObject(&obj, 0)) return Failure();
-    SkipSpace();
-    if (pos_ != s_.size()) return Fail("the end of the document");
-    return obj;
+    return Whole(
+        '{', "a JSON object", [&] { return ParseObject(&obj, 0); }, &obj);
   }
 
   StatusOr<FlatValue> ParseArrayDocument() {
     FlatValue array;
-    SkipSpace();
-    if (pos_ >= s_.size() || s_[pos_] != '[') return Fail("a JSON array");
-    if (!ParseArray(&array, 0)) return Failure();
-    SkipSpace();
-    if (pos_ != s_.size()) return Fail("the end of the document");
-    return array;
+    return Whole(
+        '[', "a JSON array", [&] { return ParseArray(&array, 0); }, &array);
   }
 
  private:
+  // Whole reads one document that opens with `open` through `parse`, which fills *out, then
+  // nothing but space.
+  template <typename T, typename F>
+  StatusOr<T> Whole(char open, const char* what, F parse, T* out) {
+    SkipSpace();
+    if (pos_ >= s_.size() || s_[pos_] != open) return Fail(what);
+    if (!parse()) return Failure();
+    SkipSpace();
+    if (pos_ != s_.size()) return Fail("the end of the document");
+    return std::move(*out);
+  }
+
   Status Failure() const {
     if (!duplicate_.empty()) return Status::InvalidArgument("duplicate key \"" + duplicate_ + "\"");
     return Fail(expected_ ? expected_ : "a value");
