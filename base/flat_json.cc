@@ -83,6 +83,8 @@ class Parser {
     ++pos_;
     SkipSpace();
     if (Consume('}')) return true;
+    // An event has about a dozen members: one allocation for them, not four as they grow.
+    obj->members().reserve(16);
     while (true) {
       SkipSpace();
       std::string key;

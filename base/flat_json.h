@@ -35,6 +35,9 @@ class FlatObject {
  public:
   // Find returns the member named `key`, or nullptr.
   const FlatValue* Find(std::string_view key) const;
+  FlatValue* Find(std::string_view key) {
+    return const_cast<FlatValue*>(static_cast<const FlatObject*>(this)->Find(key));
+  }
   std::vector<std::pair<std::string, FlatValue>>& members() { return members_; }
 
  private:

@@ -15,13 +15,14 @@ namespace {
 
 using Type = FlatValue::Type;
 
-// FieldReader pulls typed fields out of a parsed object and remembers the first problem.
+// FieldReader pulls typed fields out of a parsed object and remembers the first problem. Each
+// field is read once: its string is moved out of the object.
 class FieldReader {
  public:
-  explicit FieldReader(const FlatObject& obj) : obj_(obj) {}
+  explicit FieldReader(FlatObject& obj) : obj_(obj) {}
 
   std::string Required(const char* key) {
-    const FlatValue* v = obj_.Find(key);
+    FlatValue* v = obj_.Find(key);
     if (!v || v->type == Type::kNull) {
       Fail(std::string("missing field \"") + key + "\"");
       return {};
@@ -30,7 +31,7 @@ class FieldReader {
   }
 
   std::optional<std::string> Optional(const char* key) {
-    const FlatValue* v = obj_.Find(key);
+    FlatValue* v = obj_.Find(key);
     if (!v || v->type == Type::kNull) return std::nullopt;
     return StringOf(key, *v);
   }
@@ -52,39 +53,39 @@ class FieldReader {
   const Status& status() const { return status_; }
 
  private:
-  std::string StringOf(const char* key, const FlatValue& v) {
+  std::string StringOf(const char* key, FlatValue& v) {
     if (v.type != Type::kString) {
       Fail(std::string("field \"") + key + "\" must be a string");
       return {};
     }
-    return v.string;
+    return std::move(v.string);
   }
 
-  const FlatObject& obj_;
+  FlatObject& obj_;
   Status status_;
 };
 
 // OptionalList reads a member that is absent or a non-empty array of strings each `valid`.
 template <typename Valid>
-std::optional<std::vector<std::string>> OptionalList(const FlatObject& obj, FieldReader& r,
+std::optional<std::vector<std::string>> OptionalList(FlatObject& obj, FieldReader& r,
                                                      const char* key, Valid valid) {
-  const FlatValue* v = obj.Find(key);
+  FlatValue* v = obj.Find(key);
   if (!v || v->type == Type::kNull) return std::nullopt;
   if (v->type != Type::kStringArray || v->strings.empty() ||
       !std::all_of(v->strings.begin(), v->strings.end(), valid)) {
     r.Fail(std::string("field \"") + key + "\" must be a non-empty array of valid entries");
     return std::nullopt;
   }
-  return v->strings;
+  return std::move(v->strings);
 }
 
-void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
+void DecodeCreated(FlatObject& obj, FieldReader& r, Event* e) {
   e->name = r.Required("name");
   e->prefix = r.Required("prefix");
   e->token_hash = r.Required("tokenHash");
   if (!obj.Find("expiresAt")) r.Fail("missing field \"expiresAt\"");
   e->expires_at = r.OptionalTime("expiresAt");
-  const FlatValue* scopes = obj.Find("scopes");
+  FlatValue* scopes = obj.Find("scopes");
   if (!scopes || scopes->type != Type::kStringArray) {
     r.Fail("field \"scopes\" must be an array of scopes");
     return;
@@ -95,7 +96,7 @@ void DecodeCreated(const FlatObject& obj, FieldReader& r, Event* e) {
       return;
     }
   }
-  e->scopes = scopes->strings;
+  e->scopes = std::move(scopes->strings);
   e->rotated_from = r.Optional("rotatedFrom");
   e->family_id = r.Optional("familyId");
   if (e->rotated_from.has_value() != e->family_id.has_value() ||
@@ -193,7 +194,7 @@ StatusOr<Event> DecodeEvent(std::string_view json) {
   StatusOr<FlatObject> parsed = ParseFlatObject(json);
   // The parser's message names a byte position, never the record's content.
   if (!parsed.ok()) return Status::InvalidArgument("event is not a valid JSON object");
-  const FlatObject& obj = *parsed;
+  FlatObject& obj = *parsed;
 
   const FlatValue* version = obj.Find("schemaVersion");
   if (!version || !version->is_integer || version->integer != Event::kSchemaVersion) {

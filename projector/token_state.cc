@@ -27,7 +27,7 @@ void PutOptTime(std::string* out, const std::optional<TimeMs>& t) {
 // big-endian (base/coding.h), or in host order for a legacy record (version 2, before 2026-12).
 class Reader {
  public:
-  Reader(const std::string& s, bool legacy_host_order) : s_(s), legacy_(legacy_host_order) {}
+  Reader(std::string_view s, bool legacy_host_order) : s_(s), legacy_(legacy_host_order) {}
   uint32_t U32() {
     uint32_t v = 0;
     if (!Take(4)) return v;
@@ -35,7 +35,7 @@ class Reader {
       std::memcpy(&v, s_.data() + pos_ - 4, 4);
       return v;
     }
-    return DecodeFixed32(std::string_view(s_).substr(pos_ - 4));
+    return DecodeFixed32(s_.substr(pos_ - 4));
   }
   int64_t I64() {
     int64_t v = 0;
@@ -44,12 +44,12 @@ class Reader {
       std::memcpy(&v, s_.data() + pos_ - 8, 8);
       return v;
     }
-    return static_cast<int64_t>(DecodeFixed64(std::string_view(s_).substr(pos_ - 8)));
+    return static_cast<int64_t>(DecodeFixed64(s_.substr(pos_ - 8)));
   }
   std::string String() {
     uint32_t n = U32();
     if (!Take(n)) return {};
-    return s_.substr(pos_ - n, n);
+    return std::string(s_.substr(pos_ - n, n));
   }
   // Strings reads a list of at most `max` strings; more marks the record bad.
   std::vector<std::string> Strings(uint32_t max) {
@@ -76,7 +76,7 @@ class Reader {
     pos_ += n;
     return true;
   }
-  const std::string& s_;
+  std::string_view s_;
   bool legacy_;
   size_t pos_ = 0;
   bool ok_ = true;
@@ -235,13 +235,13 @@ std::string EncodeTokenState(const TokenState& t) {
   return out;
 }
 
-StatusOr<TokenState> DecodeTokenState(const std::string& bytes) {
+StatusOr<TokenState> DecodeTokenState(std::string_view bytes) {
   if (bytes.empty() || (bytes[0] != kStateVersion && bytes[0] != kBeforeLimitsVersion &&
                         bytes[0] != kLegacyHostOrderVersion)) {
     return Status::Internal("view record has an unknown version");
   }
   if (bytes.size() < 2) return Status::Internal("view record is damaged");
-  std::string rest = bytes.substr(2);
+  std::string_view rest = bytes.substr(2);
   Reader r(rest, bytes[0] == kLegacyHostOrderVersion);
   TokenState t;
   t.created = bytes[1] != 0;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -76,7 +77,7 @@ bool NamesAnotherUser(const std::optional<TokenState>& state, const Event& event
 
 // EncodeTokenState / DecodeTokenState give the compact binary form stored in the view.
 std::string EncodeTokenState(const TokenState& token);
-StatusOr<TokenState> DecodeTokenState(const std::string& bytes);
+StatusOr<TokenState> DecodeTokenState(std::string_view bytes);
 
 }  // namespace wit
 
