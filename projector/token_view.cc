@@ -81,6 +81,10 @@ StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
   // RocksDB's default 64 MiB memtable (two of them) would make witd's memory climb for as long
   // as it takes to fill one: every use rewrites a token's last-used time. 8 MiB bounds it.
   options.write_buffer_size = 8 << 20;
+  // A bloom filter over the memtable's keys: a batch's token states are looked up there first,
+  // and most of a rebuild's (and a live verify's) lookups are of keys it does not hold.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -115,6 +119,7 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
   // States touched by this batch, read in one MultiGet, so several events for one token fold
   // in memory first.
   std::unordered_map<std::string, std::optional<TokenState>> touched;
+  touched.reserve(events.size());
   if (Status s = LoadStates(events, &touched); !s.ok()) return s;
   rocksdb::WriteBatch batch;
   for (const Event& event : events) {
@@ -178,13 +183,18 @@ Status TokenView::LoadStates(
   for (const Event& e : events) {
     if (states->emplace(e.token_id, std::nullopt).second) keys.push_back("t/" + e.token_id);
   }
+  // Sorted, for RocksDB's batched MultiGet, which then reads each block of keys once (the
+  // vector-of-strings MultiGet looks each key up on its own).
+  std::sort(keys.begin(), keys.end());
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<std::string> values(keys.size());
-  std::vector<rocksdb::Status> found = db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> found(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), keys.size(), slices.data(),
+                values.data(), found.data(), /*sorted_input=*/true);
   for (size_t i = 0; i < keys.size(); ++i) {
     if (found[i].IsNotFound()) continue;
     if (!found[i].ok()) return Status::Unavailable("view read failed: " + found[i].ToString());
-    StatusOr<TokenState> state = DecodeTokenState(values[i]);
+    StatusOr<TokenState> state = DecodeTokenState(values[i].ToStringView());
     if (!state.ok()) return state.status();
     (*states)[keys[i].substr(2)] = std::move(*state);
   }
@@ -291,7 +301,7 @@ void TokenView::ScanTokens(const std::string& after,
   std::string start = "t/" + after;
   for (it->Seek(start); it->Valid() && it->key().starts_with("t/"); it->Next()) {
     if (!after.empty() && it->key() == rocksdb::Slice(start)) continue;
-    auto t = DecodeTokenState(it->value().ToString());
+    auto t = DecodeTokenState(it->value().ToStringView());
     if (t.ok() && t->created && !fn(*t)) return;
   }
 }
@@ -300,7 +310,7 @@ std::vector<TokenState> TokenView::ListAll() const {
   std::vector<TokenState> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("t/"); it->Valid() && it->key().starts_with("t/"); it->Next()) {
-    auto t = DecodeTokenState(it->value().ToString());
+    auto t = DecodeTokenState(it->value().ToStringView());
     if (t.ok()) out.push_back(std::move(*t));
   }
   return out;
