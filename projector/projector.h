@@ -4,7 +4,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,11 +19,13 @@
 
 namespace wit {
 
-// Projector runs one thread that reads the event log from the view's stored position, admits
-// each record through a RecordGate (decoded, on a stream that may carry it, lifecycle events
-// authenticated) and applies what it admits to the view. A record it skips is counted by
-// reason and logged without its payload. A failing view write or log read is logged and
-// retried; it never ends the thread.
+// Projector runs two threads in a pipeline. The admitting thread reads the event log from the
+// view's stored position and admits each record through a RecordGate (decoded, on a stream that
+// may carry it, lifecycle events authenticated), growing the streams' Merkle trees; the
+// applying thread writes each admitted batch to the view, while the next batch is read and
+// decoded. At most kQueuedBatches wait between them. A record it skips is counted by reason
+// and logged without its payload. A failing view write or log read is logged and retried; it
+// never ends a thread.
 //
 //   Projector p(&log, &view, auth);
 //   if (Status s = p.Start(); !s.ok()) ...
@@ -46,7 +50,9 @@ class Projector {
   // Start opens a reader at the view's positions and starts applying.
   Status Start();
 
-  // Stop ends the thread after the batch in hand. Idempotent.
+  // Stop ends both threads after the batch in hand; batches admitted and not yet applied are
+  // dropped (the view's positions are before them, so the next Start reads them again).
+  // Idempotent.
   void Stop();
 
   // Records applied since the view was opened, and skipped since Start (in all, or for one
@@ -61,7 +67,22 @@ class Projector {
   int64_t lag() const;
 
  private:
+  // An admitted batch: the events to apply, the positions after its records, its skips and
+  // its trees' growth.
+  struct Batch {
+    std::vector<Event> events;
+    LogPositions next;
+    std::array<uint64_t, kSkipReasonCount> skips{};
+    TreeGrowth growth;
+  };
+
+  // Run is the admitting thread: CatchUpTrees, then read, admit and queue batches.
   void Run();
+  // ApplyQueued is the applying thread: it applies the queued batches in order.
+  void ApplyQueued();
+  // Queue hands `batch` to the applying thread, waiting while kQueuedBatches wait; false once
+  // stopping.
+  bool Queue(Batch batch);
   // CatchUpTrees brings every stream's tree up to the view's position, reading the records
   // below it again: after a view from before the trees existed, or one whose trees are behind.
   // A stream whose first records the log no longer holds (Kafka's retention) gets no tree.
@@ -74,30 +95,40 @@ class Projector {
   void Grow(const LogRecord& record, TreeGrowth* growth);
   // Frontiers adds the frontier of every stream *growth grew.
   void Frontiers(TreeGrowth* growth) const;
-  // Admit turns `records` into the events to apply and the positions after them; the records
-  // it skips go to *skips (reason → count), logged by LogSkip.
-  void Admit(const std::vector<LogRecord>& records, std::vector<Event>* events, LogPositions* next,
-             std::array<uint64_t, kSkipReasonCount>* skips, TreeGrowth* growth);
+  // Admit turns `records` into the events to apply and the positions after them (admitted_
+  // moved past them); the records it skips go to batch->skips (reason → count), logged by
+  // LogSkip.
+  void Admit(const std::vector<LogRecord>& records, Batch* batch);
   // LogSkip logs a skipped record: stream, offset and reason, never the payload. At most one
   // line per reason per kSkipLogInterval, so a flood of forged records cannot flood the log.
   void LogSkip(const LogRecord& record, SkipReason reason);
 
   static constexpr auto kSkipLogInterval = std::chrono::seconds(5);
+  // Admitted batches waiting for the applying thread: enough to keep it busy while the next
+  // is read, few enough to bound the memory a rebuild holds.
+  static constexpr size_t kQueuedBatches = 2;
 
   EventLog* log_;
   TokenView* view_;
   RecordGate gate_;
   const bool keep_trees_;
   std::unique_ptr<LogReader> reader_;
-  std::thread thread_;
+  std::thread thread_;        // admitting
+  std::thread apply_thread_;  // applying
   std::atomic<bool> stop_{false};
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Batch> queue_;  // guarded by queue_mu_
+  // The admitting thread's own: the positions after the last record it admitted, which run
+  // ahead of the view's by the batches queued and in hand.
+  LogPositions admitted_;
   mutable std::mutex end_mu_;
   LogPositions known_end_;  // guarded by end_mu_
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_{};
-  // The projector thread's own: when each reason was last logged, and how many since.
+  // The admitting thread's own: when each reason was last logged, and how many since.
   std::array<std::chrono::steady_clock::time_point, kSkipReasonCount> last_logged_{};
   std::array<uint64_t, kSkipReasonCount> unlogged_{};
-  // The projector thread's own: each stream's Merkle tree (of every record, skipped ones too),
+  // The admitting thread's own: each stream's Merkle tree (of every record, skipped ones too),
   // and the streams that have none (their first records are gone).
   TokenView::Trees trees_;
   std::map<std::string, BottomTile> open_tiles_;  // each stream's tile being filled
