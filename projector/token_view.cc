@@ -142,9 +142,16 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
     }
     ++stats->applied;
   }
-  for (const auto& [id, state] : touched) {
-    if (state) batch.Put("t/" + id, EncodeTokenState(*state));
+  // In key order: RocksDB's skiplist inserts a run of ascending keys from where the last one
+  // went, rather than searching from the top for each.
+  std::vector<const std::pair<const std::string, std::optional<TokenState>>*> states;
+  states.reserve(touched.size());
+  for (const auto& entry : touched) {
+    if (entry.second) states.push_back(&entry);
   }
+  std::sort(states.begin(), states.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : states) batch.Put("t/" + entry->first, EncodeTokenState(*entry->second));
   for (const auto& [stream, offset] : next) {
     batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
   }

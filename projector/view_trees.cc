@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -98,11 +99,17 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
                  rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
     }
   }
+  // In key order, as the skiplist inserts ascending keys fastest: event ids are UUIDv7, in
+  // time order only to the millisecond.
+  std::vector<std::string> keys;
+  keys.reserve(growth.events.size());
   for (const auto& [id, at] : growth.events) {
     std::string k = EventPrefix(id) + at.stream;
     k.push_back('\0');
-    batch->Put(k + EncodeFixed64(at.offset), "");
+    keys.push_back(k + EncodeFixed64(at.offset));
   }
+  std::sort(keys.begin(), keys.end());
+  for (const std::string& k : keys) batch->Put(k, "");
 }
 
 StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db) {
