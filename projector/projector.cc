@@ -85,7 +85,11 @@ void Projector::Frontiers(TreeGrowth* growth) const {
 
 void Projector::CatchUpTrees() {
   if (!keep_trees_) return;
+  // From the view alone: after a Stop, the tiles and streams of batches admitted and never
+  // applied are not the view's.
   trees_ = view_->StreamTrees();
+  open_tiles_.clear();
+  untreed_.clear();
   std::vector<std::string> damaged;
   for (const auto& [stream, tree] : trees_) {
     StatusOr<BottomTile> open = view_->OpenTile(stream, tree.size());
