@@ -34,12 +34,13 @@ start_hello() {
   die "bench_hello_server did not start: $(cat "$work/hello.log")"
 }
 
-# start_witd [EXTRA_ARGS...]: witd on a fresh data dir ($work/data), with the given flags.
+# start_witd [EXTRA_ARGS...]: witd on a fresh data dir ($work/data), with the given flags and
+# --use-audit $USE_AUDIT (sync unless set).
 start_witd() {
   witd_port=$(free_port)
   rm -rf "$work/data"
   "$BIN_DIR/witd" serve --listen "127.0.0.1:$witd_port" --data-dir "$work/data" \
-    --use-audit sync "$@" 2>"$work/witd.log" &
+    --use-audit "${USE_AUDIT:-sync}" "$@" 2>"$work/witd.log" &
   witd_pid=$!
   pids+=("$witd_pid")
   wait_ready "http://127.0.0.1:$witd_port/readyz" || {
@@ -110,10 +111,12 @@ end
 LUA
 }
 
-# run_wrk NAME URL SCRIPT: runs wrk, shows its report indented, keeps the figures in $work/NAME.
+# run_wrk NAME URL SCRIPT [THREADS CONNECTIONS]: runs wrk, shows its report indented, keeps the
+# figures in $work/NAME.
 run_wrk() {
-  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency $2"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$2" >"$work/$1.out" ||
+  local threads=${4:-$THREADS} connections=${5:-$CONNECTIONS}
+  echo "wrk -t$threads -c$connections -d${DURATION}s --latency $2"
+  wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency -s "$3" "$2" >"$work/$1.out" ||
     die "wrk against $2 failed: $(cat "$work/$1.out")"
   grep -v '^WRK_RESULT' "$work/$1.out" | sed 's/^/    /'
   grep '^WRK_RESULT' "$work/$1.out" | sed 's/^WRK_RESULT //' >"$work/$1.fig"

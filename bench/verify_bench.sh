@@ -12,11 +12,15 @@
 # embedded log.
 # The embedded run is repeated with witd serve --bench-skip-log-tree (no Merkle tree kept),
 # so the tree's upkeep shows as the ratio of the two (TREE=0 leaves that run out).
+# The same witd then serves a light load (LIGHT_RATE, 200 requests/s, from 2 connections that
+# pause between requests), whose p50 is printed next to the disk's own fsync latency (a loop of
+# small appends, each fdatasync'd, in the data dir's filesystem): the floor of a durable answer.
+# witd --use-audit async (the answer does not wait for the event) gets its own row.
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
 # appended per request wrk completed.
 #
 #   bench/verify_bench.sh [BIN_DIR]            BIN_DIR defaults to build/bin
-#   env: DURATION (seconds, 15)  TOKENS (100)  THREADS (2)  CONNECTIONS (64)
+#   env: DURATION (seconds, 15)  TOKENS (100)  THREADS (2)  CONNECTIONS (64)  LIGHT_RATE (200)
 set -euo pipefail
 
 BIN_DIR=${1:-build/bin}
@@ -24,6 +28,7 @@ DURATION=${DURATION:-15}
 TOKENS=${TOKENS:-100}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
+LIGHT_RATE=${LIGHT_RATE:-200}
 GOAL_RATIO=0.5
 GOAL_P99_MS=10
 
@@ -62,6 +67,34 @@ settled_used_events() {
     [[ $after == "$before" ]] && break
   done
   echo "$after"
+}
+
+# fsync_floor: the median and p99, in ms, of 500 appends of 64 bytes to a file in $work, each
+# followed by fdatasync (as RocksDB syncs its WAL): "P50 P99".
+fsync_floor() {
+  python3 - "$work/fsync-probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+times = []
+for _ in range(500):
+    t = time.perf_counter()
+    os.write(fd, b"x" * 64)
+    os.fdatasync(fd)
+    times.append(time.perf_counter() - t)
+os.close(fd)
+os.unlink(sys.argv[1])
+times.sort()
+print("%.3f %.3f" % (times[len(times) // 2] * 1e3, times[len(times) * 99 // 100] * 1e3))
+PY
+}
+
+# write_paced_lua SCRIPT OUT: SCRIPT with a pause before each request, so that 2 connections
+# send about LIGHT_RATE requests/s between them.
+write_paced_lua() {
+  {
+    cat "$1"
+    echo "delay = function() return $(calc "2000 / $LIGHT_RATE" 0) end"
+  } >"$2"
 }
 
 # start_devkafka: wit-devkafka in the background; its bootstrap list in $devkafka_brokers.
@@ -115,8 +148,27 @@ report() {
     printf '  %-28s %12s %9s ms %9s ms\n' "verify (on the mock Kafka)" "$k_rps" \
       "$(calc "$(fig kafka p50_us) / 1000" 2)" "$(calc "$(fig kafka p99_us) / 1000" 2)"
   fi
+  local a_rps=""
+  if [[ -f $work/async.fig ]]; then
+    a_rps=$(calc "$(fig async requests) / ($(fig async duration_us) / 1e6)")
+    printf '  %-28s %12s %9s ms %9s ms\n' "verify (audit async)" "$a_rps" \
+      "$(calc "$(fig async p50_us) / 1000" 2)" "$(calc "$(fig async p99_us) / 1000" 2)"
+  fi
+  echo "light load (wrk -t1 -c2, a pause before each request)"
+  printf '  %-28s %12s %9s ms %9s ms\n' "verify (witd, audit sync)" \
+    "$(calc "$(fig light requests) / ($(fig light duration_us) / 1e6)")" \
+    "$(calc "$(fig light p50_us) / 1000" 2)" "$(calc "$(fig light p99_us) / 1000" 2)"
+  printf '  %-28s %12s %9s ms %9s ms\n' "hello (baseline)" \
+    "$(calc "$(fig hello_light requests) / ($(fig hello_light duration_us) / 1e6)")" \
+    "$(calc "$(fig hello_light p50_us) / 1000" 2)" "$(calc "$(fig hello_light p99_us) / 1000" 2)"
+  printf '  %-28s %12s %9s ms %9s ms\n' "fsync of 64 B (the floor)" "" ${fsync_ms}
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
+  if [[ -n $a_rps ]]; then
+    printf '  %-40s %s x\n' "verify audit async / hello requests/s" "$(calc "$a_rps / $h_rps" 3)"
+  fi
+  printf '  %-40s %s x\n' "light-load verify p50 / fsync p50" \
+    "$(calc "$(fig light p50_us) / 1000 / ${fsync_ms%% *}" 2)"
   if [[ -n $t_rps ]]; then
     printf '  %-40s %s x\n' "verify with / without the Merkle tree" "$(calc "$v_rps / $t_rps" 3)"
   fi
@@ -149,6 +201,14 @@ report() {
     check "Apache Kafka: answers >= 400 / socket errors" \
       "$(fig real status_errors) / $(fig real socket_errors)" \
       "$(($(fig real status_errors) + $(fig real socket_errors) == 0))"
+  fi
+  check "light load: answers >= 400 / socket errors" \
+    "$(fig light status_errors) / $(fig light socket_errors)" \
+    "$(($(fig light status_errors) + $(fig light socket_errors) == 0))"
+  if [[ -f $work/async.fig ]]; then
+    check "audit async: answers >= 400 / socket errors" \
+      "$(fig async status_errors) / $(fig async socket_errors)" \
+      "$(($(fig async status_errors) + $(fig async socket_errors) == 0))"
   fi
   if [[ -f $work/treeless.fig ]]; then
     check "no tree: answers >= 400 / socket errors" \
@@ -208,7 +268,12 @@ main() {
   check_witd_alive
   used_after=$(settled_used_events "$witd_port")
   active_after=$(verify_active "$witd_port")
+  write_paced_lua "$work/verify.lua" "$work/verify-paced.lua"
+  run_wrk light "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify-paced.lua" 1 2
   stop_witd
+  fsync_ms=$(fsync_floor)
+
+  USE_AUDIT=async run_on async "--use-audit async"
 
   if [[ ${TREE:-1} == 1 ]]; then
     run_on treeless "the embedded log, no Merkle tree kept" --bench-skip-log-tree
@@ -224,6 +289,8 @@ main() {
   start_hello
   echo "bench_hello_server on 127.0.0.1:$hello_port"
   run_wrk hello "http://127.0.0.1:$hello_port/" "$work/hello.lua"
+  write_paced_lua "$work/hello.lua" "$work/hello-paced.lua"
+  run_wrk hello_light "http://127.0.0.1:$hello_port/" "$work/hello-paced.lua" 1 2
 
   report
   return "$checks_failed"
