@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/random.h"
+#include "bench/bench_cluster.h"
 #include "bench/bench_http.h"
 #include "bench/bench_stats.h"
 #include "bench/event_mix.h"
@@ -22,7 +23,6 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_event_log.h"
 #include "projector/projector.h"
-#include "tests/kafka_cluster.h"
 #include "tests/witd_process.h"
 
 namespace wit::bench {
@@ -159,21 +159,6 @@ bool ApplyRate(const std::vector<Cluster>& clusters, size_t events, const std::s
     ok = ok && rate > 0;
   }
   return ok;
-}
-
-// StartRealCluster starts three brokers with scripts/kafka-cluster.sh and makes topics of
-// `prefix` with replication factor 3.
-StatusOr<std::unique_ptr<testing::KafkaCluster>> StartRealCluster(
-    const std::vector<std::string>& prefixes) {
-  auto cluster = testing::KafkaCluster::Start(3);
-  if (!cluster.ok()) return cluster.status();
-  for (const std::string& prefix : prefixes) {
-    testing::CommandResult r = testing::RunCommand(
-        testing::BinDir() + "/witd kafka create-topics --kafka-brokers " + (*cluster)->bootstrap() +
-        " --topic-prefix " + prefix + " --partitions 8 --replication-factor 3");
-    if (r.exit_code != 0) return Status::Internal("create-topics: " + r.out + r.err);
-  }
-  return cluster;
 }
 
 }  // namespace

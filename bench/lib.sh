@@ -24,7 +24,8 @@ wait_ready() {
 
 start_hello() {
   "$BIN_DIR/bench_hello_server" --listen 127.0.0.1:0 2>"$work/hello.log" &
-  pids+=("$!")
+  hello_pid=$!
+  pids+=("$hello_pid")
   local _
   for _ in $(seq 1 100); do
     hello_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/hello.log")
@@ -121,6 +122,9 @@ run_wrk() {
   grep -v '^WRK_RESULT' "$work/$1.out" | sed 's/^/    /'
   grep '^WRK_RESULT' "$work/$1.out" | sed 's/^WRK_RESULT //' >"$work/$1.fig"
 }
+
+# cpu_ticks PID: the CPU time (user + system) process PID has used so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # fig NAME KEY: one figure from run_wrk's line.
 fig() { tr ' ' '\n' <"$work/$1.fig" | sed -n "s/^$2=//p"; }

@@ -61,7 +61,7 @@ PhaseResult CreateTokens(const Options& opt, BenchWitd& witd) {
 }
 
 void Report(const Options& opt, long start_kb, long after_kb, long peak_kb,
-            const PhaseResult& created, double disk_mb) {
+            const PhaseResult& created, const std::string& data_dir) {
   double start_mb = static_cast<double>(start_kb) / kKiBPerMB;
   double after_mb = static_cast<double>(after_kb) / kKiBPerMB;
   std::printf("baseline: witd right after start (ready, no tokens)\n");
@@ -73,7 +73,15 @@ void Report(const Options& opt, long start_kb, long after_kb, long peak_kb,
   PrintFigure("growth per token",
               static_cast<double>(after_kb - start_kb) * 1024.0 / std::max(opt.tokens, 1), "bytes",
               0);
-  PrintFigure("data dir on disk (informational)", disk_mb, "MB");
+  PrintFigure("data dir on disk (informational)", DirSizeMb(data_dir), "MB");
+  // Per token, as the files stand (RocksDB's WAL and SST files; a memtable not yet flushed
+  // is in the WAL): the view (tokens by hash, id and user, the tree) and the log (the events
+  // and their index).
+  for (const char* part : {"view", "log"}) {
+    PrintFigure(std::string(part) + " on disk per token (informational)",
+                DirSizeMb(data_dir + "/" + part) * 1024.0 * 1024.0 / std::max(opt.tokens, 1),
+                "bytes", 0);
+  }
   std::printf("ratio against the baseline\n");
   PrintFigure("VmRSS after / at start", start_mb > 0 ? after_mb / start_mb : 0, "x", 2);
   std::printf("goals\n");
@@ -95,7 +103,7 @@ int Run(const Options& opt) {
     std::fprintf(stderr, "cannot read /proc/%d/status\n", static_cast<int>(witd.process().pid()));
     return 1;
   }
-  Report(opt, start_kb, after_kb, peak_kb, created, DirSizeMb(witd.process().data_dir()));
+  Report(opt, start_kb, after_kb, peak_kb, created, witd.process().data_dir());
   if (created.failures > 0) {
     std::printf("FAILED: some creates did not succeed (see above)\n");
     return 1;

@@ -11,13 +11,14 @@ set -uo pipefail
 BIN_DIR=${1:?usage: bench/run-all.sh BIN_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-write_args=() rebuild_args=() memory_args=() kafka_args=()
+write_args=() rebuild_args=() memory_args=() kafka_args=() fleet_args=()
 if [[ ${QUICK:-0} == 1 ]]; then
   export DURATION=3 TOKENS=20
   write_args=(--per-client 20)
   rebuild_args=(--events 20000)
   memory_args=(--tokens 2000)
   kafka_args=(--revocations 50 --events 5000)
+  fleet_args=(--levels 100 --seconds 3)
   export EVENTS=20000
 fi
 
@@ -46,6 +47,7 @@ run bench_write_latency "$BIN_DIR/bench_write_latency" "${write_args[@]}"
 run bench_rebuild "$BIN_DIR/bench_rebuild" "${rebuild_args[@]}"
 run bench_memory "$BIN_DIR/bench_memory" "${memory_args[@]}"
 run bench_kafka "$BIN_DIR/bench_kafka" "${kafka_args[@]}"
+run bench_fleet "$BIN_DIR/bench_fleet" "${fleet_args[@]}"
 run audit_bench "$HERE/audit_bench.sh" "$BIN_DIR"
 run proof_bench "$HERE/proof_bench.sh" "$BIN_DIR"
 run forward_bench "$HERE/forward_bench.sh" "$BIN_DIR"

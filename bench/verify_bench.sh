@@ -162,7 +162,16 @@ report() {
     "$(calc "$(fig hello_light requests) / ($(fig hello_light duration_us) / 1e6)")" \
     "$(calc "$(fig hello_light p50_us) / 1000" 2)" "$(calc "$(fig hello_light p99_us) / 1000" 2)"
   printf '  %-28s %12s %9s ms %9s ms\n' "fsync of 64 B (the floor)" "" ${fsync_ms}
+  # CPU per answer, the server's own (user + system, /proc/PID/stat), over the 64-connection run.
+  local hz v_cpu h_cpu
+  hz=$(getconf CLK_TCK)
+  v_cpu=$(calc "$verify_ticks / $hz * 1e6 / $(fig verify requests)" 1)
+  h_cpu=$(calc "$hello_ticks / $hz * 1e6 / $(fig hello requests)" 1)
+  echo "server CPU per answer (user + system, over the -c$CONNECTIONS run)"
+  printf '  %-28s %12s µs\n' "verify (witd, audit sync)" "$v_cpu"
+  printf '  %-28s %12s µs\n' "hello (baseline)" "$h_cpu"
   echo "ratio against the baseline"
+  printf '  %-40s %s x\n' "verify / hello CPU per answer" "$(calc "$v_cpu / $h_cpu" 2)"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
   if [[ -n $a_rps ]]; then
     printf '  %-40s %s x\n' "verify audit async / hello requests/s" "$(calc "$a_rps / $h_rps" 3)"
@@ -264,7 +273,10 @@ main() {
 
   used_before=$(used_events "$witd_port")
   active_before=$(verify_active "$witd_port")
+  local ticks_before
+  ticks_before=$(cpu_ticks "$witd_pid")
   run_wrk verify "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+  verify_ticks=$(($(cpu_ticks "$witd_pid") - ticks_before))
   check_witd_alive
   used_after=$(settled_used_events "$witd_port")
   active_after=$(verify_active "$witd_port")
@@ -288,7 +300,9 @@ main() {
 
   start_hello
   echo "bench_hello_server on 127.0.0.1:$hello_port"
+  ticks_before=$(cpu_ticks "$hello_pid")
   run_wrk hello "http://127.0.0.1:$hello_port/" "$work/hello.lua"
+  hello_ticks=$(($(cpu_ticks "$hello_pid") - ticks_before))
   write_paced_lua "$work/hello.lua" "$work/hello-paced.lua"
   run_wrk hello_light "http://127.0.0.1:$hello_port/" "$work/hello-paced.lua" 1 2
 

@@ -1,0 +1,437 @@
+// bench_fleet: three witd nodes on a real Apache Kafka cluster of three brokers
+// (scripts/kafka-cluster.sh, topics with replication factor 3, acks=all), under one load.
+//
+// For each load level of --levels (verifies/s across the fleet; 0: as fast as the clients go),
+// for --seconds: --clients keep-alive clients on each node verify tokens on it, round-robin,
+// while one revoker, every --revoke-every ms, creates a token on node i mod 3, waits until the
+// other two know it, revokes it there and polls the other two until both refuse it.
+//
+// Per node and level: verifies/s, p50 and p99, events its projector applied per second
+// (wit_events_applied_total) and VmRSS. Across the fleet: the revocations' visibility, the time
+// from sending DELETE until a node refuses the token, per node and for the later of the two.
+// Baseline, in the same run: the uses the whole fleet appends per second. Every node applies
+// every use of the fleet (issue 16, part 3), so each node's apply rate follows that, not its own
+// load: the ratio apply / fleet uses is printed per node.
+// The machine's idle CPU during each level is printed too: on a small machine the brokers, the
+// nodes and the clients share it, and a busy CPU is what the latencies then measure.
+// At the end: the bytes a replica keeps on disk per event of each topic (the brokers' segment
+// files, divided by the replication factor and by the events the nodes appended).
+// Goal: the revocation visible on all three nodes within 100 ms at p99, at every level.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "bench/bench_cluster.h"
+#include "bench/bench_http.h"
+#include "bench/bench_main.h"
+#include "bench/bench_stats.h"
+#include "ledger/event_log.h"
+#include "tests/witd_process.h"
+
+namespace wit::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kNodes = 3;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Options {
+  std::vector<int> levels = {100, 300, 0};
+  int seconds = 20;
+  int clients = 8;
+  int tokens = 30;
+  int revoke_every_ms = 100;
+  std::vector<std::string> kafka_config;  // witd's --kafka-config KEY=VALUE
+};
+
+// Counter reads the unlabelled counter `name` from the node's /metrics; -1 if it cannot.
+double Counter(uint16_t port, const std::string& name) {
+  testing::HttpClient client(port, "");
+  testing::HttpResponse r = client.TrySend("GET", "/metrics");
+  const std::string line = "\n" + name + " ";
+  size_t at = r.body.find(line);
+  if (r.status != 200 || at == std::string::npos) return -1;
+  return std::stod(r.body.substr(at + line.size()));
+}
+
+// Appended reads wit_events_appended_total{type=`type`} from the node's /metrics; 0 if absent.
+double Appended(uint16_t port, const std::string& type) {
+  testing::HttpClient client(port, "");
+  testing::HttpResponse r = client.TrySend("GET", "/metrics");
+  const std::string line = "\nwit_events_appended_total{type=\"" + type + "\"} ";
+  size_t at = r.body.find(line);
+  return at == std::string::npos ? 0 : std::stod(r.body.substr(at + line.size()));
+}
+
+// CpuTicks is the machine's busy and total CPU time so far, from /proc/stat.
+struct CpuTicks {
+  double idle = 0;
+  double total = 0;
+};
+CpuTicks ReadCpuTicks() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  stat >> cpu;
+  CpuTicks t;
+  double v;
+  for (int i = 0; i < 8 && stat >> v; ++i) {
+    t.total += v;
+    if (i == 3 || i == 4) t.idle += v;  // idle, iowait
+  }
+  return t;
+}
+
+// CpuSeconds is the CPU time (user and system) process `pid` has used so far; 0 if unknown.
+double CpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // fields 14 and 15: utime, stime
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// SegmentBytes sums the sizes of the segment files (*.log) of the partitions of `topic` under
+// `dir` (every broker's log dir).
+double SegmentBytes(const std::string& dir, const std::string& topic) {
+  double bytes = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::filesystem::path& p = it->path();
+    if (p.extension() == ".log" && p.parent_path().filename().string().rfind(topic + "-", 0) == 0) {
+      bytes += static_cast<double>(std::filesystem::file_size(p, ec));
+    }
+  }
+  return bytes;
+}
+
+bool Active(testing::HttpClient& client, const std::string& body) {
+  return client.TrySend("POST", "/api/tokens/verify", body).body.find("\"active\":true") !=
+         std::string::npos;
+}
+
+// VerifyBody is the verify request for `token`.
+std::string VerifyBody(const std::string& token) { return "{\"token\":\"" + token + "\"}"; }
+
+// WaitKnown polls `client` until it answers `body` active, for up to 10 s.
+bool WaitKnown(testing::HttpClient& client, const std::string& body) {
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    if (Active(client, body)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+// What one node's clients measured in a level.
+struct NodeLoad {
+  std::mutex mu;
+  std::vector<double> latencies_ms;
+  size_t failures = 0;
+};
+
+// Revocations measured in a level: per node, the time from DELETE until it refused the token.
+struct Revocations {
+  std::vector<double> on_node[kNodes];
+  std::vector<double> all;  // the later of the two other nodes
+  int not_seen = 0;         // not refused within 5 s by one of them
+  int failed = 0;           // create or DELETE did not answer as it should
+};
+
+class Fleet {
+ public:
+  Fleet(const Options& opt, std::vector<std::unique_ptr<testing::WitdProcess>> nodes)
+      : opt_(opt), nodes_(std::move(nodes)) {}
+
+  // Prepare creates the load's tokens on node 0 and waits until every node knows them.
+  bool Prepare() {
+    testing::HttpClient user(nodes_[0]->port(), nodes_[0]->UserSession("fleet"));
+    for (int i = 0; i < opt_.tokens; ++i) {
+      testing::HttpResponse r =
+          user.TrySend("POST", "/api/tokens", "{\"name\":\"load-" + std::to_string(i) + "\"}");
+      std::string token = JsonStringField(r.body, "token");
+      if (token.empty()) return false;
+      bodies_.push_back(VerifyBody(token));
+    }
+    for (auto& node : nodes_) {
+      testing::HttpClient service(node->port(), node->ServiceSession("fleet"));
+      for (const std::string& body : bodies_) {
+        if (!WaitKnown(service, body)) return false;
+      }
+    }
+    return true;
+  }
+
+  // RunLevel runs one level and prints its figures; false if a check failed.
+  bool RunLevel(int level) {
+    PrintHeader("fleet load: " +
+                (level > 0 ? std::to_string(level) + " verifies/s across the fleet"
+                           : std::string("as fast as ") + std::to_string(opt_.clients * kNodes) +
+                                 " clients go") +
+                ", " + std::to_string(opt_.seconds) + " s, a revocation every " +
+                std::to_string(opt_.revoke_every_ms) + " ms");
+    double applied_before[kNodes], appended_before[kNodes];
+    for (int n = 0; n < kNodes; ++n) {
+      applied_before[n] = Counter(nodes_[n]->port(), "wit_events_applied_total");
+      appended_before[n] = Appended(nodes_[n]->port(), "token.used");
+    }
+    CpuTicks cpu_before = ReadCpuTicks();
+    double cpu_seconds_before[kNodes];
+    for (int n = 0; n < kNodes; ++n) cpu_seconds_before[n] = CpuSeconds(nodes_[n]->pid());
+    std::atomic<bool> stop{false};
+    NodeLoad load[kNodes];
+    std::vector<std::thread> threads;
+    // Each client keeps its share of the level: one request every `interval` from its start.
+    auto interval = level > 0
+                        ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                              static_cast<double>(opt_.clients * kNodes) / level))
+                        : Clock::duration::zero();
+    Stopwatch watch;
+    for (int n = 0; n < kNodes; ++n) {
+      for (int c = 0; c < opt_.clients; ++c) {
+        threads.emplace_back([&, n, c] { Client(n, c, interval, stop, &load[n]); });
+      }
+    }
+    Revocations revocations;
+    std::thread revoker([&] { Revoke(stop, &revocations); });
+    std::this_thread::sleep_for(std::chrono::seconds(opt_.seconds));
+    stop = true;
+    for (auto& t : threads) t.join();
+    revoker.join();
+    double seconds = watch.Seconds();
+    CpuTicks cpu_after = ReadCpuTicks();
+    double cpu_percent[kNodes];
+    for (int n = 0; n < kNodes; ++n) {
+      cpu_percent[n] = 100 * (CpuSeconds(nodes_[n]->pid()) - cpu_seconds_before[n]) / seconds;
+    }
+
+    double fleet_uses = 0;
+    double applied[kNodes];
+    for (int n = 0; n < kNodes; ++n) {
+      fleet_uses += Appended(nodes_[n]->port(), "token.used") - appended_before[n];
+    }
+    // Let every node apply what the fleet appended before reading its count.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (int n = 0; n < kNodes; ++n) {
+      applied[n] = Counter(nodes_[n]->port(), "wit_events_applied_total") - applied_before[n];
+    }
+    bool ok = true;
+    std::cout << "per node\n";
+    for (int n = 0; n < kNodes; ++n) {
+      LatencySummary s = Summarize(load[n].latencies_ms);
+      std::ostringstream line;
+      line.setf(std::ios::fixed);
+      line.precision(0);
+      line << "  node " << n << ": " << static_cast<double>(s.count) / seconds << " verifies/s";
+      line.precision(2);
+      line << ", p50 " << s.p50_ms << " ms, p99 " << s.p99_ms << " ms";
+      line.precision(0);
+      line << ", CPU " << cpu_percent[n] << " %";
+      line << ", applied " << applied[n] / seconds << " events/s, VmRSS "
+           << static_cast<double>(ProcStatusKb(nodes_[n]->pid(), "VmRSS")) / 1024 << " MiB";
+      line << ", failures " << load[n].failures;
+      std::cout << line.str() << "\n";
+      ok = ok && load[n].failures == 0;
+    }
+    PrintFigure("token.used appended by the fleet (baseline)", fleet_uses / seconds, "events/s", 0);
+    PrintFigure("the machine's CPU idle",
+                100 * (cpu_after.idle - cpu_before.idle) / (cpu_after.total - cpu_before.total),
+                "%", 1);
+    std::cout << "ratio against the baseline\n";
+    for (int n = 0; n < kNodes; ++n) {
+      PrintFigure("node " + std::to_string(n) + " applied / fleet uses",
+                  fleet_uses > 0 ? applied[n] / fleet_uses : 0, "x", 3);
+    }
+    std::cout << "revocation visibility (DELETE on one node until the others refuse the token)\n";
+    for (int n = 0; n < kNodes; ++n) {
+      LatencySummary s = Summarize(revocations.on_node[n]);
+      PrintFigure("node " + std::to_string(n) + " p50 / p99 (" + std::to_string(s.count) + ")",
+                  s.p50_ms, "/ " + Fixed(s.p99_ms, 2, "ms"), 2);
+    }
+    LatencySummary all = Summarize(revocations.all);
+    PrintFigure("all three, p50", all.p50_ms, "ms", 2);
+    PrintFigure("all three, p99", all.p99_ms, "ms", 2);
+    PrintFigure("all three, max", all.max_ms, "ms", 2);
+    PrintFigure("not refused within 5 s", revocations.not_seen, "", 0);
+    PrintFigure("create or DELETE failed", revocations.failed, "", 0);
+    std::cout << "goals\n";
+    PrintGoal("revocation visible on all three, p99 <= 100 ms", Fixed(all.p99_ms, 2, "ms"),
+              all.count > 0 && all.p99_ms <= 100);
+    return ok && revocations.not_seen == 0 && revocations.failed == 0 && all.count > 0;
+  }
+
+  // PrintTopicBytes prints the bytes per event a replica of each topic keeps, from the segment
+  // files under `cluster_dir` and the events the nodes appended.
+  void PrintTopicBytes(const std::string& cluster_dir) {
+    double uses = 0, lifecycle = 0;
+    for (auto& node : nodes_) {
+      uses += Appended(node->port(), "token.used");
+      lifecycle +=
+          Appended(node->port(), "token.created") + Appended(node->port(), "token.revoked");
+    }
+    PrintHeader("Kafka bytes per event, one replica's segment files (replication factor 3)");
+    double use_bytes = SegmentBytes(cluster_dir, std::string(kDefaultTopicPrefix) + "tokens.usage");
+    double life_bytes =
+        SegmentBytes(cluster_dir, std::string(kDefaultTopicPrefix) + "tokens.lifecycle");
+    PrintFigure("tokens.usage: " + std::to_string(static_cast<long>(uses)) + " events",
+                uses > 0 ? use_bytes / 3 / uses : 0, "bytes/event", 0);
+    PrintFigure("tokens.lifecycle: " + std::to_string(static_cast<long>(lifecycle)) + " events",
+                lifecycle > 0 ? life_bytes / 3 / lifecycle : 0, "bytes/event", 0);
+  }
+
+ private:
+  void Client(int n, int c, Clock::duration interval, const std::atomic<bool>& stop,
+              NodeLoad* load) {
+    testing::HttpClient client(nodes_[n]->port(), nodes_[n]->ServiceSession("fleet"));
+    std::vector<double> latencies;
+    size_t failures = 0;
+    size_t k = static_cast<size_t>(n) * static_cast<size_t>(opt_.clients) + static_cast<size_t>(c);
+    // Clients start spread over one interval, not all at once.
+    auto next = Clock::now() + interval * c / opt_.clients;
+    while (!stop) {
+      if (interval > Clock::duration::zero()) {
+        std::this_thread::sleep_until(next);
+        next += interval;
+      }
+      auto start = Clock::now();
+      testing::HttpResponse r =
+          client.TrySend("POST", "/api/tokens/verify", bodies_[k++ % bodies_.size()]);
+      latencies.push_back(Ms(Clock::now() - start));
+      if (r.status != 200 || r.body.find("\"active\":true") == std::string::npos) ++failures;
+    }
+    std::lock_guard<std::mutex> lock(load->mu);
+    load->latencies_ms.insert(load->latencies_ms.end(), latencies.begin(), latencies.end());
+    load->failures += failures;
+  }
+
+  void Revoke(const std::atomic<bool>& stop, Revocations* out) {
+    std::vector<std::unique_ptr<testing::HttpClient>> users, services;
+    for (auto& node : nodes_) {
+      users.push_back(
+          std::make_unique<testing::HttpClient>(node->port(), node->UserSession("fleet-revoker")));
+      services.push_back(
+          std::make_unique<testing::HttpClient>(node->port(), node->ServiceSession("fleet")));
+    }
+    for (int i = 0; !stop; ++i) {
+      int on = i % kNodes;
+      testing::HttpResponse created =
+          users[on]->TrySend("POST", "/api/tokens", "{\"name\":\"r" + std::to_string(i) + "\"}");
+      std::string id = JsonStringField(created.body, "id");
+      std::string body = VerifyBody(JsonStringField(created.body, "token"));
+      bool known = !id.empty();
+      for (int n = 0; known && n < kNodes; ++n) {
+        if (n != on) known = WaitKnown(*services[n], body);
+      }
+      if (!known) {
+        ++out->failed;
+        continue;
+      }
+      auto start = Clock::now();
+      if (users[on]->TrySend("DELETE", "/api/tokens/" + id).status != 200) {
+        ++out->failed;
+        continue;
+      }
+      double latest = 0;
+      for (int n = 0; n < kNodes; ++n) {
+        if (n == on) continue;
+        bool refused = false;
+        auto deadline = start + std::chrono::seconds(5);
+        while (!refused && Clock::now() < deadline) {
+          refused =
+              services[n]->TrySend("POST", "/api/tokens/verify", body).body.find("\"revoked\"") !=
+              std::string::npos;
+        }
+        double ms = Ms(Clock::now() - start);
+        if (!refused) ++out->not_seen;
+        out->on_node[n].push_back(ms);
+        latest = std::max(latest, ms);
+      }
+      out->all.push_back(latest);
+      std::this_thread::sleep_for(std::chrono::milliseconds(opt_.revoke_every_ms));
+    }
+  }
+
+  const Options& opt_;
+  std::vector<std::unique_ptr<testing::WitdProcess>> nodes_;
+  std::vector<std::string> bodies_;
+};
+
+int Run(const Options& opt) {
+  std::string root = testing::MakeTempDir("bench-fleet");
+  auto cluster = StartRealCluster({kDefaultTopicPrefix});
+  if (!cluster.ok()) {
+    std::cerr << "bench_fleet: " << cluster.status().message() << "\n";
+    return 1;
+  }
+  std::vector<std::string> args = {
+      "--kafka-brokers",  (*cluster)->bootstrap(), "--session-secret-file", root + "/session.key",
+      "--event-key-file", root + "/event.key",     "--use-audit",           "sync"};
+  for (const std::string& setting : opt.kafka_config) {
+    args.emplace_back("--kafka-config");
+    args.push_back(setting);
+  }
+  std::vector<std::unique_ptr<testing::WitdProcess>> nodes;
+  for (int n = 0; n < kNodes; ++n) {
+    nodes.push_back(
+        std::make_unique<testing::WitdProcess>(root + "/node" + std::to_string(n), args));
+    if (!nodes.back()->Start()) {
+      std::cerr << "bench_fleet: witd node " << n << " did not start\n";
+      return 1;
+    }
+  }
+  std::cout << "three witd nodes (--use-audit sync) on Apache Kafka, 3 brokers, RF 3, at "
+            << (*cluster)->bootstrap() << "\n";
+  for (const std::string& setting : opt.kafka_config)
+    std::cout << "  --kafka-config " << setting << "\n";
+  bool ok = true;
+  {
+    Fleet fleet(opt, std::move(nodes));
+    if (!fleet.Prepare()) {
+      std::cerr << "bench_fleet: the load's tokens did not reach every node\n";
+      return 1;
+    }
+    for (int level : opt.levels) ok = fleet.RunLevel(level) && ok;
+    fleet.PrintTopicBytes((*cluster)->dir());
+  }  // the nodes stop here, before their data dirs go
+  std::filesystem::remove_all(root);
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace wit::bench
+
+int main(int argc, char** argv) {
+  wit::bench::Options opt;
+  return wit::bench::BenchMain(
+      "bench_fleet", "three witd nodes on a real 3-broker Kafka cluster under one load", argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--levels", opt.levels,
+                       "Load levels, verifies/s across the fleet (0: unpaced)")
+            ->delimiter(',')
+            ->capture_default_str();
+        app.add_option("--kafka-config", opt.kafka_config,
+                       "KEY=VALUE for every node's librdkafka clients (witd --kafka-config)");
+        wit::bench::PositiveOption(app, "--seconds", opt.seconds, "Seconds per level");
+        wit::bench::PositiveOption(app, "--clients", opt.clients, "Clients per node");
+        wit::bench::PositiveOption(app, "--tokens", opt.tokens, "Tokens the load verifies");
+        wit::bench::PositiveOption(app, "--revoke-every", opt.revoke_every_ms,
+                                   "Milliseconds between revocations");
+      },
+      [&] { return wit::bench::Run(opt); });
+}
