@@ -21,6 +21,7 @@
 #
 #   bench/verify_bench.sh [BIN_DIR]            BIN_DIR defaults to build/bin
 #   env: DURATION (seconds, 15)  TOKENS (100)  THREADS (2)  CONNECTIONS (64)  LIGHT_RATE (200)
+#        WARMUP (seconds of load on the Kafka cluster before its row is measured, 10)
 set -euo pipefail
 
 BIN_DIR=${1:-build/bin}
@@ -29,6 +30,7 @@ TOKENS=${TOKENS:-100}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 LIGHT_RATE=${LIGHT_RATE:-200}
+WARMUP=${WARMUP:-10}
 GOAL_RATIO=0.5
 GOAL_P99_MS=10
 
@@ -118,6 +120,11 @@ start_real_kafka() {
     --replication-factor 3 >/dev/null || die "witd kafka create-topics failed"
 }
 
+# cpu_per_answer NAME: the server's CPU time per request of wrk run NAME, in µs.
+cpu_per_answer() {
+  calc "$(cat "$work/$1.ticks") / $(getconf CLK_TCK) * 1e6 / $(fig "$1" requests)" 1
+}
+
 report() {
   local v_rps h_rps v_p50 v_p99 h_p50 h_p99 ratio
   v_rps=$(calc "$(fig verify requests) / ($(fig verify duration_us) / 1e6)")
@@ -162,14 +169,18 @@ report() {
     "$(calc "$(fig hello_light requests) / ($(fig hello_light duration_us) / 1e6)")" \
     "$(calc "$(fig hello_light p50_us) / 1000" 2)" "$(calc "$(fig hello_light p99_us) / 1000" 2)"
   printf '  %-28s %12s %9s ms %9s ms\n' "fsync of 64 B (the floor)" "" ${fsync_ms}
-  # CPU per answer, the server's own (user + system, /proc/PID/stat), over the 64-connection run.
-  local hz v_cpu h_cpu
-  hz=$(getconf CLK_TCK)
-  v_cpu=$(calc "$verify_ticks / $hz * 1e6 / $(fig verify requests)" 1)
-  h_cpu=$(calc "$hello_ticks / $hz * 1e6 / $(fig hello requests)" 1)
-  echo "server CPU per answer (user + system, over the -c$CONNECTIONS run)"
-  printf '  %-28s %12s µs\n' "verify (witd, audit sync)" "$v_cpu"
-  printf '  %-28s %12s µs\n' "hello (baseline)" "$h_cpu"
+  # CPU per answer, the server's own (user + system, /proc/PID/stat), over each -c run; on
+  # Kafka, witd's alone (the brokers are not in it).
+  local v_cpu h_cpu row
+  v_cpu=$(cpu_per_answer verify)
+  h_cpu=$(cpu_per_answer hello)
+  echo "server CPU per answer (user + system, over the -c$CONNECTIONS runs)"
+  printf '  %-28s %12s µs\n' "verify (witd, audit sync)" "$v_cpu" "hello (baseline)" "$h_cpu"
+  for row in async:"verify (audit async)" treeless:"verify (no Merkle tree)" \
+    real:"verify (on Apache Kafka)" kafka:"verify (on the mock Kafka)"; do
+    [[ -f $work/${row%%:*}.ticks ]] &&
+      printf '  %-28s %12s µs\n' "${row#*:}" "$(cpu_per_answer "${row%%:*}")"
+  done
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello CPU per answer" "$(calc "$v_cpu / $h_cpu" 2)"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
@@ -246,7 +257,16 @@ run_on() {
   create_tokens "$user"
   write_verify_lua "$service"
   echo "witd on 127.0.0.1:$witd_port, $what"
+  if [[ $name == real ]]; then
+    # The brokers' JVMs answer slowly until their code is compiled: a run just after they
+    # started measured 2 587 requests/s, the next one against the same witd 6 210: warm up.
+    DURATION=$WARMUP run_wrk real_warmup "http://127.0.0.1:$witd_port/api/tokens/verify" \
+      "$work/verify.lua" >/dev/null
+  fi
+  local ticks_before
+  ticks_before=$(cpu_ticks "$witd_pid")
   run_wrk "$name" "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
+  echo $(($(cpu_ticks "$witd_pid") - ticks_before)) >"$work/$name.ticks"
   check_witd_alive
   stop_witd
 }
@@ -257,6 +277,7 @@ verify_active() {
 }
 
 main() {
+  local ticks_before
   [[ -x $BIN_DIR/witd && -x $BIN_DIR/bench_hello_server && -x $BIN_DIR/wit-devkafka ]] ||
     die "$BIN_DIR must hold witd, wit-devkafka and bench_hello_server (build first)"
   command -v wrk >/dev/null || die "wrk is missing: scripts/install-deps.sh --bench"
@@ -273,10 +294,9 @@ main() {
 
   used_before=$(used_events "$witd_port")
   active_before=$(verify_active "$witd_port")
-  local ticks_before
   ticks_before=$(cpu_ticks "$witd_pid")
   run_wrk verify "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify.lua"
-  verify_ticks=$(($(cpu_ticks "$witd_pid") - ticks_before))
+  echo $(($(cpu_ticks "$witd_pid") - ticks_before)) >"$work/verify.ticks"
   check_witd_alive
   used_after=$(settled_used_events "$witd_port")
   active_after=$(verify_active "$witd_port")
@@ -302,7 +322,7 @@ main() {
   echo "bench_hello_server on 127.0.0.1:$hello_port"
   ticks_before=$(cpu_ticks "$hello_pid")
   run_wrk hello "http://127.0.0.1:$hello_port/" "$work/hello.lua"
-  hello_ticks=$(($(cpu_ticks "$hello_pid") - ticks_before))
+  echo $(($(cpu_ticks "$hello_pid") - ticks_before)) >"$work/hello.ticks"
   write_paced_lua "$work/hello.lua" "$work/hello-paced.lua"
   run_wrk hello_light "http://127.0.0.1:$hello_port/" "$work/hello-paced.lua" 1 2
 
