@@ -13,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 write_args=() rebuild_args=() memory_args=() kafka_args=() fleet_args=()
 if [[ ${QUICK:-0} == 1 ]]; then
-  export DURATION=3 TOKENS=20
+  export DURATION=3 TOKENS=20 WARMUP=2
   write_args=(--per-client 20)
   rebuild_args=(--events 20000)
   memory_args=(--tokens 2000)

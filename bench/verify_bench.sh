@@ -12,8 +12,8 @@
 # embedded log.
 # The embedded run is repeated with witd serve --bench-skip-log-tree (no Merkle tree kept),
 # so the tree's upkeep shows as the ratio of the two (TREE=0 leaves that run out).
-# The same witd then serves a light load (LIGHT_RATE, 200 requests/s, from 2 connections that
-# pause between requests), whose p50 is printed next to the disk's own fsync latency (a loop of
+# The same witd then serves a light load (a little under LIGHT_RATE, 200 requests/s, from 2
+# connections that pause between requests), whose p50 is printed next to the disk's own fsync latency (a loop of
 # small appends, each fdatasync'd, in the data dir's filesystem): the floor of a durable answer.
 # witd --use-audit async (the answer does not wait for the event) gets its own row.
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
@@ -90,8 +90,9 @@ print("%.3f %.3f" % (times[len(times) // 2] * 1e3, times[len(times) * 99 // 100]
 PY
 }
 
-# write_paced_lua SCRIPT OUT: SCRIPT with a pause before each request, so that 2 connections
-# send about LIGHT_RATE requests/s between them.
+# write_paced_lua SCRIPT OUT: SCRIPT with a pause of 2000 / LIGHT_RATE ms before each request,
+# so that 2 connections send somewhat fewer than LIGHT_RATE requests/s between them (the pause
+# comes on top of each answer's latency; the report prints the rate measured).
 write_paced_lua() {
   {
     cat "$1"
@@ -257,9 +258,9 @@ run_on() {
   create_tokens "$user"
   write_verify_lua "$service"
   echo "witd on 127.0.0.1:$witd_port, $what"
-  if [[ $name == real ]]; then
-    # The brokers' JVMs answer slowly until their code is compiled: a run just after they
-    # started measured 2 587 requests/s, the next one against the same witd 6 210: warm up.
+  if [[ $name == real ]] && ((WARMUP > 0)); then
+    # The brokers' JVMs answer slowly until their code is compiled: against one token, a run
+    # just after they started measured 2 587 requests/s, the next one on the same witd 6 210.
     DURATION=$WARMUP run_wrk real_warmup "http://127.0.0.1:$witd_port/api/tokens/verify" \
       "$work/verify.lua" >/dev/null
   fi
