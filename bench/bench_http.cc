@@ -16,6 +16,20 @@ std::string JsonStringField(const std::string& body, const std::string& key) {
   return v && v->type == FlatValue::Type::kString ? v->string : "";
 }
 
+std::string Metrics(uint16_t port) {
+  testing::HttpClient client(port, "");
+  testing::HttpResponse r = client.TrySend("GET", "/metrics");
+  return r.status == 200 ? r.body : "";
+}
+
+double MetricValue(const std::string& metrics, const std::string& series) {
+  const std::string line = series + " ";
+  for (size_t at = metrics.find(line); at != std::string::npos; at = metrics.find(line, at + 1)) {
+    if (at == 0 || metrics[at - 1] == '\n') return std::stod(metrics.substr(at + line.size()));
+  }
+  return -1;
+}
+
 BenchWitd::BenchWitd(const std::string& tag)
     : root_(testing::MakeTempDir("bench-" + tag)),
       process_(std::make_unique<testing::WitdProcess>(root_ + "/data")) {}

@@ -17,6 +17,13 @@ namespace wit::bench {
 // is not an object or has no such string.
 std::string JsonStringField(const std::string& body, const std::string& key);
 
+// Metrics fetches witd's /metrics on `port` (Prometheus text); "" if it does not answer 200.
+std::string Metrics(uint16_t port);
+
+// MetricValue returns the value of the series `series` (a name, with its labels if it has
+// any: `wit_events_appended_total{type="token.used"}`) in `metrics`; -1 if it is not there.
+double MetricValue(const std::string& metrics, const std::string& series);
+
 // BenchWitd runs a real `witd serve` (the one the build put beside the benchmarks) on a free
 // loopback port with a data dir under a fresh temp dir; the destructor stops witd and removes
 // the temp dir.

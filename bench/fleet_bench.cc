@@ -58,30 +58,31 @@ struct Options {
   std::vector<std::string> kafka_config;  // witd's --kafka-config KEY=VALUE
 };
 
-// Counter reads the unlabelled counter `name` from the node's /metrics; -1 if it cannot.
-double Counter(uint16_t port, const std::string& name) {
-  testing::HttpClient client(port, "");
-  testing::HttpResponse r = client.TrySend("GET", "/metrics");
-  const std::string line = "\n" + name + " ";
-  size_t at = r.body.find(line);
-  if (r.status != 200 || at == std::string::npos) return -1;
-  return std::stod(r.body.substr(at + line.size()));
-}
+// NodeCounts are a node's event counters at one moment, from one read of its /metrics.
+struct NodeCounts {
+  double applied = 0;    // wit_events_applied_total
+  double uses = 0;       // wit_events_appended_total{type="token.used"}
+  double lifecycle = 0;  // ... of token.created and token.revoked
+  double appended = 0;   // ... of every type
+};
 
-// Appended reads wit_events_appended_total{type=`type`} from the node's /metrics (of every type
-// summed when `type` is empty); 0 if absent.
-double Appended(uint16_t port, const std::string& type) {
-  testing::HttpClient client(port, "");
-  testing::HttpResponse r = client.TrySend("GET", "/metrics");
-  const std::string line = "\nwit_events_appended_total{type=\"" + type;
-  double sum = 0;
-  for (size_t at = r.body.find(line); at != std::string::npos; at = r.body.find(line, at + 1)) {
-    size_t value = r.body.find("} ", at);
-    if (value == std::string::npos) break;
-    if (!type.empty() && value != at + line.size() + 1) continue;  // another type's prefix
-    sum += std::stod(r.body.substr(value + 2));
+NodeCounts ReadCounts(uint16_t port) {
+  std::string metrics = Metrics(port);
+  auto appended = [&](const char* type) {
+    return std::max(
+        MetricValue(metrics, std::string("wit_events_appended_total{type=\"") + type + "\"}"), 0.0);
+  };
+  NodeCounts c;
+  c.applied = std::max(MetricValue(metrics, "wit_events_applied_total"), 0.0);
+  c.uses = appended("token.used");
+  c.lifecycle = appended("token.created") + appended("token.revoked");
+  const std::string series = "\nwit_events_appended_total{";
+  for (size_t at = metrics.find(series); at != std::string::npos;
+       at = metrics.find(series, at + 1)) {
+    size_t value = metrics.find("} ", at);
+    if (value != std::string::npos) c.appended += std::stod(metrics.substr(value + 2));
   }
-  return sum;
+  return c;
 }
 
 // CpuTicks is the machine's busy and total CPU time so far, from /proc/stat.
@@ -171,7 +172,8 @@ struct NodeLoad {
   size_t failures = 0;
 };
 
-// Revocations measured in a level: per node, the time from DELETE until it refused the token.
+// Revocations measured in a level: per node, the time from DELETE until its view showed the
+// token revoked.
 struct Revocations {
   std::vector<double> on_node[kNodes];
   std::vector<double> all;  // the later of the two other nodes
@@ -219,12 +221,8 @@ class Fleet {
             nodes_[n]->port(), nodes_[n]->ServiceSession("fleet")));
       }
     }
-    double applied_before[kNodes], uses_before[kNodes], events_before[kNodes];
-    for (int n = 0; n < kNodes; ++n) {
-      applied_before[n] = Counter(nodes_[n]->port(), "wit_events_applied_total");
-      uses_before[n] = Appended(nodes_[n]->port(), "token.used");
-      events_before[n] = Appended(nodes_[n]->port(), "");
-    }
+    NodeCounts before[kNodes];
+    for (int n = 0; n < kNodes; ++n) before[n] = ReadCounts(nodes_[n]->port());
     CpuTicks cpu_before = ReadCpuTicks();
     double cpu_seconds_before[kNodes];
     for (int n = 0; n < kNodes; ++n) cpu_seconds_before[n] = CpuSeconds(nodes_[n]->pid());
@@ -264,15 +262,16 @@ class Fleet {
 
     // The counts after the joins: the answers still in flight at the stop are in both.
     double fleet_uses = 0, fleet_events = 0;
-    double applied[kNodes];
     for (int n = 0; n < kNodes; ++n) {
-      fleet_uses += Appended(nodes_[n]->port(), "token.used") - uses_before[n];
-      fleet_events += Appended(nodes_[n]->port(), "") - events_before[n];
+      NodeCounts now = ReadCounts(nodes_[n]->port());
+      fleet_uses += now.uses - before[n].uses;
+      fleet_events += now.appended - before[n].appended;
     }
     // Let every node apply what the fleet appended before reading its count.
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    double applied[kNodes];
     for (int n = 0; n < kNodes; ++n) {
-      applied[n] = Counter(nodes_[n]->port(), "wit_events_applied_total") - applied_before[n];
+      applied[n] = ReadCounts(nodes_[n]->port()).applied - before[n].applied;
     }
     bool ok = true;
     std::cout << "per node\n";
@@ -325,9 +324,9 @@ class Fleet {
   void PrintTopicBytes(const std::string& cluster_dir) {
     double uses = 0, lifecycle = 0;
     for (auto& node : nodes_) {
-      uses += Appended(node->port(), "token.used");
-      lifecycle +=
-          Appended(node->port(), "token.created") + Appended(node->port(), "token.revoked");
+      NodeCounts c = ReadCounts(node->port());
+      uses += c.uses;
+      lifecycle += c.lifecycle;
     }
     PrintHeader("Kafka bytes per event, one replica's segment files (replication factor 3)");
     double use_bytes = SegmentBytes(cluster_dir, std::string(kDefaultTopicPrefix) + "tokens.usage");
@@ -388,11 +387,8 @@ class Fleet {
     bool known = !id.empty();
     auto known_deadline = Clock::now() + std::chrono::seconds(10);
     for (int n = 0; known && n < kNodes; ++n) {
-      while (n != on && !ShowsStatus(*owners[n], id, "active")) {
-        if (Clock::now() > known_deadline) {
-          known = false;
-          break;
-        }
+      while (known && n != on && !ShowsStatus(*owners[n], id, "active")) {
+        known = Clock::now() < known_deadline;
       }
     }
     auto start = Clock::now();
@@ -400,28 +396,27 @@ class Fleet {
       ++out->failed;
       return;
     }
-    // DELETE answers once node `on` applied the revocation; the others are read from then on.
-    double seen_ms[kNodes] = {0, 0, 0};
-    int pending = kNodes - 1;
-    auto deadline = start + std::chrono::seconds(5);
-    while (pending > 0 && Clock::now() < deadline) {
-      for (int n = 0; n < kNodes; ++n) {
-        if (n == on || seen_ms[n] > 0) continue;
-        if (ShowsStatus(*owners[n], id, "revoked")) {
-          seen_ms[n] = std::max(Ms(Clock::now() - start), 0.001);
-          --pending;
-        }
-      }
-    }
-    double latest = 0;
+    // DELETE answers once node `on` applied the revocation; the others are read until both
+    // show it or 5 s have passed (then the time counted is the 5 s).
+    std::vector<int> pending;
     for (int n = 0; n < kNodes; ++n) {
-      if (n == on) continue;
-      if (seen_ms[n] == 0) {
-        ++out->not_seen;
-        seen_ms[n] = Ms(Clock::now() - start);
+      if (n != on) pending.push_back(n);
+    }
+    auto deadline = start + std::chrono::seconds(5);
+    double latest = 0;
+    while (!pending.empty()) {
+      bool late = Clock::now() >= deadline;
+      for (auto it = pending.begin(); it != pending.end();) {
+        if (!late && !ShowsStatus(*owners[*it], id, "revoked")) {
+          ++it;
+          continue;
+        }
+        double ms = Ms(Clock::now() - start);
+        if (late) ++out->not_seen;
+        out->on_node[*it].push_back(ms);
+        latest = std::max(latest, ms);
+        it = pending.erase(it);
       }
-      out->on_node[n].push_back(seen_ms[n]);
-      latest = std::max(latest, seen_ms[n]);
     }
     out->all.push_back(latest);
   }

@@ -112,12 +112,8 @@ void Client(uint16_t port, const std::vector<std::string>& sessions, const std::
 // RocksDbKb reads witd's wit_rocksdb_memory_bytes (memtables, block cache, table readers: the
 // buffers RocksDB bounds itself) from /metrics, in KiB; -1 if it cannot.
 long RocksDbKb(uint16_t port) {
-  testing::HttpClient client(port, "");
-  testing::HttpResponse r = client.TrySend("GET", "/metrics");
-  const std::string name = "\nwit_rocksdb_memory_bytes ";
-  size_t at = r.body.find(name);
-  if (r.status != 200 || at == std::string::npos) return -1;
-  return static_cast<long>(std::stod(r.body.substr(at + name.size())) / 1024.0);
+  double bytes = MetricValue(Metrics(port), "wit_rocksdb_memory_bytes");
+  return bytes < 0 ? -1 : static_cast<long>(bytes / 1024.0);
 }
 
 // A memory sample of witd, taken every kSampleSeconds of the measured phase.
