@@ -63,7 +63,7 @@ TEST(EventCodecTest, RotationAndLimitsRoundTripAndAreChecked) {
   for (const char* key : {"rotatedFrom", "familyId", "allowedIps", "resources"}) {
     EXPECT_EQ(plain.find(key), std::string::npos) << key;
   }
-  auto bad = [&](Event b) { return DecodeEvent(EncodeEvent(b)).ok(); };
+  auto bad = [&](const Event& b) { return DecodeEvent(EncodeEvent(b)).ok(); };
   Event half = e;
   half.family_id.reset();
   EXPECT_FALSE(bad(half)) << "rotatedFrom without familyId";

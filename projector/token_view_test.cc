@@ -128,7 +128,7 @@ TEST(TokenViewTest, RecordsAreWrittenBigEndianAndReadBack) {
   // Version 3 is version 4 without its tail.
   std::string v3 = EncodeTokenState(before_limits);
   v3[0] = '\x03';
-  v3.resize(v3.size() - 3 * 4 - 3 * 4);
+  v3.resize(v3.size() - size_t{24});  // 3 + 3 fields of 4 bytes
   auto read_v3 = DecodeTokenState(v3);
   ASSERT_TRUE(read_v3.ok()) << read_v3.status().ToString();
   EXPECT_EQ(*read_v3, before_limits);
