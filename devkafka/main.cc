@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   }
   std::cout << (*cluster)->Bootstraps() << std::endl;
   std::cerr << "wit-devkafka: " << brokers << " broker(s), topics " << prefix
-            << "tokens.lifecycle and " << prefix << "tokens.usage with " << partitions
+            << "tokens.lifecycle, " << prefix << "tokens.usage and " << prefix
+            << "tokens.lastused with " << partitions
             << " partition(s) each; in memory only, for development and tests\n";
   int sig = 0;
   sigwait(&stop, &sig);

@@ -19,7 +19,7 @@ StatusOr<std::unique_ptr<MockKafkaCluster>> MockKafkaCluster::Start(
   rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(handle->get(), brokers);
   if (!cluster) return Status::Internal("librdkafka could not start a mock cluster");
   std::unique_ptr<MockKafkaCluster> out(new MockKafkaCluster(std::move(*handle), cluster));
-  for (const char* name : {"tokens.lifecycle", "tokens.usage"}) {
+  for (const char* name : {"tokens.lifecycle", "tokens.usage", "tokens.lastused"}) {
     if (Status s = out->CreateTopic(topic_prefix + name, partitions); !s.ok()) return s;
   }
   return out;

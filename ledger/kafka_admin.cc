@@ -64,7 +64,13 @@ std::vector<TopicSpec> KafkaTopicSpecs(const std::string& prefix, int partitions
   TopicSpec usage{prefix + "tokens.usage", partitions, replication_factor, common};
   usage.config["retention.ms"] = usage_retention_ms ? std::to_string(*usage_retention_ms) : "-1";
   usage.config["retention.bytes"] = "-1";
-  return {lifecycle, usage};
+  // Each token's latest uses (usage_coalescer.h): compacted, so the latest record of each key
+  // stays for good and the older ones go. Segments roll hourly, so that compaction, which
+  // never touches the segment being written, can run.
+  TopicSpec lastused{prefix + "tokens.lastused", partitions, replication_factor, common};
+  lastused.config["cleanup.policy"] = "compact";
+  lastused.config["segment.ms"] = "3600000";
+  return {lifecycle, usage, lastused};
 }
 
 StatusOr<KafkaAdmin> KafkaAdmin::Open(const std::string& brokers, const KafkaConfig& extra,

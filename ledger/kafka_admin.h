@@ -21,11 +21,12 @@ struct TopicSpec {
   std::map<std::string, std::string> config;
 };
 
-// KafkaTopicSpecs returns both topics of `prefix`: cleanup.policy=delete,
-// unclean.leader.election.enable=false, and min.insync.replicas=2 when replication_factor >= 3,
-// on both; retention.ms=-1 and retention.bytes=-1 on the lifecycle topic (every node rebuilds
-// from it, so nothing may ever be deleted) and on the usage topic unless `usage_retention_ms`
-// is given (the audit trail of uses; keep it elsewhere before shortening it).
+// KafkaTopicSpecs returns the three topics of `prefix`: unclean.leader.election.enable=false,
+// and min.insync.replicas=2 when replication_factor >= 3, on all; cleanup.policy=delete with
+// retention.ms=-1 and retention.bytes=-1 on the lifecycle topic (every node rebuilds from it,
+// so nothing may ever be deleted) and on the usage topic unless `usage_retention_ms` is given
+// (the audit trail of uses; keep it elsewhere before shortening it); cleanup.policy=compact on
+// <prefix>tokens.lastused (each token's latest uses).
 std::vector<TopicSpec> KafkaTopicSpecs(const std::string& prefix, int partitions,
                                        int replication_factor,
                                        std::optional<int64_t> usage_retention_ms = std::nullopt);

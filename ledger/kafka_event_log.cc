@@ -23,6 +23,7 @@ KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, std::unique_ptr<Kafka
     : options_(std::move(options)),
       lifecycle_topic_(options_.lifecycle_topic()),
       usage_topic_(options_.usage_topic()),
+      lastused_topic_(options_.lastused_topic()),
       topics_(std::move(topics)),
       producer_(std::move(producer)) {}
 
@@ -69,6 +70,17 @@ StatusOr<LogPosition> KafkaEventLog::AppendPayload(const std::string& topic, con
   auto positions = Produce({{topic, key, payload, mac}});
   if (!positions.ok()) return positions.status();
   return positions->front();
+}
+
+Status KafkaEventLog::AppendRecords(const std::vector<KafkaRecord>& records) {
+  return Produce(records).status();
+}
+
+int32_t KafkaEventLog::LastUsedPartition(const std::string& token_id) const {
+  int32_t count = topics_->Partitions().at(lastused_topic_);
+  // The partitioner reads neither the topic nor the opaques.
+  return rd_kafka_msg_partitioner_murmur2(nullptr, token_id.data(), token_id.size(), count, nullptr,
+                                          nullptr);
 }
 
 StatusOr<std::unique_ptr<LogReader>> KafkaEventLog::OpenReader(const LogPositions& start) {

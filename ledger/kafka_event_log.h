@@ -16,8 +16,9 @@ namespace wit {
 // <prefix>tokens.lifecycle, token.used to <prefix>tokens.usage (so a backlog of uses never
 // delays a revocation), each keyed by tokenId. The producer is idempotent (acks=all, ordered,
 // no duplicates from its own retries) and an append returns only on its delivery report.
-// Readers assign() every partition of both topics (no consumer group) from given positions;
-// each partition is one stream named "<topic>/<partition>". Thread-safe.
+// Readers assign() every partition of the lifecycle topic and of the usage topic, or of
+// <prefix>tokens.lastused instead with read_lastused (no consumer group), from given
+// positions; each partition is one stream named "<topic>/<partition>". Thread-safe.
 //
 // It joins three pieces, each with one job: KafkaProducer writes, OpenKafkaReader reads, and
 // KafkaTopics asks the brokers for partitions, watermarks and offsets by time.
@@ -52,7 +53,17 @@ class KafkaEventLog : public EventLog {
   StatusOr<LogPosition> AppendPayload(const std::string& topic, const std::string& key,
                                       const std::string& payload, const std::string& mac = "");
 
+  // AppendRecords produces `records` as they are and returns once all were delivered: how the
+  // usage coalescer writes the lastused topic. Unavailable when any was not.
+  Status AppendRecords(const std::vector<KafkaRecord>& records);
+
+  // LastUsedPartition returns the partition of the lastused topic that holds `token_id`'s
+  // records: the murmur2 hash of the id, as Kafka's Java clients place a key. Every record of a
+  // token lands there, in order, whatever the rest of its key. REQUIRES: read_lastused.
+  int32_t LastUsedPartition(const std::string& token_id) const;
+
   const std::string& lifecycle_topic() const { return lifecycle_topic_; }
+  const std::string& lastused_topic() const { return lastused_topic_; }
 
   // How often a producer that failed for good (a fatal idempotence error) was replaced.
   uint64_t producer_restarts() const { return producer_ ? producer_->restarts() : 0; }
@@ -74,6 +85,7 @@ class KafkaEventLog : public EventLog {
   KafkaEventLogOptions options_;
   std::string lifecycle_topic_;
   std::string usage_topic_;
+  std::string lastused_topic_;
   std::unique_ptr<KafkaTopics> topics_;
   std::unique_ptr<KafkaProducer> producer_;  // null when read-only
 };

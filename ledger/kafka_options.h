@@ -31,9 +31,15 @@ struct KafkaEventLogOptions {
   // Per lifecycle stream, the offset below which records from before signing are accepted
   // without a MAC (EventLog::UnsignedBefore): what the operator recorded, nothing more.
   LogPositions unsigned_before;
+  // Readers follow <prefix>tokens.lastused (each token's latest uses, usage_coalescer.h)
+  // instead of the raw usage topic, which is still where uses are written.
+  bool read_lastused = false;
 
   std::string lifecycle_topic() const { return topic_prefix + "tokens.lifecycle"; }
   std::string usage_topic() const { return topic_prefix + "tokens.usage"; }
+  std::string lastused_topic() const { return topic_prefix + "tokens.lastused"; }
+  // The topic readers follow for uses: lastused_topic() or usage_topic().
+  std::string read_usage_topic() const { return read_lastused ? lastused_topic() : usage_topic(); }
 };
 
 // KafkaClientConfig is what every client of the ledger sets: the brokers, a client.id ("witd",

@@ -152,7 +152,7 @@ StatusOr<std::vector<LogPosition>> KafkaProducer::Produce(const std::vector<Kafk
                           static_cast<ssize_t>(r.mac.size()));
     }
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+        producer.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()), RD_KAFKA_V_PARTITION(r.partition),
         RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(r.payload.data()), r.payload.size()),
         RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),

@@ -22,6 +22,8 @@ struct KafkaRecord {
   std::string key;
   std::string payload;
   std::string mac;  // empty: no kEventMacHeader header
+  // The partition to write to; RD_KAFKA_PARTITION_UA lets the partitioner choose by key.
+  int32_t partition = RD_KAFKA_PARTITION_UA;
 };
 
 // KafkaProducer writes records to Kafka and returns once their delivery reports came. The

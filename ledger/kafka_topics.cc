@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <vector>
 
 namespace wit {
 namespace {
@@ -17,6 +18,8 @@ StatusOr<std::unique_ptr<KafkaTopics>> KafkaTopics::Open(const KafkaEventLogOpti
   if (!client.ok()) return client.status();
   StatusOr<std::map<std::string, int>> partitions = FindTopics(client->get(), o);
   if (!partitions.ok()) return partitions.status();
+  // Uses are still written to the usage topic, but a node that follows lastused never reads it.
+  if (o.read_lastused) partitions->erase(o.usage_topic());
   return std::unique_ptr<KafkaTopics>(
       new KafkaTopics(std::move(*client), std::move(*partitions), o.append_timeout));
 }
@@ -62,7 +65,9 @@ StatusOr<std::map<std::string, int>> KafkaTopics::FindTopics(rd_kafka_t* rk,
     RdKafkaMetadataPtr md = std::move(*metadata);
     std::map<std::string, int> partitions;
     std::string missing;
-    for (const std::string& topic : {o.lifecycle_topic(), o.usage_topic()}) {
+    std::vector<std::string> wanted = {o.lifecycle_topic(), o.usage_topic()};
+    if (o.read_lastused) wanted.push_back(o.lastused_topic());
+    for (const std::string& topic : wanted) {
       for (int i = 0; i < md->topic_cnt; ++i) {
         const rd_kafka_metadata_topic_t& t = md->topics[i];
         if (topic != t.topic || t.err) continue;

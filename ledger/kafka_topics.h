@@ -14,18 +14,20 @@
 
 namespace wit {
 
-// KafkaTopics answers what the brokers know of the ledger's two topics: their partitions, read
-// once at Open, and on request each partition's watermarks and the offsets of a time. It holds
-// a client of its own that reads metadata only (a consumer that joins no group), so it needs no
-// write rights. Thread-safe.
+// KafkaTopics answers what the brokers know of the topics the ledger reads (lifecycle, and
+// usage or lastused: KafkaEventLogOptions::read_lastused): their partitions, read once at Open, and
+// on request each partition's watermarks and the offsets of a time. It holds a client of its own
+// that reads metadata only (a consumer that joins no group), so it needs no write rights.
+// Thread-safe.
 class KafkaTopics {
  public:
-  // Open connects and waits until both topics exist with a leader for every partition.
+  // Open connects and waits until the topics exist (with read_lastused, lastused as well as
+  // the usage topic it writes) with a leader for every partition.
   // Unavailable if the brokers cannot be reached; FailedPrecondition naming the SASL user when
   // they refuse its credentials, or naming the topic if one is missing.
   static StatusOr<std::unique_ptr<KafkaTopics>> Open(const KafkaEventLogOptions& options);
 
-  // Partitions maps each topic to its partition count.
+  // Partitions maps each topic read to its partition count.
   const std::map<std::string, int>& Partitions() const { return partitions_; }
 
   // HighWatermarks returns, per stream, the offset the next record will get; LowWatermarks the
@@ -51,7 +53,7 @@ class KafkaTopics {
 
   // AllTopics returns the cluster's metadata.
   static StatusOr<RdKafkaMetadataPtr> AllTopics(rd_kafka_t* rk, const KafkaEventLogOptions& o);
-  // FindTopics returns both topics' partition counts.
+  // FindTopics returns the partition counts of every topic Open waits for.
   static StatusOr<std::map<std::string, int>> FindTopics(rd_kafka_t* rk,
                                                          const KafkaEventLogOptions& o);
   // Watermarks returns each partition's high (next offset) or low (oldest kept) watermark.

@@ -1,0 +1,86 @@
+#include "ledger/kafka_group_reader.h"
+
+#include "base/logging.h"
+
+namespace wit {
+
+StatusOr<std::unique_ptr<KafkaGroupReader>> KafkaGroupReader::Open(
+    const KafkaEventLogOptions& options, const std::string& topic, const std::string& group) {
+  KafkaConfig settings = KafkaClientConfig(options);
+  settings.insert(settings.begin(), {{"group.id", group},
+                                     {"enable.auto.commit", "false"},
+                                     {"enable.auto.offset.store", "false"},
+                                     {"auto.offset.reset", "earliest"},
+                                     // A member that died has its partitions taken over after
+                                     // this (the brokers' smallest by default is 6 s).
+                                     {"session.timeout.ms", "10000"},
+                                     {"heartbeat.interval.ms", "1000"},
+                                     {"fetch.wait.max.ms", "100"},
+                                     {"socket.timeout.ms", "5000"},
+                                     {"fetch.error.backoff.ms", "50"}});
+  StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
+  if (!conf.ok()) return conf.status();
+  StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));
+  if (!consumer.ok()) return consumer.status();
+  rd_kafka_poll_set_consumer(consumer->get());
+  RdKafkaPartitionsPtr topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer->get(), topics.get())) {
+    return Status::Unavailable("cannot subscribe to " + topic + ": " + rd_kafka_err2str(err));
+  }
+  return std::unique_ptr<KafkaGroupReader>(new KafkaGroupReader(std::move(*consumer), topic));
+}
+
+Status KafkaGroupReader::Read(size_t max, std::chrono::milliseconds wait,
+                              std::vector<LogRecord>* out) {
+  int timeout = static_cast<int>(wait.count());
+  while (max > 0) {
+    RdKafkaMessagePtr m(rd_kafka_consumer_poll(consumer_.get(), timeout));
+    if (!m) return Status::OK();
+    timeout = 0;  // then take what has arrived, without waiting for more
+    if (m->err) {
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error_log_ >= kErrorLogInterval) {
+        LogWarn("kafka group consumer of " + topic_ + ": " + rd_kafka_message_errstr(m.get()));
+        last_error_log_ = now;
+      }
+      return Status::OK();
+    }
+    out->push_back({KafkaStream(rd_kafka_topic_name(m->rkt), m->partition),
+                    static_cast<uint64_t>(m->offset),
+                    std::string(static_cast<const char*>(m->payload), m->len), ""});
+    --max;
+  }
+  return Status::OK();
+}
+
+Status KafkaGroupReader::Commit(const LogPositions& next) {
+  if (next.empty()) return Status::OK();
+  RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next.size())));
+  for (const auto& [stream, offset] : next) {
+    size_t slash = stream.rfind('/');
+    if (slash == std::string::npos) continue;
+    int32_t partition = std::stoi(stream.substr(slash + 1));
+    rd_kafka_topic_partition_list_add(list.get(), stream.substr(0, slash).c_str(), partition)
+        ->offset = static_cast<int64_t>(offset);
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list.get(), /*async=*/0)) {
+    return Status::Unavailable("cannot commit the offsets of " + topic_ + ": " +
+                               rd_kafka_err2str(err));
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> KafkaGroupReader::Assigned() {
+  std::vector<std::string> out;
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  RdKafkaPartitionsPtr list(raw);
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back(KafkaStream(list->elems[i].topic, list->elems[i].partition));
+  }
+  return out;
+}
+
+}  // namespace wit
