@@ -100,8 +100,7 @@ void TouchIp(std::vector<std::string>* ips, const std::string& ip) {
 
 // RecordUse folds an allowed use into lastUsedAt and lastUsedIps.
 void RecordUse(TokenState* t, const Event& e) {
-  bool latest = !t->last_used_at || *t->last_used_at <= e.occurred_at;
-  if (!latest) return;
+  if (!UseAdvances(t->last_used_at, e.occurred_at)) return;
   t->last_used_at = e.occurred_at;
   if (e.ip && !e.ip->empty()) TouchIp(&t->last_used_ips, *e.ip);
 }

@@ -70,6 +70,12 @@ TokenObject ToTokenObject(const TokenState& token, TimeMs now);
 //  - any other event for an unknown token, or whose userId is not the token's, changes nothing.
 std::optional<TokenState> ApplyEvent(std::optional<TokenState> state, const Event& event);
 
+// UseAdvances is ApplyEvent's rule for an allowed use at `occurred_at` of a token last used at
+// `last_used_at`: whether it moves lastUsedAt (to itself) and puts its ip first in lastUsedIps.
+inline bool UseAdvances(std::optional<TimeMs> last_used_at, TimeMs occurred_at) {
+  return !last_used_at || *last_used_at <= occurred_at;
+}
+
 // NamesAnotherUser reports whether `event` is a use or revocation of a known token (or
 // placeholder) that names another userId than the token's: ApplyEvent ignores it, and the
 // projector counts it as skipped. A use can never move a token across users.

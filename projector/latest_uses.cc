@@ -1,0 +1,49 @@
+#include "projector/latest_uses.h"
+
+#include <algorithm>
+
+#include "projector/token_state.h"
+
+namespace wit {
+
+void LatestUses::Add(const Event& use, std::string payload) {
+  if (use.type != EventType::kUsed || use.outcome != "allowed") return;
+  Group& g = groups_[use.token_id + '\n' + use.user_id];
+  if (!UseAdvances(g.last_used_at, use.occurred_at)) return;
+  g.token_id = use.token_id;
+  g.last_used_at = use.occurred_at;
+  Kept kept{seq_++, use.ip.value_or(""), std::move(payload)};
+  if (!kept.ip.empty()) {
+    // As the fold's lastUsedIps: this address first, each once, at most kLastUsedIpsKept. An
+    // address pushed out can only come back with a later use, which is then kept.
+    auto same = std::find_if(g.by_ip.begin(), g.by_ip.end(),
+                             [&](const Kept& k) { return k.ip == kept.ip; });
+    if (same != g.by_ip.end()) g.by_ip.erase(same);
+    g.by_ip.insert(g.by_ip.begin(), kept);
+    if (g.by_ip.size() > TokenState::kLastUsedIpsKept) g.by_ip.pop_back();
+  }
+  g.latest = std::move(kept);
+}
+
+std::vector<LatestUses::Use> LatestUses::Take() {
+  std::vector<std::pair<uint64_t, Use>> kept;
+  for (auto& [key, g] : groups_) {
+    bool latest_has_ip = false;
+    for (Kept& k : g.by_ip) {
+      latest_has_ip |= k.seq == g.latest.seq;
+      kept.emplace_back(k.seq, Use{g.token_id, k.ip, std::move(k.payload)});
+    }
+    if (!latest_has_ip) {
+      kept.emplace_back(g.latest.seq, Use{g.token_id, g.latest.ip, std::move(g.latest.payload)});
+    }
+  }
+  groups_.clear();
+  std::sort(kept.begin(), kept.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Use> out;
+  out.reserve(kept.size());
+  for (auto& [seq, use] : kept) out.push_back(std::move(use));
+  return out;
+}
+
+}  // namespace wit

@@ -1,0 +1,65 @@
+#ifndef WIT_PROJECTOR_LATEST_USES_H_
+#define WIT_PROJECTOR_LATEST_USES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/time_util.h"
+#include "ledger/event.h"
+
+namespace wit {
+
+// LatestUses keeps, of a run of uses, the few that fold (ApplyEvent) to the same lastUsedAt and
+// lastUsedIps as the whole run, from any state the token was in before it: for each token and
+// userId, the latest use of each of the last TokenState::kLastUsedIpsKept addresses it was used
+// from, and its latest use. "Latest" is by the fold's own rule (UseAdvances): a use older than
+// one before it moves nothing, so it is dropped. Uses are grouped by userId as well as token,
+// so that a use naming another user (which the fold ignores) cannot displace the real ones.
+// Denied uses are dropped: the fold ignores them. Memory is bounded per token (at most
+// kLastUsedIpsKept + 1 uses kept), whatever the number of uses or addresses. Not thread-safe.
+//
+//   LatestUses latest;
+//   for (...) latest.Add(event, payload);
+//   for (const LatestUses::Use& u : latest.Take()) publish(u.token_id, u.ip, u.payload);
+class LatestUses {
+ public:
+  // A kept use: its token, its ip ("" when it has none) and the record's payload as read.
+  struct Use {
+    std::string token_id;
+    std::string ip;
+    std::string payload;
+  };
+
+  // Add offers `use` (a token.used event) with the payload it was decoded from.
+  void Add(const Event& use, std::string payload);
+
+  // Take returns the uses kept since the last Take, in the order they were added (the order
+  // the fold must see them in), and forgets them.
+  std::vector<Use> Take();
+
+  // How many tokens (and userIds) have uses kept.
+  size_t tokens() const { return groups_.size(); }
+
+ private:
+  struct Kept {
+    uint64_t seq = 0;  // the order it was added in
+    std::string ip;
+    std::string payload;
+  };
+  struct Group {
+    std::string token_id;
+    std::optional<TimeMs> last_used_at;  // of the uses kept so far, as the fold has it
+    std::vector<Kept> by_ip;             // the latest use of each address, newest first
+    Kept latest;
+  };
+
+  std::unordered_map<std::string, Group> groups_;  // by tokenId and userId
+  uint64_t seq_ = 0;
+};
+
+}  // namespace wit
+
+#endif  // WIT_PROJECTOR_LATEST_USES_H_

@@ -1,0 +1,170 @@
+#include "projector/latest_uses.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "base/random.h"
+#include "ledger/event_codec.h"
+#include "projector/token_state.h"
+#include "token/token.h"
+
+namespace wit {
+namespace {
+
+constexpr char kToken[] = "0b7c2d1e-0000-4000-8000-000000000001";
+
+Event Created() {
+  Event e;
+  e.type = EventType::kCreated;
+  e.event_id = NewUuid();
+  e.token_id = kToken;
+  e.user_id = "alice";
+  e.occurred_at = 1;
+  e.name = "ci";
+  e.prefix = "ABCDEFGH";
+  e.token_hash = HashToken("t");
+  e.scopes = {"repo:read"};
+  return e;
+}
+
+Event Use(TimeMs at, const std::string& ip, const std::string& user = "alice",
+          const std::string& outcome = "allowed") {
+  Event e;
+  e.type = EventType::kUsed;
+  e.event_id = NewUuid();
+  e.token_id = kToken;
+  e.user_id = user;
+  e.occurred_at = at;
+  e.outcome = outcome;
+  if (!ip.empty()) e.ip = ip;
+  return e;
+}
+
+std::optional<TokenState> Fold(std::optional<TokenState> s, const std::vector<Event>& events) {
+  for (const Event& e : events) s = ApplyEvent(std::move(s), e);
+  return s;
+}
+
+// Coalesce runs `uses` through LatestUses in intervals of `interval` uses and returns what
+// it kept, decoded, in order, each with the compaction key it is written under.
+std::vector<std::pair<std::string, Event>> Coalesce(const std::vector<Event>& uses,
+                                                    size_t interval) {
+  LatestUses latest;
+  std::vector<std::pair<std::string, Event>> out;
+  auto take = [&] {
+    for (const LatestUses::Use& u : latest.Take()) {
+      StatusOr<Event> e = DecodeEvent(u.payload);
+      EXPECT_TRUE(e.ok());
+      out.emplace_back(u.token_id + "/" + u.ip, *e);
+    }
+  };
+  for (size_t i = 0; i < uses.size(); ++i) {
+    latest.Add(uses[i], EncodeEvent(uses[i]));
+    if ((i + 1) % interval == 0) take();
+  }
+  take();
+  return out;
+}
+
+std::vector<Event> Events(const std::vector<std::pair<std::string, Event>>& kept) {
+  std::vector<Event> out;
+  for (const auto& [key, e] : kept) out.push_back(e);
+  return out;
+}
+
+TEST(LatestUsesTest, KeepsTheLatestUseOfEachRecentAddressInOrder) {
+  std::vector<Event> uses = {
+      Use(10, "10.0.0.1"), Use(20, "10.0.0.2"),
+      Use(30, "10.0.0.1"), Use(25, "10.0.0.3"),  // older than the one before: moves nothing
+      Use(40, ""),         Use(50, "10.0.0.2", "alice", "denied")};
+  std::vector<Event> kept = Events(Coalesce(uses, 100));
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].event_id, uses[1].event_id);
+  EXPECT_EQ(kept[1].event_id, uses[2].event_id);
+  EXPECT_EQ(kept[2].event_id, uses[4].event_id);
+  std::optional<TokenState> all = Fold(Fold(std::nullopt, {Created()}), uses);
+  std::optional<TokenState> coalesced = Fold(Fold(std::nullopt, {Created()}), kept);
+  EXPECT_EQ(*all, *coalesced);
+  EXPECT_EQ(coalesced->last_used_at, 40);
+  EXPECT_EQ(coalesced->last_used_ips, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+}
+
+TEST(LatestUsesTest, KeepsAtMostOneUsePerAddressKeptAndTheLatest) {
+  std::vector<Event> uses;
+  for (int i = 0; i < 1000; ++i) uses.push_back(Use(i, "10.0." + std::to_string(i % 37) + ".1"));
+  uses.push_back(Use(2000, ""));
+  EXPECT_EQ(Coalesce(uses, 100000).size(), TokenState::kLastUsedIpsKept + 1);
+}
+
+TEST(LatestUsesTest, AUseNamingAnotherUserCannotDisplaceTheRealOnes) {
+  // A service publishing a forged use first must not make the token's own uses vanish.
+  std::vector<Event> uses = {Use(100, "6.6.6.6", "mallory"), Use(50, "10.0.0.1"),
+                             Use(60, "10.0.0.2")};
+  std::vector<Event> kept = Events(Coalesce(uses, 100));
+  std::optional<TokenState> all = Fold(Fold(std::nullopt, {Created()}), uses);
+  std::optional<TokenState> coalesced = Fold(Fold(std::nullopt, {Created()}), kept);
+  EXPECT_EQ(*all, *coalesced);
+  EXPECT_EQ(coalesced->last_used_at, 60);
+}
+
+// The property the lastused topic rests on: from any state, folding what LatestUses kept gives
+// what folding every use gives, however the uses are cut into intervals.
+TEST(LatestUsesTest, FoldingTheKeptUsesEqualsFoldingThemAllFromAnyState) {
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<Event> uses;
+    int n = 1 + static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) {
+      TimeMs at = 1000 + static_cast<TimeMs>(rng() % 60);  // out of order, ties too
+      std::string ip = rng() % 5 == 0 ? "" : "10.0.0." + std::to_string(rng() % 9);
+      // Uses naming another user than the token's, once it exists. (Before, the first use to
+      // arrive names the placeholder's user, so which one wins depends on arrival anyway.)
+      std::string user = round % 3 != 0 && rng() % 10 == 0 ? "mallory" : "alice";
+      uses.push_back(Use(at, ip, user, rng() % 8 == 0 ? "denied" : "allowed"));
+    }
+    // Before: nothing, a placeholder, or a created token with uses of its own.
+    std::optional<TokenState> before;
+    if (round % 3 != 0) before = Fold(std::nullopt, {Created()});
+    if (round % 3 == 2) {
+      before = Fold(before, {Use(1000 + static_cast<TimeMs>(rng() % 60), "10.0.0.7"),
+                             Use(1000 + static_cast<TimeMs>(rng() % 60), "10.0.0.8")});
+    }
+    size_t interval = 1 + rng() % 12;
+    std::optional<TokenState> all = Fold(before, uses);
+    std::optional<TokenState> coalesced = Fold(before, Events(Coalesce(uses, interval)));
+    ASSERT_EQ(all.has_value(), coalesced.has_value()) << "round " << round;
+    if (all) {
+      ASSERT_EQ(*all, *coalesced) << "round " << round;
+    }
+  }
+}
+
+// A rebuild reads the topic after compaction has kept only the last record of each key. When a
+// token's uses arrive in time order (one node's uses always do), that gives the same view.
+TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameStateWhenUsesArriveInTimeOrder) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 500; ++round) {
+    std::vector<Event> uses;
+    TimeMs at = 1000;
+    int n = 1 + static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) {
+      at += static_cast<TimeMs>(rng() % 3);
+      std::string ip = rng() % 6 == 0 ? "" : "10.0.0." + std::to_string(rng() % 9);
+      uses.push_back(Use(at, ip));
+    }
+    std::vector<std::pair<std::string, Event>> written = Coalesce(uses, 1 + rng() % 10);
+    std::map<std::string, size_t> last;  // key → index of its last record
+    for (size_t i = 0; i < written.size(); ++i) last[written[i].first] = i;
+    std::vector<Event> compacted;
+    for (size_t i = 0; i < written.size(); ++i) {
+      if (last[written[i].first] == i) compacted.push_back(written[i].second);
+    }
+    std::optional<TokenState> created = Fold(std::nullopt, {Created()});
+    ASSERT_EQ(*Fold(created, uses), *Fold(created, compacted)) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace wit

@@ -1,0 +1,113 @@
+#include "projector/usage_coalescer.h"
+
+#include <algorithm>
+
+#include "base/logging.h"
+
+namespace wit {
+
+UsageCoalescer::UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupReader> reader,
+                               std::chrono::milliseconds interval)
+    : log_(log),
+      reader_(std::move(reader)),
+      interval_(interval),
+      // Everything on the usage topic is a usage stream's: token.used only, never a MAC.
+      gate_([](const std::string&) { return StreamRole::kUsage; }, {}, nullptr) {}
+
+void UsageCoalescer::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void UsageCoalescer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  reader_.reset();  // leaves the group: the partitions go to the other nodes at once
+}
+
+void UsageCoalescer::Run() {
+  auto due = std::chrono::steady_clock::now() + interval_;
+  std::vector<LogRecord> records;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) break;
+    }
+    auto now = std::chrono::steady_clock::now();
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
+    records.clear();
+    (void)reader_->Read(kReadBatch, std::clamp(wait, std::chrono::milliseconds(0),
+                                               std::chrono::milliseconds(100)),
+                        &records);
+    for (LogRecord& r : records) {
+      ++read_;
+      uint64_t& next = next_[r.stream];
+      next = std::max(next, r.offset + 1);
+      SkipReason why = SkipReason::kMalformed;
+      std::optional<Event> use = gate_.Admit(r, &why);
+      if (!use) {
+        ++skipped_;
+        continue;
+      }
+      latest_.Add(*use, std::move(r.payload));
+    }
+    Watch();
+    if (std::chrono::steady_clock::now() >= due || latest_.tokens() >= kMaxTokensKept) {
+      Flush();
+      due = std::chrono::steady_clock::now() + interval_;
+    }
+  }
+  Flush();
+}
+
+bool UsageCoalescer::Flush() {
+  // What a failed write left goes first: the fold must see a token's uses in their order.
+  std::vector<KafkaRecord> records = std::move(unsent_);
+  unsent_.clear();
+  for (LatestUses::Use& u : latest_.Take()) {
+    KafkaRecord r{log_->lastused_topic(), u.token_id + "/" + u.ip, std::move(u.payload), ""};
+    r.partition = log_->LastUsedPartition(u.token_id);
+    records.push_back(std::move(r));
+  }
+  if (!records.empty()) {
+    if (Status s = log_->AppendRecords(records); !s.ok()) {
+      // Nothing is committed, so the raw uses stay where a new owner would read them again.
+      ++write_failures_;
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error_log_ >= kErrorLogInterval) {
+        LogWarn("usage coalescer: cannot write " + log_->lastused_topic() + ", retrying: " +
+                s.message());
+        last_error_log_ = now;
+      }
+      unsent_ = std::move(records);
+      return false;
+    }
+    written_ += records.size();
+  }
+  if (Status s = reader_->Commit(next_); !s.ok()) {
+    // Another node holds some of these partitions now, and reads them again from the last
+    // commit: it writes the same uses again, which changes nothing.
+    LogInfo("usage coalescer: " + s.message());
+  }
+  next_.clear();
+  return true;
+}
+
+void UsageCoalescer::Watch() {
+  std::vector<std::string> now = reader_->Assigned();
+  if (now == assigned_) return;
+  std::string list;
+  for (const std::string& s : now) list += (list.empty() ? "" : ", ") + s;
+  LogInfo("usage coalescer: this node coalesces " + (list.empty() ? "no partition" : list));
+  assigned_ = std::move(now);
+  partitions_ = static_cast<int>(assigned_.size());
+}
+
+}  // namespace wit

@@ -1,0 +1,102 @@
+#ifndef WIT_PROJECTOR_USAGE_COALESCER_H_
+#define WIT_PROJECTOR_USAGE_COALESCER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/kafka_event_log.h"
+#include "ledger/kafka_group_reader.h"
+#include "projector/latest_uses.h"
+#include "projector/record_gate.h"
+
+namespace wit {
+
+// UsageCoalescer turns the raw usage topic into <prefix>tokens.lastused, so that a node applies
+// lifecycle plus each token's latest uses instead of every use of the fleet. Every node runs
+// one, all in one consumer group over the usage topic, so each usage partition is coalesced by
+// one node at a time. Every `interval` it writes what LatestUses kept of the uses read since
+// (the records' payloads as they are) to the lastused topic, keyed "<tokenId>/<ip>" so that
+// compaction keeps the latest use of each address, all of a token's in one partition
+// (KafkaEventLog::LastUsedPartition); once they are delivered it commits the usage offsets
+// after them. A crash between the two makes the partition's next owner write them again, which
+// the fold takes as it took them once (ApplyEvent is idempotent).
+//
+// The bound: a use is in every node's lastUsedAt within `interval` plus the lastused write and
+// one read, while its partition's owner is alive; when the owner dies, within the group's
+// session timeout (10 s) more. Uses are untrusted input: only a token.used the RecordGate
+// admits for a usage stream is kept, the rest skipped and counted.
+//
+//   UsageCoalescer c(log, std::move(*reader), std::chrono::seconds(1));
+//   c.Start();
+//   ...
+//   c.Stop();
+class UsageCoalescer {
+ public:
+  // REQUIRES: `log` (opened with read_lastused) outlives the coalescer; `reader` is a member of
+  // the nodes' group over the usage topic.
+  UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupReader> reader,
+                 std::chrono::milliseconds interval);
+  ~UsageCoalescer() { Stop(); }
+  UsageCoalescer(const UsageCoalescer&) = delete;
+  UsageCoalescer& operator=(const UsageCoalescer&) = delete;
+
+  void Start();
+  // Stop writes what is kept (one try), commits, and leaves the group. Idempotent.
+  void Stop();
+
+  // Counters since Start: usage records read, those skipped (not an admissible use), uses
+  // written to lastused, writes that failed (retried with the next interval), and the usage
+  // partitions this node holds now.
+  uint64_t read() const { return read_; }
+  uint64_t skipped() const { return skipped_; }
+  uint64_t written() const { return written_; }
+  uint64_t write_failures() const { return write_failures_; }
+  int partitions() const { return partitions_; }
+
+  // The group every node of a ledger with this topic prefix joins.
+  static std::string GroupName(const std::string& topic_prefix) {
+    return "witd-lastused-" + topic_prefix;
+  }
+
+ private:
+  void Run();
+  // Flush writes the kept uses (after any a failed write left) and commits the offsets after
+  // them; false when the write failed (what it held is kept for the next try).
+  bool Flush();
+  // Watch notes a change of the partitions held, with a log line.
+  void Watch();
+
+  // Uses kept for this many tokens are written before their interval is up, to bound memory.
+  static constexpr size_t kMaxTokensKept = 100000;
+  static constexpr size_t kReadBatch = 10000;
+  static constexpr auto kErrorLogInterval = std::chrono::seconds(10);
+
+  KafkaEventLog* log_;
+  std::unique_ptr<KafkaGroupReader> reader_;
+  const std::chrono::milliseconds interval_;
+  RecordGate gate_;
+  // The coalescing thread's own.
+  LatestUses latest_;
+  LogPositions next_;  // per usage stream, the offset after the last record read
+  std::vector<KafkaRecord> unsent_;  // what the last write failed to deliver
+  std::vector<std::string> assigned_;
+  std::chrono::steady_clock::time_point last_error_log_{};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+  std::atomic<uint64_t> read_{0}, skipped_{0}, written_{0}, write_failures_{0};
+  std::atomic<int> partitions_{0};
+};
+
+}  // namespace wit
+
+#endif  // WIT_PROJECTOR_USAGE_COALESCER_H_
