@@ -20,6 +20,7 @@
 #include "ledger/embedded_event_log.h"
 #include "ledger/kafka_admin.h"
 #include "ledger/kafka_event_log.h"
+#include "ledger/kafka_group_reader.h"
 
 namespace wit {
 
@@ -111,6 +112,7 @@ Status LedgerServer::Start() {
   }
   projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_, trees);
   if (Status s = projector_->Start(); !s.ok()) return s;
+  if (coalescer_) coalescer_->Start();
   checkpointer_ =
       std::make_unique<Checkpointer>(view_.get(), std::move(*signer), options_.log_origin);
   checkpointer_->Start();
@@ -239,6 +241,11 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
 
 Status LedgerServer::OpenLog() {
   if (options_.kafka_brokers.empty()) {
+    if (options_.coalesce_uses_ms > 0) {
+      return Status::InvalidArgument(
+          "--coalesce-uses-ms needs --kafka-brokers: the embedded log has no usage topic to "
+          "coalesce");
+    }
     auto log = EmbeddedEventLog::Open((std::filesystem::path(options_.data_dir) / "log").string(),
                                       event_auth_);
     if (!log.ok()) return log.status();
@@ -251,6 +258,7 @@ Status LedgerServer::OpenLog() {
   kafka.extra = options_.kafka_config;
   kafka.signer = event_auth_;
   kafka.unsigned_before = options_.unsigned_before;
+  kafka.read_lastused = options_.coalesce_uses_ms > 0;
   for (const auto& [stream, offset] : kafka.unsigned_before) {
     LogInfo("event log: lifecycle records of " + stream + " below offset " +
             std::to_string(offset) + " are accepted without a MAC (--accept-unsigned-before)");
@@ -259,9 +267,20 @@ Status LedgerServer::OpenLog() {
   if (!log.ok()) return log.status();
   if (Status s = CheckKafkaTopics((*log)->lifecycle_topic()); !s.ok()) return s;
   if (Status s = CheckUnsignedBefore(**log); !s.ok()) return s;
+  if (kafka.read_lastused) {
+    StatusOr<std::unique_ptr<KafkaGroupReader>> reader = KafkaGroupReader::Open(
+        kafka, kafka.usage_topic(), UsageCoalescer::GroupName(kafka.topic_prefix));
+    if (!reader.ok()) return reader.status();
+    coalescer_ = std::make_unique<UsageCoalescer>(
+        log->get(), std::move(*reader), std::chrono::milliseconds(options_.coalesce_uses_ms));
+  }
   log_ = std::move(*log);
   LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " + options_.topic_prefix +
-          "tokens.lifecycle and " + options_.topic_prefix + "tokens.usage");
+          "tokens.lifecycle and " + kafka.usage_topic() +
+          (kafka.read_lastused
+               ? ", uses applied from " + kafka.lastused_topic() + " (coalesced every " +
+                     std::to_string(options_.coalesce_uses_ms) + " ms)"
+               : ""));
   return Status::OK();
 }
 
@@ -355,6 +374,27 @@ void LedgerServer::RegisterMetrics() {
   metrics_.Describe("wit_webhook_deliveries_total", "counter",
                     "Webhook delivery attempts, by result: delivered (2xx) or failed.");
   metrics_.Describe("wit_webhook_notices_total", "counter", "Webhook notices queued, by event.");
+  metrics_.AddGauge(
+      "wit_lastused_partitions",
+      "Partitions of the usage topic this node coalesces into tokens.lastused now "
+      "(--coalesce-uses-ms).",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->partitions()) : 0.0; });
+  metrics_.AddGauge(
+      "wit_lastused_uses_read_total", "Usage records this node's coalescer read.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->read()) : 0.0; }, "counter");
+  metrics_.AddGauge(
+      "wit_lastused_skipped_total",
+      "Usage records the coalescer skipped: not a token.used event that keeps its schema.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->skipped()) : 0.0; }, "counter");
+  metrics_.AddGauge(
+      "wit_lastused_written_total",
+      "Uses the coalescer wrote to tokens.lastused: each token's latest of each address.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->written()) : 0.0; }, "counter");
+  metrics_.AddGauge(
+      "wit_lastused_write_failures_total",
+      "Writes to tokens.lastused that failed (retried at the next interval).",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->write_failures()) : 0.0; },
+      "counter");
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }
@@ -377,6 +417,9 @@ void LedgerServer::Shutdown() {
     http_threads_.reset();  // ends the idle workers too
   }
   if (uses_) uses_->Stop();
+  // After the last uses are written, so that they are coalesced before this node leaves.
+  if (coalescer_) coalescer_->Stop();
+  coalescer_.reset();
   if (webhook_) webhook_->Stop();
   webhook_.reset();
   if (projector_) projector_->Stop();

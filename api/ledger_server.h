@@ -18,6 +18,7 @@
 #include "ledger/event_log.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
+#include "projector/usage_coalescer.h"
 
 namespace Poco {
 class ThreadPool;
@@ -42,6 +43,10 @@ struct LedgerServerOptions {
   std::string kafka_brokers;  // empty: the embedded log under <data_dir>/log
   std::string topic_prefix = kDefaultTopicPrefix;
   std::vector<std::pair<std::string, std::string>> kafka_config;  // --kafka-config KEY=VALUE
+  // Kafka: > 0 applies uses through <prefix>tokens.lastused, which this node's usage coalescer
+  // (with the other nodes', one consumer group) writes every this many ms; 0 applies every raw
+  // use (`--coalesce-uses-ms`).
+  int coalesce_uses_ms = 0;
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
   int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
   // HTTPS when both are set: PEM certificate (chain) and private key; TLS 1.2 and later only.
@@ -104,6 +109,7 @@ class LedgerServer {
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<TokenView> view_;
   std::unique_ptr<Projector> projector_;
+  std::unique_ptr<UsageCoalescer> coalescer_;  // null unless coalesce_uses_ms > 0
   std::unique_ptr<UseRecorder> uses_;
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;

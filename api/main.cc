@@ -149,6 +149,12 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
   serve->add_option("--accept-unsigned-before", f->unsigned_before,
                     "STREAM=OFFSET,...: accept lifecycle records below these offsets without a "
                     "MAC (written before witd signed them; see `witd kafka lifecycle-end`)");
+  serve
+      ->add_option("--coalesce-uses-ms", o.coalesce_uses_ms,
+                   "Kafka: apply uses from <prefix>tokens.lastused, to which the nodes (one "
+                   "consumer group over the usage topic) write each token's latest uses every "
+                   "this many ms, instead of every raw use (default 0: every raw use)")
+      ->check(CLI::Range(0, 3600000));
   serve->add_option("--use-audit", f->use_audit, "Record uses before answering (sync) or after")
       ->check(CLI::IsMember({"sync", "async"}))
       ->capture_default_str();

@@ -1,0 +1,187 @@
+// Uses coalesced into <prefix>tokens.lastused on the real cluster (--coalesce-uses-ms): the
+// nodes share the usage partitions as one consumer group, each applies lifecycle plus the
+// coalesced uses, not every raw use, and their "Last Used" is the raw log's fold (wit-audit's),
+// also after a rebuild from the topics.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "base/random.h"
+#include "tests/log_backend.h"
+#include "tests/support/eventually.h"
+#include "tests/test_json.h"
+#include "tests/witd_process.h"
+
+namespace wit::testing {
+namespace {
+
+double Metric(const WitdProcess& node, const std::string& series) {
+  std::istringstream lines(Http(node.port(), "GET", "/metrics").body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, series.size() + 1, series + " ") == 0) {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return -1;
+}
+
+// Fields holds what "Last Used" is made of, per token id, from a list of token objects.
+std::map<std::string, std::string> LastUsed(const std::vector<Json>& tokens) {
+  std::map<std::string, std::string> out;
+  for (const Json& t : tokens) {
+    std::string ips;
+    for (const std::string& ip : t.Strings("lastUsedIps")) ips += ip + " ";
+    out[t.Str("id")] = t.Str("lastUsedAt") + " " + ips;
+  }
+  return out;
+}
+
+class LastUsedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    brokers_ = RealKafkaBrokers();
+    ASSERT_FALSE(brokers_.empty());
+    dir_ = MakeTempDir("lastused");
+    prefix_ = "lu" + NewUuid().substr(0, 8) + ".";
+    CommandResult r = RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " +
+                                 brokers_ + " --partitions 3 --topic-prefix " + prefix_);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("created " + prefix_ + "tokens.lastused: 3 partitions"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("cleanup.policy=compact"), std::string::npos) << r.out;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<WitdProcess> StartNode(const std::string& name) {
+    auto node = std::make_unique<WitdProcess>(
+        dir_ + "/" + name,
+        std::vector<std::string>{"--kafka-brokers", brokers_, "--topic-prefix", prefix_,
+                                 "--session-secret-file", dir_ + "/session.key",
+                                 "--event-key-file", dir_ + "/event.key", "--coalesce-uses-ms",
+                                 "200"});
+    EXPECT_TRUE(node->Start()) << "node " << name << " did not start; log " << node->log_path();
+    return node;
+  }
+
+  // Audited returns wit-audit's fold of the raw topics, as token objects.
+  std::vector<Json> Audited() {
+    CommandResult r = RunCommand(BinDir() + "/wit-audit tokens --format json --kafka-brokers " +
+                                 brokers_ + " --topic-prefix " + prefix_ + " --event-key-file " +
+                                 dir_ + "/event.key");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json::Parse(r.out).Array("tokens");
+  }
+
+  std::string brokers_, dir_, prefix_;
+};
+
+TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebuild) {
+  auto a = StartNode("a");
+  auto b = StartNode("b");
+  // One consumer group: every usage partition is coalesced by exactly one of the two.
+  ASSERT_TRUE(Eventually([&] {
+    double pa = Metric(*a, "wit_lastused_partitions"), pb = Metric(*b, "wit_lastused_partitions");
+    return pa >= 1 && pb >= 1 && pa + pb == 3;
+  })) << a->log_path();
+
+  std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
+  std::vector<std::string> ids, plaintexts;
+  for (int i = 0; i < 3; ++i) {
+    Json t = Json::Parse(Http(a->port(), "POST", "/api/tokens",
+                              "{\"name\":\"t" + std::to_string(i) + "\"}", alice)
+                             .body);
+    ids.push_back(t.Str("id"));
+    plaintexts.push_back(t.Str("token"));
+  }
+  constexpr int kUses = 240;
+  for (int i = 0; i < kUses; ++i) {
+    WitdProcess& node = i % 2 ? *b : *a;
+    std::string body = "{\"token\":\"" + plaintexts[i % 3] + "\",\"ip\":\"10.0.0." +
+                       std::to_string(i % 8) + "\"}";
+    ASSERT_NE(Http(node.port(), "POST", "/api/tokens/verify", body, git).body.find("\"active\":true"),
+              std::string::npos);
+  }
+  // A record on the usage topic that is no event: the coalescer skips and counts it.
+  std::ofstream(dir_ + "/junk") << "{\"this is\": not json";
+  ASSERT_EQ(RunCommand("kcat -P -b " + brokers_ + " -t " + prefix_ + "tokens.usage " + dir_ +
+                       "/junk")
+                .exit_code,
+            0);
+
+  // Every node's "Last Used" is the fold of the raw log, addresses and all.
+  std::map<std::string, std::string> audited;
+  ASSERT_TRUE(Eventually([&] {
+    audited = LastUsed(Audited());
+    return Metric(*a, "wit_lastused_uses_read_total") + Metric(*b, "wit_lastused_uses_read_total") ==
+           kUses + 1;
+  })) << "the coalescers did not read every use";
+  ASSERT_EQ(audited.size(), 3u);
+  for (const auto& [id, last] : audited) EXPECT_NE(last.find("10.0.0."), std::string::npos);
+  for (WitdProcess* node : {a.get(), b.get()}) {
+    std::map<std::string, std::string> shown;
+    EXPECT_TRUE(Eventually([&] {
+      shown = LastUsed(Json::Parse(Http(node->port(), "GET", "/api/tokens", "", alice).body)
+                           .Array("tokens"));
+      return shown == audited;
+    })) << "node on " << node->port();
+    for (const auto& [id, last] : audited) EXPECT_EQ(shown[id], last) << id;
+  }
+  EXPECT_EQ(Metric(*a, "wit_lastused_skipped_total") + Metric(*b, "wit_lastused_skipped_total"),
+            1);
+
+  // Each node applied the three creations and what the coalescers wrote, not every use.
+  double written = Metric(*a, "wit_lastused_written_total") + Metric(*b, "wit_lastused_written_total");
+  EXPECT_GT(written, 0);
+  EXPECT_LT(written, kUses);
+  for (WitdProcess* node : {a.get(), b.get()}) {
+    EXPECT_TRUE(Eventually([&] { return Metric(*node, "wit_events_applied_total") == 3 + written; }))
+        << Metric(*node, "wit_events_applied_total") << " applied, " << written << " written";
+  }
+
+  // The lastused topic: keyed "<tokenId>/<ip>", every token's records in one partition.
+  CommandResult records = RunCommand("kcat -C -q -e -b " + brokers_ + " -t " + prefix_ +
+                                     "tokens.lastused -f '%p %k\\n'");
+  ASSERT_EQ(records.exit_code, 0) << records.err;
+  std::map<std::string, std::set<std::string>> partitions;  // token → partitions
+  std::istringstream lines(records.out);
+  size_t count = 0;
+  for (std::string partition, key; lines >> partition >> key; ++count) {
+    size_t slash = key.find('/');
+    ASSERT_NE(slash, std::string::npos) << key;
+    EXPECT_EQ(key.compare(slash + 1, 7, "10.0.0."), 0) << key;
+    partitions[key.substr(0, slash)].insert(partition);
+  }
+  EXPECT_EQ(count, static_cast<size_t>(written));
+  EXPECT_EQ(partitions.size(), 3u);
+  for (const auto& [token, in] : partitions) EXPECT_EQ(in.size(), 1u) << token;
+
+  // A rebuild from the topics gives the same view.
+  std::string before = Http(a->port(), "GET", "/api/tokens", "", alice).body;
+  ASSERT_EQ(b->Stop(), 0);
+  std::filesystem::remove_all(dir_ + "/b/view");
+  b = StartNode("b");
+  std::string rebuilt;
+  EXPECT_TRUE(Eventually([&] {
+    rebuilt = Http(b->port(), "GET", "/api/tokens", "", alice).body;
+    return rebuilt == before;
+  })) << "before: " << before << "\nrebuilt: " << rebuilt;
+  EXPECT_EQ(a->Stop(), 0);
+  EXPECT_EQ(b->Stop(), 0);
+}
+
+TEST(LastUsedFlagTest, CoalescingNeedsKafka) {
+  std::string dir = MakeTempDir("lastused-flag");
+  CommandResult r = RunCommand(BinDir() + "/witd serve --listen 127.0.0.1:0 --data-dir " + dir +
+                               " --coalesce-uses-ms 1000");
+  std::filesystem::remove_all(dir);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--coalesce-uses-ms needs --kafka-brokers"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace wit::testing
