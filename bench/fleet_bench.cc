@@ -14,9 +14,11 @@
 // from sending DELETE until a node's view shows the token revoked, per node and for the later
 // of the two.
 // Baseline, in the same run: the events the whole fleet appends per second (its uses, and the
-// revoker's creations and revocations). Every node applies every event of the fleet (issue 16,
-// part 3), so each node's apply rate follows that, not its own load: the ratio applied / fleet
-// events is printed per node.
+// revoker's creations and revocations), and the ratio applied / fleet events per node. With
+// --coalesce-uses-ms 0 every node applies every event of the fleet, so that ratio is 1. By
+// default (1000) the nodes coalesce the uses into tokens.lastused, each the usage partitions
+// the consumer group gave it (printed with the uses it wrote per second), and apply lifecycle
+// plus lastused: their apply rate then follows the tokens in use, not the verifies.
 // The machine's idle CPU during each level is printed too: on a small machine the brokers, the
 // nodes and the clients share it, and a busy CPU is what the latencies then measure.
 // At the end: the bytes a replica keeps on disk per event of each topic (the brokers' segment
@@ -56,14 +58,17 @@ struct Options {
   int tokens = 30;
   int revoke_every_ms = 100;
   std::vector<std::string> kafka_config;  // witd's --kafka-config KEY=VALUE
+  int coalesce_uses_ms = 1000;            // witd's --coalesce-uses-ms
 };
 
 // NodeCounts are a node's event counters at one moment, from one read of its /metrics.
 struct NodeCounts {
-  double applied = 0;    // wit_events_applied_total
-  double uses = 0;       // wit_events_appended_total{type="token.used"}
-  double lifecycle = 0;  // ... of token.created and token.revoked
-  double appended = 0;   // ... of every type
+  double applied = 0;     // wit_events_applied_total
+  double uses = 0;        // wit_events_appended_total{type="token.used"}
+  double lifecycle = 0;   // ... of token.created and token.revoked
+  double appended = 0;    // ... of every type
+  double written = 0;     // wit_lastused_written_total: uses this node's coalescer wrote
+  double partitions = 0;  // wit_lastused_partitions: usage partitions it coalesces
 };
 
 NodeCounts ReadCounts(uint16_t port) {
@@ -76,6 +81,8 @@ NodeCounts ReadCounts(uint16_t port) {
   c.applied = std::max(MetricValue(metrics, "wit_events_applied_total"), 0.0);
   c.uses = appended("token.used");
   c.lifecycle = appended("token.created") + appended("token.revoked");
+  c.written = std::max(MetricValue(metrics, "wit_lastused_written_total"), 0.0);
+  c.partitions = std::max(MetricValue(metrics, "wit_lastused_partitions"), 0.0);
   const std::string series = "\nwit_events_appended_total{";
   for (size_t at = metrics.find(series); at != std::string::npos;
        at = metrics.find(series, at + 1)) {
@@ -270,8 +277,10 @@ class Fleet {
     // Let every node apply what the fleet appended before reading its count.
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     double applied[kNodes];
+    NodeCounts after[kNodes];
     for (int n = 0; n < kNodes; ++n) {
-      applied[n] = ReadCounts(nodes_[n]->port()).applied - before[n].applied;
+      after[n] = ReadCounts(nodes_[n]->port());
+      applied[n] = after[n].applied - before[n].applied;
     }
     bool ok = true;
     std::cout << "per node\n";
@@ -287,6 +296,10 @@ class Fleet {
       line << ", CPU " << cpu_percent[n] << " %";
       line << ", applied " << applied[n] / seconds << " events/s, VmRSS "
            << static_cast<double>(ProcStatusKb(nodes_[n]->pid(), "VmRSS")) / 1024 << " MiB";
+      if (opt_.coalesce_uses_ms > 0) {
+        line << ", coalesces " << after[n].partitions << " usage partitions, wrote "
+             << (after[n].written - before[n].written) / seconds << " uses/s";
+      }
       line << ", failures " << load[n].failures;
       std::cout << line.str() << "\n";
       ok = ok && load[n].failures == 0;
@@ -434,9 +447,11 @@ int Run(const Options& opt) {
     std::cerr << "bench_fleet: " << cluster.status().message() << "\n";
     return 1;
   }
-  std::vector<std::string> args = {
-      "--kafka-brokers",  (*cluster)->bootstrap(), "--session-secret-file", root + "/session.key",
-      "--event-key-file", root + "/event.key",     "--use-audit",           "sync"};
+  std::vector<std::string> args = {"--kafka-brokers",       (*cluster)->bootstrap(),
+                                   "--session-secret-file", root + "/session.key",
+                                   "--event-key-file",      root + "/event.key",
+                                   "--use-audit",           "sync",
+                                   "--coalesce-uses-ms",    std::to_string(opt.coalesce_uses_ms)};
   for (const std::string& setting : opt.kafka_config) {
     args.emplace_back("--kafka-config");
     args.push_back(setting);
@@ -454,6 +469,10 @@ int Run(const Options& opt) {
             << (*cluster)->bootstrap() << "\n";
   for (const std::string& setting : opt.kafka_config)
     std::cout << "  --kafka-config " << setting << "\n";
+  std::cout << "  --coalesce-uses-ms " << opt.coalesce_uses_ms
+            << (opt.coalesce_uses_ms > 0 ? " (uses applied from tokens.lastused)"
+                                         : " (every node applies every raw use)")
+            << "\n";
   bool ok = true;
   {
     Fleet fleet(opt, std::move(nodes));
@@ -481,6 +500,10 @@ int main(int argc, char** argv) {
             ->capture_default_str();
         app.add_option("--kafka-config", opt.kafka_config,
                        "KEY=VALUE for every node's librdkafka clients (witd --kafka-config)");
+        app.add_option("--coalesce-uses-ms", opt.coalesce_uses_ms,
+                       "Every node's witd --coalesce-uses-ms (0: apply every raw use)")
+            ->check(CLI::Range(0, 3600000))
+            ->capture_default_str();
         wit::bench::PositiveOption(app, "--seconds", opt.seconds, "Seconds per level");
         wit::bench::PositiveOption(app, "--clients", opt.clients, "Clients per node");
         wit::bench::PositiveOption(app, "--tokens", opt.tokens, "Tokens the load verifies");
