@@ -50,8 +50,7 @@ class LastUsedTest : public ::testing::Test {
     CommandResult r = RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " +
                                  brokers_ + " --partitions 3 --topic-prefix " + prefix_);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("created " + prefix_ + "tokens.lastused: 3 partitions"),
-              std::string::npos)
+    EXPECT_NE(r.out.find("created " + prefix_ + "tokens.lastused: 3 partitions"), std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("cleanup.policy=compact"), std::string::npos) << r.out;
   }
@@ -61,18 +60,17 @@ class LastUsedTest : public ::testing::Test {
     auto node = std::make_unique<WitdProcess>(
         dir_ + "/" + name,
         std::vector<std::string>{"--kafka-brokers", brokers_, "--topic-prefix", prefix_,
-                                 "--session-secret-file", dir_ + "/session.key",
-                                 "--event-key-file", dir_ + "/event.key", "--coalesce-uses-ms",
-                                 "200"});
+                                 "--session-secret-file", dir_ + "/session.key", "--event-key-file",
+                                 dir_ + "/event.key", "--coalesce-uses-ms", "200"});
     EXPECT_TRUE(node->Start()) << "node " << name << " did not start; log " << node->log_path();
     return node;
   }
 
   // Audited returns wit-audit's fold of the raw topics, as token objects.
   std::vector<Json> Audited() {
-    CommandResult r = RunCommand(BinDir() + "/wit-audit tokens --format json --kafka-brokers " +
-                                 brokers_ + " --topic-prefix " + prefix_ + " --event-key-file " +
-                                 dir_ + "/event.key");
+    CommandResult r =
+        RunCommand(BinDir() + "/wit-audit tokens --format json --kafka-brokers " + brokers_ +
+                   " --topic-prefix " + prefix_ + " --event-key-file " + dir_ + "/event.key");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return Json::Parse(r.out).Array("tokens");
   }
@@ -92,32 +90,34 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
   std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
   std::vector<std::string> ids, plaintexts;
   for (int i = 0; i < 3; ++i) {
-    Json t = Json::Parse(Http(a->port(), "POST", "/api/tokens",
-                              "{\"name\":\"t" + std::to_string(i) + "\"}", alice)
-                             .body);
+    Json t = Json::Parse(
+        Http(a->port(), "POST", "/api/tokens", "{\"name\":\"t" + std::to_string(i) + "\"}", alice)
+            .body);
     ids.push_back(t.Str("id"));
     plaintexts.push_back(t.Str("token"));
   }
   constexpr int kUses = 240;
   for (int i = 0; i < kUses; ++i) {
     WitdProcess& node = i % 2 ? *b : *a;
-    std::string body = "{\"token\":\"" + plaintexts[i % 3] + "\",\"ip\":\"10.0.0." +
-                       std::to_string(i % 8) + "\"}";
-    ASSERT_NE(Http(node.port(), "POST", "/api/tokens/verify", body, git).body.find("\"active\":true"),
-              std::string::npos);
+    std::string body =
+        "{\"token\":\"" + plaintexts[i % 3] + "\",\"ip\":\"10.0.0." + std::to_string(i % 8) + "\"}";
+    ASSERT_NE(
+        Http(node.port(), "POST", "/api/tokens/verify", body, git).body.find("\"active\":true"),
+        std::string::npos);
   }
   // A record on the usage topic that is no event: the coalescer skips and counts it.
   std::ofstream(dir_ + "/junk") << "{\"this is\": not json";
-  ASSERT_EQ(RunCommand("kcat -P -b " + brokers_ + " -t " + prefix_ + "tokens.usage " + dir_ +
-                       "/junk")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunCommand("kcat -P -b " + brokers_ + " -t " + prefix_ + "tokens.usage " + dir_ + "/junk")
+          .exit_code,
+      0);
 
   // Every node's "Last Used" is the fold of the raw log, addresses and all.
   std::map<std::string, std::string> audited;
   ASSERT_TRUE(Eventually([&] {
     audited = LastUsed(Audited());
-    return Metric(*a, "wit_lastused_uses_read_total") + Metric(*b, "wit_lastused_uses_read_total") ==
+    return Metric(*a, "wit_lastused_uses_read_total") +
+               Metric(*b, "wit_lastused_uses_read_total") ==
            kUses + 1;
   })) << "the coalescers did not read every use";
   ASSERT_EQ(audited.size(), 3u);
@@ -125,22 +125,25 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
   for (WitdProcess* node : {a.get(), b.get()}) {
     std::map<std::string, std::string> shown;
     EXPECT_TRUE(Eventually([&] {
-      shown = LastUsed(Json::Parse(Http(node->port(), "GET", "/api/tokens", "", alice).body)
-                           .Array("tokens"));
+      shown = LastUsed(
+          Json::Parse(Http(node->port(), "GET", "/api/tokens", "", alice).body).Array("tokens"));
       return shown == audited;
-    })) << "node on " << node->port();
+    })) << "node on "
+        << node->port();
     for (const auto& [id, last] : audited) EXPECT_EQ(shown[id], last) << id;
   }
-  EXPECT_EQ(Metric(*a, "wit_lastused_skipped_total") + Metric(*b, "wit_lastused_skipped_total"),
-            1);
+  EXPECT_EQ(Metric(*a, "wit_lastused_skipped_total") + Metric(*b, "wit_lastused_skipped_total"), 1);
 
   // Each node applied the three creations and what the coalescers wrote, not every use.
-  double written = Metric(*a, "wit_lastused_written_total") + Metric(*b, "wit_lastused_written_total");
+  double written =
+      Metric(*a, "wit_lastused_written_total") + Metric(*b, "wit_lastused_written_total");
   EXPECT_GT(written, 0);
   EXPECT_LT(written, kUses);
   for (WitdProcess* node : {a.get(), b.get()}) {
-    EXPECT_TRUE(Eventually([&] { return Metric(*node, "wit_events_applied_total") == 3 + written; }))
-        << Metric(*node, "wit_events_applied_total") << " applied, " << written << " written";
+    EXPECT_TRUE(Eventually([&] {
+      return Metric(*node, "wit_events_applied_total") == 3 + written;
+    })) << Metric(*node, "wit_events_applied_total")
+        << " applied, " << written << " written";
   }
 
   // The lastused topic: keyed "<tokenId>/<ip>", every token's records in one partition.
@@ -169,9 +172,50 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
   EXPECT_TRUE(Eventually([&] {
     rebuilt = Http(b->port(), "GET", "/api/tokens", "", alice).body;
     return rebuilt == before;
-  })) << "before: " << before << "\nrebuilt: " << rebuilt;
+  })) << "before: "
+      << before << "\nrebuilt: " << rebuilt;
   EXPECT_EQ(a->Stop(), 0);
   EXPECT_EQ(b->Stop(), 0);
+}
+
+TEST_F(LastUsedTest, ANodeKilledMidwayHasItsPartitionsCoalescedByTheOthersAndNothingIsLost) {
+  auto a = StartNode("a");
+  auto b = StartNode("b");
+  ASSERT_TRUE(Eventually([&] {
+    return Metric(*a, "wit_lastused_partitions") + Metric(*b, "wit_lastused_partitions") == 3 &&
+           Metric(*b, "wit_lastused_partitions") >= 1;
+  }));
+  std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
+  std::vector<std::string> plaintexts;
+  for (int i = 0; i < 6; ++i) {
+    plaintexts.push_back(
+        Json::Parse(Http(a->port(), "POST", "/api/tokens", "{\"name\":\"k\"}", alice).body)
+            .Str("token"));
+  }
+  auto verify = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      std::string body = "{\"token\":\"" + plaintexts[i % 6] + "\",\"ip\":\"10.9.0." +
+                         std::to_string(i % 4) + "\"}";
+      ASSERT_NE(
+          Http(a->port(), "POST", "/api/tokens/verify", body, git).body.find("\"active\":true"),
+          std::string::npos);
+    }
+  };
+  ASSERT_NO_FATAL_FAILURE(verify(0, 60));
+  b->Kill();  // mid-interval: what it read and had not written or committed is read again
+  ASSERT_NO_FATAL_FAILURE(verify(60, 120));
+  // The group hands b's partitions to a once b's session times out.
+  EXPECT_TRUE(Eventually([&] { return Metric(*a, "wit_lastused_partitions") == 3; }))
+      << a->log_path();
+  std::map<std::string, std::string> audited, shown;
+  EXPECT_TRUE(Eventually([&] {
+    audited = LastUsed(Audited());
+    shown = LastUsed(
+        Json::Parse(Http(a->port(), "GET", "/api/tokens", "", alice).body).Array("tokens"));
+    return audited.size() == 6 && shown == audited;
+  }));
+  for (const auto& [id, last] : audited) EXPECT_EQ(shown[id], last) << id;
+  EXPECT_EQ(a->Stop(), 0);
 }
 
 TEST(LastUsedFlagTest, CoalescingNeedsKafka) {
