@@ -86,7 +86,8 @@ void AddKafkaCommands(CLI::App& app, KafkaCommandFlags* f) {
   f->create_topics = kafka->add_subcommand(
       "create-topics",
       "Create <prefix>tokens.lifecycle and <prefix>tokens.usage with the settings an event log "
-      "needs (nothing deleted, min.insync.replicas=2 with 3 replicas), or check existing ones");
+      "needs (nothing deleted, min.insync.replicas=2 with 3 replicas), and the compacted "
+      "<prefix>tokens.lastused (serve --coalesce-uses-ms), or check existing ones");
   AddConnection(f->create_topics, f);
   f->create_topics->add_option("--partitions", f->partitions, "Partitions of each topic")
       ->check(CLI::Range(1, 1000))

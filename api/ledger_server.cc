@@ -417,7 +417,8 @@ void LedgerServer::Shutdown() {
     http_threads_.reset();  // ends the idle workers too
   }
   if (uses_) uses_->Stop();
-  // After the last uses are written, so that they are coalesced before this node leaves.
+  // After the last uses are written. It writes what it holds and leaves the group; uses it had
+  // not read yet are coalesced by the next owner of their partition.
   if (coalescer_) coalescer_->Stop();
   coalescer_.reset();
   if (webhook_) webhook_->Stop();

@@ -20,8 +20,8 @@ namespace wit {
 //   (*cluster)->SetBrokersDown();
 class MockKafkaCluster {
  public:
-  // Start creates `brokers` brokers and the topics <prefix>tokens.lifecycle and
-  // <prefix>tokens.usage with `partitions` partitions each.
+  // Start creates `brokers` brokers and the topics <prefix>tokens.lifecycle,
+  // <prefix>tokens.usage and <prefix>tokens.lastused with `partitions` partitions each.
   static StatusOr<std::unique_ptr<MockKafkaCluster>> Start(int brokers, int partitions,
                                                            const std::string& topic_prefix);
   ~MockKafkaCluster();

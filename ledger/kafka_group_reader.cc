@@ -1,8 +1,34 @@
 #include "ledger/kafka_group_reader.h"
 
+#include <cstring>
+
 #include "base/logging.h"
 
 namespace wit {
+
+void KafkaGroupReader::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* self = static_cast<KafkaGroupReader*>(opaque);
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (cooperative) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, partitions)) {
+        rd_kafka_error_destroy(e);
+      }
+    } else {
+      rd_kafka_assign(rk, partitions);
+    }
+    return;
+  }
+  if (self->on_revoke_) self->on_revoke_();
+  if (cooperative) {
+    if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) {
+      rd_kafka_error_destroy(e);
+    }
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
 
 StatusOr<std::unique_ptr<KafkaGroupReader>> KafkaGroupReader::Open(
     const KafkaEventLogOptions& options, const std::string& topic, const std::string& group) {
@@ -20,15 +46,20 @@ StatusOr<std::unique_ptr<KafkaGroupReader>> KafkaGroupReader::Open(
                                      {"fetch.error.backoff.ms", "50"}});
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
   if (!conf.ok()) return conf.status();
+  // The reader is the callback's opaque, so it exists before its consumer.
+  std::unique_ptr<KafkaGroupReader> reader(new KafkaGroupReader(topic));
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaGroupReader::OnRebalance);
+  rd_kafka_conf_set_opaque(conf->get(), reader.get());
   StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!consumer.ok()) return consumer.status();
-  rd_kafka_poll_set_consumer(consumer->get());
+  reader->consumer_ = std::move(*consumer);
+  rd_kafka_poll_set_consumer(reader->consumer_.get());
   RdKafkaPartitionsPtr topics(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
-  if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer->get(), topics.get())) {
+  if (rd_kafka_resp_err_t err = rd_kafka_subscribe(reader->consumer_.get(), topics.get())) {
     return Status::Unavailable("cannot subscribe to " + topic + ": " + rd_kafka_err2str(err));
   }
-  return std::unique_ptr<KafkaGroupReader>(new KafkaGroupReader(std::move(*consumer), topic));
+  return reader;
 }
 
 Status KafkaGroupReader::Read(size_t max, std::chrono::milliseconds wait,

@@ -2,6 +2,7 @@
 #define WIT_LEDGER_KAFKA_GROUP_READER_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,8 +19,9 @@ namespace wit {
 // time, and a member that leaves or stops answering (session.timeout.ms) has its partitions
 // handed to the others. Positions are the group's committed offsets, moved only by Commit, so
 // a partition's new owner goes on from the last commit (records after it are read again: at
-// least once). librdkafka does the rebalancing itself. Not thread-safe: one thread reads and
-// commits.
+// least once). A member about to lose partitions in a rebalance is told first (SetOnRevoke),
+// inside Read, so that it can finish and commit what it read before another member takes over.
+// Not thread-safe: one thread reads and commits.
 //
 //   auto reader = KafkaGroupReader::Open(options, options.usage_topic(), "witd-lastused-wit.");
 //   (*reader)->Read(1000, 100ms, &records);
@@ -34,8 +36,12 @@ class KafkaGroupReader {
                                                           const std::string& topic,
                                                           const std::string& group);
 
-  // Leaves the group, so that its partitions go to the other members at once.
-  ~KafkaGroupReader() { rd_kafka_consumer_close(consumer_.get()); }
+  // Leaves the group, so that its partitions go to the other members at once. The revoke hook
+  // is not called.
+  ~KafkaGroupReader() {
+    on_revoke_ = nullptr;
+    if (consumer_) rd_kafka_consumer_close(consumer_.get());
+  }
   KafkaGroupReader(const KafkaGroupReader&) = delete;
   KafkaGroupReader& operator=(const KafkaGroupReader&) = delete;
 
@@ -51,14 +57,23 @@ class KafkaGroupReader {
   // Assigned returns the streams of the partitions this member holds now.
   std::vector<std::string> Assigned();
 
+  // SetOnRevoke makes Read call `fn` (on the reading thread) when a rebalance takes this
+  // member's partitions, before they go: the last moment to write and Commit what was read.
+  void SetOnRevoke(std::function<void()> fn) { on_revoke_ = std::move(fn); }
+
  private:
-  KafkaGroupReader(RdKafkaPtr consumer, std::string topic)
-      : consumer_(std::move(consumer)), topic_(std::move(topic)) {}
+  explicit KafkaGroupReader(std::string topic) : topic_(std::move(topic)) {}
+
+  // OnRebalance is librdkafka's rebalance callback: it assigns what the group gave, and calls
+  // the revoke hook before giving partitions up (eager or cooperative protocol alike).
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
   static constexpr auto kErrorLogInterval = std::chrono::seconds(10);
 
   RdKafkaPtr consumer_;
   std::string topic_;
+  std::function<void()> on_revoke_;
   std::chrono::steady_clock::time_point last_error_log_{};
 };
 

@@ -8,9 +8,19 @@ namespace wit {
 
 void LatestUses::Add(const Event& use, std::string payload) {
   if (use.type != EventType::kUsed || use.outcome != "allowed") return;
-  Group& g = groups_[use.token_id + '\n' + use.user_id];
+  std::string key = use.token_id + '\n' + use.user_id;
+  auto it = groups_.find(key);
+  if (it == groups_.end()) {
+    Group fresh;
+    if (auto out = handed_out_.find(key); out != handed_out_.end()) {
+      fresh.last_used_at = out->second;
+    }
+    it = groups_.emplace(std::move(key), std::move(fresh)).first;
+  }
+  Group& g = it->second;
   if (!UseAdvances(g.last_used_at, use.occurred_at)) return;
   g.token_id = use.token_id;
+  g.user_id = use.user_id;
   g.last_used_at = use.occurred_at;
   Kept kept{seq_++, use.ip.value_or(""), std::move(payload)};
   if (!kept.ip.empty()) {
@@ -27,14 +37,19 @@ void LatestUses::Add(const Event& use, std::string payload) {
 
 std::vector<LatestUses::Use> LatestUses::Take() {
   std::vector<std::pair<uint64_t, Use>> kept;
+  if (handed_out_.size() + groups_.size() > kHandedOutKept) handed_out_.clear();
   for (auto& [key, g] : groups_) {
+    // A group holds a use unless every use it saw was older than one handed out before.
+    if (g.token_id.empty()) continue;
+    handed_out_[key] = *g.last_used_at;
     bool latest_has_ip = false;
     for (Kept& k : g.by_ip) {
       latest_has_ip |= k.seq == g.latest.seq;
-      kept.emplace_back(k.seq, Use{g.token_id, k.ip, std::move(k.payload)});
+      kept.emplace_back(k.seq, Use{g.token_id, g.user_id, k.ip, std::move(k.payload)});
     }
     if (!latest_has_ip) {
-      kept.emplace_back(g.latest.seq, Use{g.token_id, g.latest.ip, std::move(g.latest.payload)});
+      kept.emplace_back(g.latest.seq,
+                        Use{g.token_id, g.user_id, g.latest.ip, std::move(g.latest.payload)});
     }
   }
   groups_.clear();

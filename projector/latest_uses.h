@@ -19,16 +19,24 @@ namespace wit {
 // one before it moves nothing, so it is dropped. Uses are grouped by userId as well as token,
 // so that a use naming another user (which the fold ignores) cannot displace the real ones.
 // Denied uses are dropped: the fold ignores them. Memory is bounded per token (at most
-// kLastUsedIpsKept + 1 uses kept), whatever the number of uses or addresses. Not thread-safe.
+// kLastUsedIpsKept + 1 uses kept), whatever the number of uses or addresses.
+//
+// Across Takes it remembers, per token and userId, the latest time it handed out, and drops a
+// use older than that: every reader of what it handed out has folded that time already, so the
+// fold would drop the use too. What it hands out is therefore in time order per token and
+// userId, which is what lets compaction keep only the last record of each address (see
+// usage_coalescer.h). Not thread-safe.
 //
 //   LatestUses latest;
 //   for (...) latest.Add(event, payload);
 //   for (const LatestUses::Use& u : latest.Take()) publish(u.token_id, u.ip, u.payload);
 class LatestUses {
  public:
-  // A kept use: its token, its ip ("" when it has none) and the record's payload as read.
+  // A kept use: its token, the userId it names, its ip ("" when it has none) and the record's
+  // payload as read.
   struct Use {
     std::string token_id;
+    std::string user_id;
     std::string ip;
     std::string payload;
   };
@@ -40,8 +48,19 @@ class LatestUses {
   // the fold must see them in), and forgets them.
   std::vector<Use> Take();
 
+  // Forget drops the uses kept and the times handed out: when the partitions they came from
+  // went to another node, which goes on from the last commit.
+  void Forget() {
+    groups_.clear();
+    handed_out_.clear();
+  }
+
   // How many tokens (and userIds) have uses kept.
   size_t tokens() const { return groups_.size(); }
+
+  // The latest times handed out are remembered for at most this many tokens and userIds; past
+  // it they are forgotten, and a late use may be handed out again (the fold still drops it).
+  static constexpr size_t kHandedOutKept = 1'000'000;
 
  private:
   struct Kept {
@@ -51,12 +70,14 @@ class LatestUses {
   };
   struct Group {
     std::string token_id;
+    std::string user_id;
     std::optional<TimeMs> last_used_at;  // of the uses kept so far, as the fold has it
     std::vector<Kept> by_ip;             // the latest use of each address, newest first
     Kept latest;
   };
 
-  std::unordered_map<std::string, Group> groups_;  // by tokenId and userId
+  std::unordered_map<std::string, Group> groups_;       // by tokenId and userId
+  std::unordered_map<std::string, TimeMs> handed_out_;  // the latest time Take returned, by them
   uint64_t seq_ = 0;
 };
 

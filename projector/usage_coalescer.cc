@@ -12,7 +12,19 @@ UsageCoalescer::UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupRea
       reader_(std::move(reader)),
       interval_(interval),
       // Everything on the usage topic is a usage stream's: token.used only, never a MAC.
-      gate_([](const std::string&) { return StreamRole::kUsage; }, {}, nullptr) {}
+      gate_([](const std::string&) { return StreamRole::kUsage; }, {}, nullptr) {
+  reader_->SetOnRevoke([this] { OnRevoke(); });
+}
+
+void UsageCoalescer::OnRevoke() {
+  // Written and committed before another node takes the partitions over, so that it starts
+  // after these uses and its writes come after them. If the write fails, nothing is committed
+  // and the next owner reads the uses again.
+  Flush();
+  latest_.Forget();
+  unsent_.clear();
+  next_.clear();
+}
 
 void UsageCoalescer::Start() {
   {
@@ -43,9 +55,15 @@ void UsageCoalescer::Run() {
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
     records.clear();
-    (void)reader_->Read(kReadBatch, std::clamp(wait, std::chrono::milliseconds(0),
-                                               std::chrono::milliseconds(100)),
-                        &records);
+    wait = std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(100));
+    if (unsent_.empty()) {
+      (void)reader_->Read(kReadBatch, wait, &records);
+    } else {
+      // A write failed: read no more until it succeeds, so memory stays bounded. (A rebalance
+      // waits for this member's next read.)
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, wait, [this] { return stop_; });
+    }
     for (LogRecord& r : records) {
       ++read_;
       uint64_t& next = next_[r.stream];
@@ -72,7 +90,8 @@ bool UsageCoalescer::Flush() {
   std::vector<KafkaRecord> records = std::move(unsent_);
   unsent_.clear();
   for (LatestUses::Use& u : latest_.Take()) {
-    KafkaRecord r{log_->lastused_topic(), u.token_id + "/" + u.ip, std::move(u.payload), ""};
+    KafkaRecord r{log_->lastused_topic(), u.token_id + "/" + u.user_id + "/" + u.ip,
+                  std::move(u.payload), ""};
     r.partition = log_->LastUsedPartition(u.token_id);
     records.push_back(std::move(r));
   }
@@ -82,8 +101,8 @@ bool UsageCoalescer::Flush() {
       ++write_failures_;
       auto now = std::chrono::steady_clock::now();
       if (now - last_error_log_ >= kErrorLogInterval) {
-        LogWarn("usage coalescer: cannot write " + log_->lastused_topic() + ", retrying: " +
-                s.message());
+        LogWarn("usage coalescer: cannot write " + log_->lastused_topic() +
+                ", retrying: " + s.message());
         last_error_log_ = now;
       }
       unsent_ = std::move(records);

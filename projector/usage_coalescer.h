@@ -22,11 +22,20 @@ namespace wit {
 // lifecycle plus each token's latest uses instead of every use of the fleet. Every node runs
 // one, all in one consumer group over the usage topic, so each usage partition is coalesced by
 // one node at a time. Every `interval` it writes what LatestUses kept of the uses read since
-// (the records' payloads as they are) to the lastused topic, keyed "<tokenId>/<ip>" so that
-// compaction keeps the latest use of each address, all of a token's in one partition
-// (KafkaEventLog::LastUsedPartition); once they are delivered it commits the usage offsets
-// after them. A crash between the two makes the partition's next owner write them again, which
-// the fold takes as it took them once (ApplyEvent is idempotent).
+// (the records' payloads as they are) to the lastused topic, keyed "<tokenId>/<userId>/<ip>" so
+// that compaction keeps the latest use of each address (and a use naming another user cannot
+// replace the owner's), all of a token's in one partition (KafkaEventLog::LastUsedPartition);
+// once they are delivered it commits the usage offsets after them. A crash between the two
+// makes the partition's next owner write them again, which the fold takes as it took them once
+// (ApplyEvent is idempotent). Before a rebalance takes partitions away it writes and commits
+// what it holds, so the next owner's writes come after its own.
+//
+// Compaction keeps the view a rebuild makes the same as the live one because what one owner
+// writes is in time order per token and userId (LatestUses). A use that arrives late, older
+// than the latest one written, is still written once by a new owner (after a rebalance or a
+// crash), since it does not know what the last one wrote: the live fold drops it, but if
+// compaction then keeps it in place of the newer record of that address, a rebuild can show an
+// older lastUsedAt or miss that address.
 //
 // The bound: a use is in every node's lastUsedAt within `interval` plus the lastused write and
 // one read, while its partition's owner is alive; when the owner dies, within the group's
@@ -70,6 +79,8 @@ class UsageCoalescer {
   // Flush writes the kept uses (after any a failed write left) and commits the offsets after
   // them; false when the write failed (what it held is kept for the next try).
   bool Flush();
+  // OnRevoke runs inside Read when a rebalance takes partitions: Flush, then forget them.
+  void OnRevoke();
   // Watch notes a change of the partitions held, with a log line.
   void Watch();
 
@@ -84,7 +95,7 @@ class UsageCoalescer {
   RecordGate gate_;
   // The coalescing thread's own.
   LatestUses latest_;
-  LogPositions next_;  // per usage stream, the offset after the last record read
+  LogPositions next_;                // per usage stream, the offset after the last record read
   std::vector<KafkaRecord> unsent_;  // what the last write failed to deliver
   std::vector<std::string> assigned_;
   std::chrono::steady_clock::time_point last_error_log_{};

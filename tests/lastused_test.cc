@@ -146,7 +146,7 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
         << " applied, " << written << " written";
   }
 
-  // The lastused topic: keyed "<tokenId>/<ip>", every token's records in one partition.
+  // The lastused topic: keyed "<tokenId>/<userId>/<ip>", every token's records in one partition.
   CommandResult records = RunCommand("kcat -C -q -e -b " + brokers_ + " -t " + prefix_ +
                                      "tokens.lastused -f '%p %k\\n'");
   ASSERT_EQ(records.exit_code, 0) << records.err;
@@ -156,7 +156,7 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
   for (std::string partition, key; lines >> partition >> key; ++count) {
     size_t slash = key.find('/');
     ASSERT_NE(slash, std::string::npos) << key;
-    EXPECT_EQ(key.compare(slash + 1, 7, "10.0.0."), 0) << key;
+    EXPECT_EQ(key.compare(slash, 14, "/alice/10.0.0."), 0) << key;
     partitions[key.substr(0, slash)].insert(partition);
   }
   EXPECT_EQ(count, static_cast<size_t>(written));
