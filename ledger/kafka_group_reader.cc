@@ -1,5 +1,6 @@
 #include "ledger/kafka_group_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/logging.h"
@@ -112,6 +113,27 @@ std::vector<std::string> KafkaGroupReader::Assigned() {
     out.push_back(KafkaStream(list->elems[i].topic, list->elems[i].partition));
   }
   return out;
+}
+
+uint64_t KafkaGroupReader::Lag() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+  RdKafkaPartitionsPtr list(raw);
+  if (rd_kafka_position(consumer_.get(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+  uint64_t lag = 0;
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = list->elems[i];
+    int64_t low = 0;
+    int64_t high = 0;
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), p.topic, p.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    int64_t from = p.offset >= 0 ? p.offset : std::max<int64_t>(low, 0);
+    if (high > from) lag += static_cast<uint64_t>(high - from);
+  }
+  return lag;
 }
 
 }  // namespace wit

@@ -57,6 +57,11 @@ class KafkaGroupReader {
   // Assigned returns the streams of the partitions this member holds now.
   std::vector<std::string> Assigned();
 
+  // Lag returns how many records of the partitions this member holds it has not read yet: the
+  // end of each (as the last fetch saw it, so no broker is asked) less the position after the
+  // last record Read returned; a partition not read from since it came counts from its start.
+  uint64_t Lag();
+
   // SetOnRevoke makes Read call `fn` (on the reading thread) when a rebalance takes this
   // member's partitions, before they go: the last moment to write and Commit what was read.
   void SetOnRevoke(std::function<void()> fn) { on_revoke_ = std::move(fn); }
