@@ -112,7 +112,12 @@ Status LedgerServer::Start() {
   }
   projector_ = std::make_unique<Projector>(log_.get(), view_.get(), event_auth_, trees);
   if (Status s = projector_->Start(); !s.ok()) return s;
-  if (coalescer_) coalescer_->Start();
+  if (lastused_reader_) {
+    coalescer_ =
+        std::make_unique<UsageCoalescer>(kafka_log_, view_.get(), std::move(lastused_reader_),
+                                         std::chrono::milliseconds(options_.coalesce_uses_ms));
+    coalescer_->Start();
+  }
   checkpointer_ =
       std::make_unique<Checkpointer>(view_.get(), std::move(*signer), options_.log_origin);
   checkpointer_->Start();
@@ -271,8 +276,8 @@ Status LedgerServer::OpenLog() {
     StatusOr<std::unique_ptr<KafkaGroupReader>> reader = KafkaGroupReader::Open(
         kafka, kafka.usage_topic(), UsageCoalescer::GroupName(kafka.topic_prefix));
     if (!reader.ok()) return reader.status();
-    coalescer_ = std::make_unique<UsageCoalescer>(
-        log->get(), std::move(*reader), std::chrono::milliseconds(options_.coalesce_uses_ms));
+    lastused_reader_ = std::move(*reader);
+    kafka_log_ = log->get();
   }
   log_ = std::move(*log);
   LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " + options_.topic_prefix +
@@ -390,6 +395,16 @@ void LedgerServer::RegisterMetrics() {
       "wit_lastused_written_total",
       "Uses the coalescer wrote to tokens.lastused: each token's latest of each address.",
       [this] { return coalescer_ ? static_cast<double>(coalescer_->written()) : 0.0; }, "counter");
+  metrics_.AddGauge(
+      "wit_lastused_superseded_total",
+      "Uses the coalescer left out: the view had a newer use of the token, or another user's.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->superseded()) : 0.0; },
+      "counter");
+  metrics_.AddGauge(
+      "wit_lastused_lag",
+      "Usage records of this node's partitions its coalescer has not read yet; alert before "
+      "the usage topic's retention reaches them.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->lag()) : 0.0; });
   metrics_.AddGauge(
       "wit_lastused_write_failures_total",
       "Writes to tokens.lastused that failed (retried at the next interval).",

@@ -110,6 +110,9 @@ class LedgerServer {
   std::unique_ptr<TokenView> view_;
   std::unique_ptr<Projector> projector_;
   std::unique_ptr<UsageCoalescer> coalescer_;  // null unless coalesce_uses_ms > 0
+  // With coalesce_uses_ms, from OpenLog until the coalescer is made (once the view is open).
+  std::unique_ptr<KafkaGroupReader> lastused_reader_;
+  KafkaEventLog* kafka_log_ = nullptr;
   std::unique_ptr<UseRecorder> uses_;
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;

@@ -22,7 +22,7 @@ void LatestUses::Add(const Event& use, std::string payload) {
   g.token_id = use.token_id;
   g.user_id = use.user_id;
   g.last_used_at = use.occurred_at;
-  Kept kept{seq_++, use.ip.value_or(""), std::move(payload)};
+  Kept kept{seq_++, use.ip.value_or(""), use.occurred_at, std::move(payload)};
   if (!kept.ip.empty()) {
     // As the fold's lastUsedIps: this address first, each once, at most kLastUsedIpsKept. An
     // address pushed out can only come back with a later use, which is then kept.
@@ -45,11 +45,12 @@ std::vector<LatestUses::Use> LatestUses::Take() {
     bool latest_has_ip = false;
     for (Kept& k : g.by_ip) {
       latest_has_ip |= k.seq == g.latest.seq;
-      kept.emplace_back(k.seq, Use{g.token_id, g.user_id, k.ip, std::move(k.payload)});
+      kept.emplace_back(k.seq,
+                        Use{g.token_id, g.user_id, k.ip, k.occurred_at, std::move(k.payload)});
     }
     if (!latest_has_ip) {
-      kept.emplace_back(g.latest.seq,
-                        Use{g.token_id, g.user_id, g.latest.ip, std::move(g.latest.payload)});
+      kept.emplace_back(g.latest.seq, Use{g.token_id, g.user_id, g.latest.ip, g.latest.occurred_at,
+                                          std::move(g.latest.payload)});
     }
   }
   groups_.clear();
@@ -59,6 +60,10 @@ std::vector<LatestUses::Use> LatestUses::Take() {
   out.reserve(kept.size());
   for (auto& [seq, use] : kept) out.push_back(std::move(use));
   return out;
+}
+
+bool MovesKnownToken(const TokenState& known, const LatestUses::Use& use) {
+  return known.user_id == use.user_id && UseAdvances(known.last_used_at, use.occurred_at);
 }
 
 }  // namespace wit

@@ -9,6 +9,7 @@
 
 #include "base/time_util.h"
 #include "ledger/event.h"
+#include "projector/token_state.h"
 
 namespace wit {
 
@@ -32,12 +33,13 @@ namespace wit {
 //   for (const LatestUses::Use& u : latest.Take()) publish(u.token_id, u.ip, u.payload);
 class LatestUses {
  public:
-  // A kept use: its token, the userId it names, its ip ("" when it has none) and the record's
-  // payload as read.
+  // A kept use: its token, the userId it names, its ip ("" when it has none), when it happened
+  // and the record's payload as read.
   struct Use {
     std::string token_id;
     std::string user_id;
     std::string ip;
+    TimeMs occurred_at = 0;
     std::string payload;
   };
 
@@ -66,6 +68,7 @@ class LatestUses {
   struct Kept {
     uint64_t seq = 0;  // the order it was added in
     std::string ip;
+    TimeMs occurred_at = 0;
     std::string payload;
   };
   struct Group {
@@ -80,6 +83,14 @@ class LatestUses {
   std::unordered_map<std::string, TimeMs> handed_out_;  // the latest time Take returned, by them
   uint64_t seq_ = 0;
 };
+
+// MovesKnownToken reports whether `use` can still move `known`, a created token as a node's view
+// has folded it: false when it names another user or is older than the token's lastUsedAt, so
+// that every fold that has seen `known` drops it. A partition's new owner, which does not know
+// what the last one wrote, writes only such uses once its view has read the lastused topic to
+// its end: what it writes then comes after everything written before it, per token and userId,
+// which is what keeps the compacted topic folding as the live one did (usage_coalescer.h).
+bool MovesKnownToken(const TokenState& known, const LatestUses::Use& use);
 
 }  // namespace wit
 

@@ -6,9 +6,11 @@
 
 namespace wit {
 
-UsageCoalescer::UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupReader> reader,
+UsageCoalescer::UsageCoalescer(KafkaEventLog* log, const TokenView* view,
+                               std::unique_ptr<KafkaGroupReader> reader,
                                std::chrono::milliseconds interval)
     : log_(log),
+      view_(view),
       reader_(std::move(reader)),
       interval_(interval),
       // Everything on the usage topic is a usage stream's: token.used only, never a MAC.
@@ -19,8 +21,9 @@ UsageCoalescer::UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupRea
 void UsageCoalescer::OnRevoke() {
   // Written and committed before another node takes the partitions over, so that it starts
   // after these uses and its writes come after them. If the write fails, nothing is committed
-  // and the next owner reads the uses again.
-  Flush();
+  // and the next owner reads the uses again. So does a view that has not caught up: what it
+  // would keep out cannot be told.
+  if (ViewCaughtUp(kRevokeCatchUpWait)) Flush();
   latest_.Forget();
   unsent_.clear();
   next_.clear();
@@ -56,11 +59,12 @@ void UsageCoalescer::Run() {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
     records.clear();
     wait = std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(100));
-    if (unsent_.empty()) {
+    bool full = latest_.tokens() >= kMaxTokensKept;
+    if (unsent_.empty() && !(full && catch_up_)) {
       (void)reader_->Read(kReadBatch, wait, &records);
     } else {
-      // A write failed: read no more until it succeeds, so memory stays bounded. (A rebalance
-      // waits for this member's next read.)
+      // A write failed, or cannot start until the view catches up: read no more until then, so
+      // memory stays bounded. (A rebalance waits for this member's next read.)
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, wait, [this] { return stop_; });
     }
@@ -77,12 +81,44 @@ void UsageCoalescer::Run() {
       latest_.Add(*use, std::move(r.payload));
     }
     Watch();
-    if (std::chrono::steady_clock::now() >= due || latest_.tokens() >= kMaxTokensKept) {
+    bool is_due = std::chrono::steady_clock::now() >= due || latest_.tokens() >= kMaxTokensKept;
+    if (is_due && ViewCaughtUp(kCatchUpWait)) {
       Flush();
       due = std::chrono::steady_clock::now() + interval_;
     }
   }
-  Flush();
+  if (ViewCaughtUp(kRevokeCatchUpWait)) Flush();
+}
+
+bool UsageCoalescer::ViewCaughtUp(std::chrono::milliseconds wait) {
+  if (!catch_up_) return true;
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  if (!catch_up_to_) {
+    StatusOr<LogPositions> end = log_->EndPositions();
+    if (!end.ok()) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error_log_ >= kErrorLogInterval) {
+        LogWarn("usage coalescer: cannot learn where the log ends, so writes wait: " +
+                end.status().message());
+        last_error_log_ = now;
+      }
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_until(lock, deadline, [this] { return stop_; });
+      return false;
+    }
+    catch_up_to_ = std::move(*end);
+  }
+  for (const auto& [stream, next] : *catch_up_to_) {
+    if (next == 0) continue;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!view_->WaitApplied({stream, next - 1}, std::max(left, std::chrono::milliseconds(0)))) {
+      return false;
+    }
+  }
+  catch_up_ = false;
+  catch_up_to_.reset();
+  return true;
 }
 
 bool UsageCoalescer::Flush() {
@@ -90,6 +126,14 @@ bool UsageCoalescer::Flush() {
   std::vector<KafkaRecord> records = std::move(unsent_);
   unsent_.clear();
   for (LatestUses::Use& u : latest_.Take()) {
+    // What the view has folded every node has (or will) too: a use that cannot move it is left
+    // out, so that it does not come after a newer record of its address. (A token the view does
+    // not know yet, or cannot read, is written as it is.)
+    if (StatusOr<TokenState> known = view_->GetById(u.token_id);
+        known.ok() && !MovesKnownToken(*known, u)) {
+      ++superseded_;
+      continue;
+    }
     KafkaRecord r{log_->lastused_topic(), u.token_id + "/" + u.user_id + "/" + u.ip,
                   std::move(u.payload), ""};
     r.partition = log_->LastUsedPartition(u.token_id);
@@ -120,8 +164,18 @@ bool UsageCoalescer::Flush() {
 }
 
 void UsageCoalescer::Watch() {
+  lag_ = reader_->Lag();
   std::vector<std::string> now = reader_->Assigned();
   if (now == assigned_) return;
+  for (const std::string& s : now) {
+    if (std::find(assigned_.begin(), assigned_.end(), s) == assigned_.end()) {
+      // Their last owners' writes are in the log now: the view applies them before this node
+      // writes for these partitions (see the class comment).
+      catch_up_ = true;
+      catch_up_to_.reset();
+      break;
+    }
+  }
   std::string list;
   for (const std::string& s : now) list += (list.empty() ? "" : ", ") + s;
   LogInfo("usage coalescer: this node coalesces " + (list.empty() ? "no partition" : list));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "ledger/kafka_group_reader.h"
 #include "projector/latest_uses.h"
 #include "projector/record_gate.h"
+#include "projector/token_view.h"
 
 namespace wit {
 
@@ -30,12 +32,14 @@ namespace wit {
 // (ApplyEvent is idempotent). Before a rebalance takes partitions away it writes and commits
 // what it holds, so the next owner's writes come after its own.
 //
-// Compaction keeps the view a rebuild makes the same as the live one because what one owner
-// writes is in time order per token and userId (LatestUses). A use that arrives late, older
-// than the latest one written, is still written once by a new owner (after a rebalance or a
-// crash), since it does not know what the last one wrote: the live fold drops it, but if
-// compaction then keeps it in place of the newer record of that address, a rebuild can show an
-// older lastUsedAt or miss that address.
+// Compaction keeps the view a rebuild makes the same as the live one because what is written is
+// in time order per token and userId: one owner's writes by LatestUses, and across owners by
+// the node's own view. When partitions are assigned to it, a node writes nothing until its view
+// has applied the lastused topic (and lifecycle) up to where they ended then, which includes
+// every write of the partitions' last owners; from then on it writes only the uses that still
+// move the token as its view has it (MovesKnownToken). A late use, older than what an owner
+// before it wrote, would otherwise be written again after that newer record, and compaction
+// could keep it in the newer one's place: a rebuild would show an older lastUsedAt.
 //
 // The bound: a use is in every node's lastUsedAt within `interval` plus the lastused write and
 // one read, while its partition's owner is alive; when the owner dies, within the group's
@@ -48,10 +52,10 @@ namespace wit {
 //   c.Stop();
 class UsageCoalescer {
  public:
-  // REQUIRES: `log` (opened with read_lastused) outlives the coalescer; `reader` is a member of
-  // the nodes' group over the usage topic.
-  UsageCoalescer(KafkaEventLog* log, std::unique_ptr<KafkaGroupReader> reader,
-                 std::chrono::milliseconds interval);
+  // REQUIRES: `log` (opened with read_lastused) and `view` (which a projector keeps up with
+  // `log`) outlive the coalescer; `reader` is a member of the nodes' group over the usage topic.
+  UsageCoalescer(KafkaEventLog* log, const TokenView* view,
+                 std::unique_ptr<KafkaGroupReader> reader, std::chrono::milliseconds interval);
   ~UsageCoalescer() { Stop(); }
   UsageCoalescer(const UsageCoalescer&) = delete;
   UsageCoalescer& operator=(const UsageCoalescer&) = delete;
@@ -61,11 +65,16 @@ class UsageCoalescer {
   void Stop();
 
   // Counters since Start: usage records read, those skipped (not an admissible use), uses
-  // written to lastused, writes that failed (retried with the next interval), and the usage
-  // partitions this node holds now.
+  // written to lastused, uses not written because the view had a newer use or another user,
+  // writes that failed (retried with the next interval), and the usage partitions this node
+  // holds now.
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }
   uint64_t written() const { return written_; }
+  uint64_t superseded() const { return superseded_; }
+  // Usage records of the partitions held not read yet (KafkaGroupReader::Lag), as of the last
+  // loop: what to alert on before the usage topic's retention deletes uses not coalesced.
+  uint64_t lag() const { return lag_; }
   uint64_t write_failures() const { return write_failures_; }
   int partitions() const { return partitions_; }
 
@@ -81,15 +90,24 @@ class UsageCoalescer {
   bool Flush();
   // OnRevoke runs inside Read when a rebalance takes partitions: Flush, then forget them.
   void OnRevoke();
-  // Watch notes a change of the partitions held, with a log line.
+  // Watch notes a change of the partitions held, with a log line; new ones make the view catch
+  // up before the next write.
   void Watch();
+  // ViewCaughtUp reports whether the view has applied the log up to where it ended when
+  // partitions were last assigned (learning that end first if need be), waiting up to `wait`.
+  bool ViewCaughtUp(std::chrono::milliseconds wait);
 
   // Uses kept for this many tokens are written before their interval is up, to bound memory.
   static constexpr size_t kMaxTokensKept = 100000;
   static constexpr size_t kReadBatch = 10000;
   static constexpr auto kErrorLogInterval = std::chrono::seconds(10);
+  // How long a due write waits for the view to catch up in one loop, and how long a rebalance
+  // taking partitions, or Stop, waits for it before leaving the uses to the next owner.
+  static constexpr auto kCatchUpWait = std::chrono::milliseconds(100);
+  static constexpr auto kRevokeCatchUpWait = std::chrono::seconds(2);
 
   KafkaEventLog* log_;
+  const TokenView* view_;
   std::unique_ptr<KafkaGroupReader> reader_;
   const std::chrono::milliseconds interval_;
   RecordGate gate_;
@@ -98,14 +116,17 @@ class UsageCoalescer {
   LogPositions next_;                // per usage stream, the offset after the last record read
   std::vector<KafkaRecord> unsent_;  // what the last write failed to deliver
   std::vector<std::string> assigned_;
+  bool catch_up_ = false;                    // partitions came since the view last caught up
+  std::optional<LogPositions> catch_up_to_;  // the log's end when they came, once learned
   std::chrono::steady_clock::time_point last_error_log_{};
 
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_
   std::thread thread_;
-  std::atomic<uint64_t> read_{0}, skipped_{0}, written_{0}, write_failures_{0};
+  std::atomic<uint64_t> read_{0}, skipped_{0}, written_{0}, superseded_{0}, write_failures_{0};
   std::atomic<int> partitions_{0};
+  std::atomic<uint64_t> lag_{0};
 };
 
 }  // namespace wit

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/random.h"
+#include "ledger/event_codec.h"
 #include "tests/log_backend.h"
 #include "tests/support/eventually.h"
 #include "tests/test_json.h"
@@ -216,6 +217,76 @@ TEST_F(LastUsedTest, ANodeKilledMidwayHasItsPartitionsCoalescedByTheOthersAndNot
   }));
   for (const auto& [id, last] : audited) EXPECT_EQ(shown[id], last) << id;
   EXPECT_EQ(a->Stop(), 0);
+}
+
+// A use that arrives late on the usage topic, older than one the partition's last owner wrote,
+// is not written again by the next owner: compaction keeps the last record of each key, so it
+// would take the newer record's place, and a node rebuilt from the topics would show an older
+// lastUsedAt than the live ones.
+TEST_F(LastUsedTest, ALateUseThatANewOwnerReadsDoesNotDisplaceANewerOne) {
+  auto a = StartNode("a");
+  ASSERT_TRUE(Eventually([&] { return Metric(*a, "wit_lastused_partitions") == 3; }));
+  std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
+  Json token =
+      Json::Parse(Http(a->port(), "POST", "/api/tokens", "{\"name\":\"late\"}", alice).body);
+  std::string id = token.Str("id");
+  ASSERT_NE(Http(a->port(), "POST", "/api/tokens/verify",
+                 "{\"token\":\"" + token.Str("token") + "\",\"ip\":\"10.7.0.1\"}", git)
+                .body.find("\"active\":true"),
+            std::string::npos);
+  std::string last_used;
+  ASSERT_TRUE(Eventually([&] {
+    last_used =
+        Json::Parse(Http(a->port(), "GET", "/api/tokens/" + id, "", alice).body).Str("lastUsedAt");
+    return !last_used.empty() && Metric(*a, "wit_lastused_lag") == 0;
+  }));
+  EXPECT_EQ(Metric(*a, "wit_lastused_written_total"), 1);
+  ASSERT_EQ(a->Stop(), 0);  // writes and commits what it read, and leaves the group
+
+  // The same use a minute older, as a service whose message was delayed would publish it.
+  CommandResult raw = RunCommand("kcat -C -q -e -b " + brokers_ + " -t " + prefix_ +
+                                 "tokens.usage -f '%p\\t%k\\t%s\\n'");
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  std::istringstream fields(raw.out);
+  std::string partition, key, payload;
+  ASSERT_TRUE(std::getline(fields, partition, '\t') && std::getline(fields, key, '\t') &&
+              std::getline(fields, payload));
+  StatusOr<Event> use = DecodeEvent(payload);
+  ASSERT_TRUE(use.ok()) << payload;
+  Event late = *use;
+  late.event_id = NewUuid();
+  late.occurred_at -= 60000;
+  std::ofstream(dir_ + "/late") << EncodeEvent(late);
+  ASSERT_EQ(RunCommand("kcat -P -b " + brokers_ + " -t " + prefix_ + "tokens.usage -p " +
+                       partition + " -k '" + key + "' " + dir_ + "/late")
+                .exit_code,
+            0);
+
+  // A new node, with an empty view, takes every partition and reads the late use: it waits
+  // until its view holds the newer use, and leaves the late one out.
+  auto c = StartNode("c");
+  EXPECT_TRUE(Eventually([&] {
+    return Metric(*c, "wit_lastused_uses_read_total") == 1 &&
+           Metric(*c, "wit_lastused_superseded_total") == 1 && Metric(*c, "wit_lastused_lag") == 0;
+  })) << c->log_path();
+  EXPECT_EQ(Metric(*c, "wit_lastused_written_total"), 0);
+  EXPECT_EQ(
+      Json::Parse(Http(c->port(), "GET", "/api/tokens/" + id, "", alice).body).Str("lastUsedAt"),
+      last_used);
+  // What compaction keeps of the key, its last record, is still the newer use.
+  CommandResult kept = RunCommand("kcat -C -q -e -b " + brokers_ + " -t " + prefix_ +
+                                  "tokens.lastused -f '%k\\t%s\\n'");
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  std::istringstream records(kept.out);
+  std::vector<std::string> of_key;
+  for (std::string k, v; std::getline(records, k, '\t') && std::getline(records, v);) {
+    if (k == id + "/alice/10.7.0.1") of_key.push_back(v);
+  }
+  ASSERT_EQ(of_key.size(), 1u) << kept.out;
+  StatusOr<Event> last = DecodeEvent(of_key.back());
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->event_id, use->event_id);
+  EXPECT_EQ(c->Stop(), 0);
 }
 
 TEST(LastUsedFlagTest, CoalescingNeedsKafka) {
