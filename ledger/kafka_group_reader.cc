@@ -33,18 +33,11 @@ void KafkaGroupReader::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 
 StatusOr<std::unique_ptr<KafkaGroupReader>> KafkaGroupReader::Open(
     const KafkaEventLogOptions& options, const std::string& topic, const std::string& group) {
-  KafkaConfig settings = KafkaClientConfig(options);
-  settings.insert(settings.begin(), {{"group.id", group},
-                                     {"enable.auto.commit", "false"},
-                                     {"enable.auto.offset.store", "false"},
-                                     {"auto.offset.reset", "earliest"},
-                                     // A member that died has its partitions taken over after
-                                     // this (the brokers' smallest by default is 6 s).
-                                     {"session.timeout.ms", "10000"},
-                                     {"heartbeat.interval.ms", "1000"},
-                                     {"fetch.wait.max.ms", "100"},
-                                     {"socket.timeout.ms", "5000"},
-                                     {"fetch.error.backoff.ms", "50"}});
+  KafkaConfig settings =
+      KafkaConsumerConfig(options, group, 100,
+                          // A member that died has its partitions taken over after this (the
+                          // brokers' smallest by default is 6 s).
+                          {{"session.timeout.ms", "10000"}, {"heartbeat.interval.ms", "1000"}});
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
   if (!conf.ok()) return conf.status();
   // The reader is the callback's opaque, so it exists before its consumer.

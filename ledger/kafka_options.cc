@@ -13,6 +13,21 @@ KafkaConfig KafkaClientConfig(const KafkaEventLogOptions& o) {
   return c;
 }
 
+KafkaConfig KafkaConsumerConfig(const KafkaEventLogOptions& options, const std::string& group,
+                                int fetch_wait_ms, const KafkaConfig& more) {
+  KafkaConfig c = {{"group.id", group},
+                   {"enable.auto.commit", "false"},
+                   {"enable.auto.offset.store", "false"},
+                   {"auto.offset.reset", "earliest"},
+                   {"fetch.wait.max.ms", std::to_string(fetch_wait_ms)},
+                   {"socket.timeout.ms", "5000"},
+                   {"fetch.error.backoff.ms", "50"}};
+  c.insert(c.end(), more.begin(), more.end());
+  KafkaConfig client = KafkaClientConfig(options);  // ends with --kafka-config: it wins
+  c.insert(c.end(), client.begin(), client.end());
+  return c;
+}
+
 std::string KafkaStream(const std::string& topic, int32_t partition) {
   return topic + "/" + std::to_string(partition);
 }

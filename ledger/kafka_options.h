@@ -46,6 +46,15 @@ struct KafkaEventLogOptions {
 // or "wit-audit" read-only), quick reconnection, then the operator's --kafka-config.
 KafkaConfig KafkaClientConfig(const KafkaEventLogOptions& options);
 
+// KafkaConsumerConfig is KafkaClientConfig for a consumer in `group` that moves no offset by
+// itself (nothing committed or stored automatically) and reads a partition with nothing
+// committed from its start. It waits at most `fetch_wait_ms` for records, and gives up a fetch
+// a broker never answers (it went away with the request in flight) after 5 s, not librdkafka's
+// default minute: a reader must resume soon after the brokers return. `more` comes after these
+// settings, and the operator's --kafka-config after all of them, so either may override them.
+KafkaConfig KafkaConsumerConfig(const KafkaEventLogOptions& options, const std::string& group,
+                                int fetch_wait_ms, const KafkaConfig& more = {});
+
 // KafkaStream names the stream of one partition: "<topic>/<partition>".
 std::string KafkaStream(const std::string& topic, int32_t partition);
 

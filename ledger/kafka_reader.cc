@@ -103,22 +103,11 @@ class KafkaReader : public LogReader {
 StatusOr<std::unique_ptr<LogReader>> OpenKafkaReader(const KafkaEventLogOptions& options,
                                                      const std::map<std::string, int>& partitions,
                                                      const LogPositions& start) {
-  KafkaConfig settings = KafkaClientConfig(options);
   // The group is never joined (assign(), nothing committed), but librdkafka still looks its
   // coordinator up: name it as the ACLs of kafka-cluster.sh --sasl expect (witd-*, wit-audit*).
   std::string group = (options.read_only ? "wit-audit-reader-" : "witd-reader-") + NewUuid();
-  settings.insert(settings.begin(), {{"group.id", group},
-                                     {"enable.auto.commit", "false"},
-                                     {"enable.auto.offset.store", "false"},
-                                     {"auto.offset.reset", "earliest"},
-                                     {"fetch.wait.max.ms", "10"},
-                                     // A fetch the broker never answers (it went away with
-                                     // the request in flight) is given up after this, not
-                                     // librdkafka's default minute: the view must resume
-                                     // soon after the brokers return.
-                                     {"socket.timeout.ms", "5000"},
-                                     {"fetch.error.backoff.ms", "50"},
-                                     {"isolation.level", "read_uncommitted"}});
+  KafkaConfig settings =
+      KafkaConsumerConfig(options, group, 10, {{"isolation.level", "read_uncommitted"}});
   StatusOr<RdKafkaConfPtr> conf = MakeKafkaConf(settings);
   if (!conf.ok()) return conf.status();
   StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));

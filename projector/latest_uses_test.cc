@@ -76,6 +76,30 @@ std::vector<Event> Events(const std::vector<std::pair<std::string, Event>>& kept
   return out;
 }
 
+// UseMix says what RandomUses draws: up to `max` uses, at times over `span` ms (out of order,
+// ties too), one in `no_ip` without an address, the rest from 9; one in 10 naming "mallory"
+// when `others`, one in 8 denied when `denied`.
+struct UseMix {
+  int max = 40;
+  TimeMs span = 60;
+  unsigned no_ip = 5;
+  bool others = true;
+  bool denied = false;
+};
+
+std::vector<Event> RandomUses(std::mt19937* rng, const UseMix& mix) {
+  std::vector<Event> uses;
+  int n = 1 + static_cast<int>((*rng)() % static_cast<unsigned>(mix.max));
+  for (int i = 0; i < n; ++i) {
+    TimeMs at = 1000 + static_cast<TimeMs>((*rng)() % static_cast<unsigned>(mix.span));
+    std::string ip = (*rng)() % mix.no_ip == 0 ? "" : "10.0.0." + std::to_string((*rng)() % 9);
+    std::string user = mix.others && (*rng)() % 10 == 0 ? "mallory" : "alice";
+    std::string outcome = mix.denied && (*rng)() % 8 == 0 ? "denied" : "allowed";
+    uses.push_back(Use(at, ip, user, outcome));
+  }
+  return uses;
+}
+
 // Compacted keeps, as log compaction does, only the last record of each key, in order.
 std::vector<Event> Compacted(const std::vector<std::pair<std::string, Event>>& written) {
   std::map<std::string, size_t> last;  // key → index of its last record
@@ -182,16 +206,12 @@ TEST(LatestUsesTest, AUseNamingAnotherUserCannotDisplaceTheRealOnes) {
 TEST(LatestUsesTest, FoldingTheKeptUsesEqualsFoldingThemAllFromAnyState) {
   std::mt19937 rng(20261203);
   for (int round = 0; round < 2000; ++round) {
-    std::vector<Event> uses;
-    int n = 1 + static_cast<int>(rng() % 40);
-    for (int i = 0; i < n; ++i) {
-      TimeMs at = 1000 + static_cast<TimeMs>(rng() % 60);  // out of order, ties too
-      std::string ip = rng() % 5 == 0 ? "" : "10.0.0." + std::to_string(rng() % 9);
-      // Uses naming another user than the token's, once it exists. (Before, the first use to
-      // arrive names the placeholder's user, so which one wins depends on arrival anyway.)
-      std::string user = round % 3 != 0 && rng() % 10 == 0 ? "mallory" : "alice";
-      uses.push_back(Use(at, ip, user, rng() % 8 == 0 ? "denied" : "allowed"));
-    }
+    // Uses naming another user than the token's, once it exists. (Before, the first use to
+    // arrive names the placeholder's user, so which one wins depends on arrival anyway.)
+    UseMix mix;
+    mix.others = round % 3 != 0;
+    mix.denied = true;
+    std::vector<Event> uses = RandomUses(&rng, mix);
     // Before: nothing, a placeholder, or a created token with uses of its own.
     std::optional<TokenState> before;
     if (round % 3 != 0) before = Fold(std::nullopt, {Created()});
@@ -209,19 +229,16 @@ TEST(LatestUsesTest, FoldingTheKeptUsesEqualsFoldingThemAllFromAnyState) {
   }
 }
 
+// Many uses over a short span: late arrivals and ties.
+constexpr UseMix kLateUses{60, 40, 6, true, false};
+
 // A rebuild reads the topic after compaction has kept only the last record of each key. What
 // LatestUses hands out is in time order per token and user, across intervals too, so that gives
 // the same view, however late some uses arrive.
 TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameState) {
   std::mt19937 rng(7);
   for (int round = 0; round < 1000; ++round) {
-    std::vector<Event> uses;
-    int n = 1 + static_cast<int>(rng() % 60);
-    for (int i = 0; i < n; ++i) {
-      TimeMs at = 1000 + static_cast<TimeMs>(rng() % 40);  // late arrivals and ties
-      std::string ip = rng() % 6 == 0 ? "" : "10.0.0." + std::to_string(rng() % 9);
-      uses.push_back(Use(at, ip, rng() % 10 == 0 ? "mallory" : "alice"));
-    }
+    std::vector<Event> uses = RandomUses(&rng, kLateUses);
     std::vector<Event> compacted = Compacted(Coalesce(uses, 1 + rng() % 10));
     std::optional<TokenState> created = Fold(std::nullopt, {Created()});
     ASSERT_EQ(*Fold(created, uses), *Fold(created, compacted)) << "round " << round;
@@ -238,13 +255,7 @@ TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameStateAcrossOwners) {
     std::mt19937 rng(20261204);
     int differ = 0;
     for (int round = 0; round < 2000; ++round) {
-      std::vector<Event> uses;
-      int n = 1 + static_cast<int>(rng() % 60);
-      for (int i = 0; i < n; ++i) {
-        TimeMs at = 1000 + static_cast<TimeMs>(rng() % 40);
-        std::string ip = rng() % 6 == 0 ? "" : "10.0.0." + std::to_string(rng() % 9);
-        uses.push_back(Use(at, ip, rng() % 10 == 0 ? "mallory" : "alice"));
-      }
+      std::vector<Event> uses = RandomUses(&rng, kLateUses);
       std::vector<std::pair<std::string, Event>> written =
           CoalesceAcrossOwners(uses, 1 + rng() % 10, use_view, &rng);
       std::optional<TokenState> created = Fold(std::nullopt, {Created()});
