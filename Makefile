@@ -23,7 +23,7 @@ FUZZ_TARGETS = event_decoder token request_bodies session audit_args event_mac s
 # on the mock one, which stays in; -FA keeps ctest from starting the cluster) and the Merkle
 # interop tests (our bytes against Go's and RFC 6962's references; the Merkle units stay in).
 # LastUsedTest needs the real cluster's consumer groups; LatestUses' units stay in.
-SANITIZER_SKIP = CrashLoopTest\..*/(kafka|real_kafka) |real_kafka|^ClusterTest\.|^RealKafkaTest\.|^VerifyKafkaTest\.|^LastUsedTest\.|^MerkleInteropTest\.
+SANITIZER_SKIP = CrashLoopTest\..*/(kafka|real_kafka) |real_kafka|^ClusterTest\.|^RealKafkaTest\.|^VerifyKafkaTest\.|^MerkleInteropTest\.
 TSAN_TARGETS = wit_ledger_test wit_projector_test wit_api_test wit_integration_test witd wit-devkafka wit-audit
 
 .PHONY: all deps build run test test-asan test-tsan test-fuzz fuzz-build fuzz bench clean lint lint-format

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/random.h"
+#include "devkafka/mock_kafka_cluster.h"
 #include "ledger/event_codec.h"
 #include "tests/log_backend.h"
 #include "tests/support/eventually.h"
@@ -41,13 +42,22 @@ std::map<std::string, std::string> LastUsed(const std::vector<Json>& tokens) {
   return out;
 }
 
-class LastUsedTest : public ::testing::Test {
+// LastUsedTest runs on librdkafka's mock cluster ("kafka": its consumer groups too, and under
+// the sanitizers) and on the real three-broker cluster ("real_kafka").
+class LastUsedTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    brokers_ = RealKafkaBrokers();
-    ASSERT_FALSE(brokers_.empty());
     dir_ = MakeTempDir("lastused");
     prefix_ = "lu" + NewUuid().substr(0, 8) + ".";
+    if (GetParam() == "kafka") {
+      auto cluster = MockKafkaCluster::Start(1, 3, prefix_);  // lastused too (not compacted)
+      ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+      mock_ = std::move(*cluster);
+      brokers_ = mock_->Bootstraps();
+      return;
+    }
+    brokers_ = RealKafkaBrokers();
+    ASSERT_FALSE(brokers_.empty());
     CommandResult r = RunCommand(BinDir() + "/witd kafka create-topics --kafka-brokers " +
                                  brokers_ + " --partitions 3 --topic-prefix " + prefix_);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -76,10 +86,11 @@ class LastUsedTest : public ::testing::Test {
     return Json::Parse(r.out).Array("tokens");
   }
 
+  std::unique_ptr<MockKafkaCluster> mock_;  // "kafka" only
   std::string brokers_, dir_, prefix_;
 };
 
-TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebuild) {
+TEST_P(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebuild) {
   auto a = StartNode("a");
   auto b = StartNode("b");
   // One consumer group: every usage partition is coalesced by exactly one of the two.
@@ -179,7 +190,7 @@ TEST_F(LastUsedTest, NodesApplyCoalescedUsesAndAgreeWithTheRawLogAlsoAfterARebui
   EXPECT_EQ(b->Stop(), 0);
 }
 
-TEST_F(LastUsedTest, ANodeKilledMidwayHasItsPartitionsCoalescedByTheOthersAndNothingIsLost) {
+TEST_P(LastUsedTest, ANodeKilledMidwayHasItsPartitionsCoalescedByTheOthersAndNothingIsLost) {
   auto a = StartNode("a");
   auto b = StartNode("b");
   ASSERT_TRUE(Eventually([&] {
@@ -223,7 +234,7 @@ TEST_F(LastUsedTest, ANodeKilledMidwayHasItsPartitionsCoalescedByTheOthersAndNot
 // is not written again by the next owner: compaction keeps the last record of each key, so it
 // would take the newer record's place, and a node rebuilt from the topics would show an older
 // lastUsedAt than the live ones.
-TEST_F(LastUsedTest, ALateUseThatANewOwnerReadsDoesNotDisplaceANewerOne) {
+TEST_P(LastUsedTest, ALateUseThatANewOwnerReadsDoesNotDisplaceANewerOne) {
   auto a = StartNode("a");
   ASSERT_TRUE(Eventually([&] { return Metric(*a, "wit_lastused_partitions") == 3; }));
   std::string alice = a->UserSession("alice"), git = a->ServiceSession("git");
@@ -288,6 +299,9 @@ TEST_F(LastUsedTest, ALateUseThatANewOwnerReadsDoesNotDisplaceANewerOne) {
   EXPECT_EQ(last->event_id, use->event_id);
   EXPECT_EQ(c->Stop(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Clusters, LastUsedTest, ::testing::Values("kafka", "real_kafka"),
+                         [](const auto& info) { return info.param; });
 
 TEST(LastUsedFlagTest, CoalescingNeedsKafka) {
   std::string dir = MakeTempDir("lastused-flag");
