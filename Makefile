@@ -22,7 +22,8 @@ FUZZ_TARGETS = event_decoder token request_bodies session audit_args event_mac s
 # failover, ISR and ACLs: the brokers' behaviour, while witd's code on a cluster is the same as
 # on the mock one, which stays in; -FA keeps ctest from starting the cluster) and the Merkle
 # interop tests (our bytes against Go's and RFC 6962's references; the Merkle units stay in).
-# LastUsedTest needs the real cluster's consumer groups; LatestUses' units stay in.
+# LastUsedTest's real-cluster cases go with them; its mock-cluster cases (the same consumer groups
+# and coalescer threads) stay in.
 SANITIZER_SKIP = CrashLoopTest\..*/(kafka|real_kafka) |real_kafka|^ClusterTest\.|^RealKafkaTest\.|^VerifyKafkaTest\.|^MerkleInteropTest\.
 TSAN_TARGETS = wit_ledger_test wit_projector_test wit_api_test wit_integration_test witd wit-devkafka wit-audit
 

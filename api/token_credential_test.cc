@@ -66,7 +66,9 @@ TEST_F(ApiRoutesTest, ATokenActsAsItsOwnerWithinItsScopes) {
 
 TEST_F(ApiRoutesTest, AnExpiringTokenCannotCreateOneThatOutlivesIt) {
   std::string parent = "Bearer " + NewToken(R"(["user:write"])", R"(,"expiresInDays":30)");
-  // Created a moment ago, it has 29 whole days left.
+  // Created a moment ago, it has 29 whole days left once a millisecond has passed: in the
+  // millisecond it was created in, it has exactly 30.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ApiReply forever = Call("POST", "/api/tokens", parent, R"({"name":"x","scopes":["user:read"]})");
   EXPECT_EQ(forever.status, 403) << forever.body;
   EXPECT_NE(forever.body.find("give expiresInDays of at most 29"), std::string::npos)
