@@ -410,6 +410,12 @@ void LedgerServer::RegisterMetrics() {
       "Writes to tokens.lastused that failed (retried at the next interval).",
       [this] { return coalescer_ ? static_cast<double>(coalescer_->write_failures()) : 0.0; },
       "counter");
+  metrics_.AddGauge(
+      "wit_lastused_view_read_failures_total",
+      "Coalescer flushes that could not read the view for a use: it and the uses after it wait "
+      "for the next interval, unwritten and uncommitted.",
+      [this] { return coalescer_ ? static_cast<double>(coalescer_->view_read_failures()) : 0.0; },
+      "counter");
   metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }

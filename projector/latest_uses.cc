@@ -66,4 +66,26 @@ bool MovesKnownToken(const TokenState& known, const LatestUses::Use& use) {
   return known.user_id == use.user_id && UseAdvances(known.last_used_at, use.occurred_at);
 }
 
+UsesToWrite SelectUsesToWrite(
+    std::vector<LatestUses::Use> uses,
+    const std::function<StatusOr<TokenState>(const std::string& token_id)>& read_token) {
+  UsesToWrite out;
+  out.write.reserve(uses.size());
+  for (size_t i = 0; i < uses.size(); ++i) {
+    StatusOr<TokenState> known = read_token(uses[i].token_id);
+    if (!known.ok() && known.status().code() != Status::Code::kNotFound) {
+      out.read_error = known.status();
+      out.unchecked.assign(std::make_move_iterator(uses.begin() + static_cast<std::ptrdiff_t>(i)),
+                           std::make_move_iterator(uses.end()));
+      break;
+    }
+    if (known.ok() && !MovesKnownToken(*known, uses[i])) {
+      ++out.superseded;
+      continue;
+    }
+    out.write.push_back(std::move(uses[i]));
+  }
+  return out;
+}
+
 }  // namespace wit

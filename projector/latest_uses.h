@@ -2,11 +2,13 @@
 #define WIT_PROJECTOR_LATEST_USES_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/status.h"
 #include "base/time_util.h"
 #include "ledger/event.h"
 #include "projector/token_state.h"
@@ -91,6 +93,28 @@ class LatestUses {
 // its end: what it writes then comes after everything written before it, per token and userId,
 // which is what keeps the compacted topic folding as the live one did (usage_coalescer.h).
 bool MovesKnownToken(const TokenState& known, const LatestUses::Use& use);
+
+// UsesToWrite is SelectUsesToWrite's answer: what of a run of uses a coalescer writes now.
+struct UsesToWrite {
+  std::vector<LatestUses::Use> write;      // in their order: each moves its token, or the view
+                                           // does not know the token yet
+  size_t superseded = 0;                   // left out: MovesKnownToken said no
+  std::vector<LatestUses::Use> unchecked;  // from the first use whose token could not be read
+  Status read_error;                       // that read's error; OK when `unchecked` is empty
+};
+
+// SelectUsesToWrite checks `uses` (in the order the fold must see them) against the view, one
+// token read (`read_token`, the view's GetById) each: a use that cannot move its token as the
+// view has it is left out, one of a token the view does not know (NotFound) is written as it
+// is. A read that fails otherwise stops the check there: that use and every one after it come
+// back unchecked, in order, to be checked again before any is written, for written unchecked a
+// late use could follow a newer record of its address. (Those after it are held back too, so
+// that what is written stays in the uses' order.)
+//
+//   UsesToWrite w = SelectUsesToWrite(latest.Take(), [&](auto& id) { return view.GetById(id); });
+UsesToWrite SelectUsesToWrite(
+    std::vector<LatestUses::Use> uses,
+    const std::function<StatusOr<TokenState>(const std::string& token_id)>& read_token);
 
 }  // namespace wit
 

@@ -111,43 +111,75 @@ std::vector<Event> Compacted(const std::vector<std::pair<std::string, Event>>& w
   return out;
 }
 
+// ViewReads says how the view is read in CoalesceAcrossOwners. kNone: not at all, every use
+// kept is written. kReliable: every read answers. kFailing: one read in 4 fails, and that use
+// and those after it wait for the owner's next write, which commits nothing until they are
+// written (SelectUsesToWrite, as the coalescer does). kFailingWrittenUnchecked: the same
+// failures, but such a use is written unchecked.
+enum class ViewReads { kNone, kReliable, kFailing, kFailingWrittenUnchecked };
+
 // CoalesceAcrossOwners runs `uses` (of the created token) through a partition's owners as the
 // coalescer does: every `interval` uses the owner writes what it kept and commits. At random
 // an owner dies before its write, or after it and before the commit, and a new one (which knows
-// nothing the last one handed out) reads the uses again from the last commit. With `use_view`,
-// each write keeps only the uses that move the owner's view (MovesKnownToken): the view has
-// folded at least everything written before its owner began (it caught up with the topic
+// nothing the last one handed out) reads the uses again from the last commit. Unless `reads` is
+// kNone, each write keeps only the uses that move the owner's view (MovesKnownToken): the view
+// has folded at least everything written before its owner began (it caught up with the topic
 // then), and of its own writes since, some or none, as a view that lags does.
 std::vector<std::pair<std::string, Event>> CoalesceAcrossOwners(const std::vector<Event>& uses,
-                                                                size_t interval, bool use_view,
+                                                                size_t interval, ViewReads reads,
                                                                 std::mt19937* rng) {
   const std::optional<TokenState> created = Fold(std::nullopt, {Created()});
   auto latest = std::make_unique<LatestUses>();
+  std::vector<LatestUses::Use> waiting;  // uses a failed view read held back
   std::vector<std::pair<std::string, Event>> out;
   size_t written_at_start = 0;  // what the owner's view has folded for sure
   size_t committed = 0;
   size_t next = 0;
   while (committed < uses.size()) {
-    size_t end = std::min(uses.size(), next + interval);
-    for (; next < end; ++next) latest->Add(uses[next], EncodeEvent(uses[next]));
+    if (waiting.empty()) {  // the coalescer reads no more while uses wait
+      size_t end = std::min(uses.size(), next + interval);
+      for (; next < end; ++next) latest->Add(uses[next], EncodeEvent(uses[next]));
+    }
     unsigned fate = (*rng)() % 4;  // 0: dies before the write; 1: after it; else commits
     if (fate != 0) {
       size_t seen = written_at_start + (*rng)() % (out.size() - written_at_start + 1);
       std::vector<std::pair<std::string, Event>> prefix(
           out.begin(), out.begin() + static_cast<std::ptrdiff_t>(seen));
       std::optional<TokenState> view = Fold(created, Events(prefix));
-      for (const LatestUses::Use& u : latest->Take()) {
-        if (use_view && !MovesKnownToken(*view, u)) continue;
+      auto read = [&](const std::string&) -> StatusOr<TokenState> {
+        if (reads != ViewReads::kReliable && (*rng)() % 4 == 0) {
+          return Status::Unavailable("the view cannot be read");
+        }
+        return *view;
+      };
+      std::vector<LatestUses::Use> kept = std::move(waiting);
+      waiting.clear();
+      for (LatestUses::Use& u : latest->Take()) kept.push_back(std::move(u));
+      std::vector<LatestUses::Use> write;
+      if (reads == ViewReads::kNone) {
+        write = std::move(kept);
+      } else if (reads == ViewReads::kFailingWrittenUnchecked) {
+        for (LatestUses::Use& u : kept) {
+          StatusOr<TokenState> known = read(u.token_id);
+          if (!known.ok() || MovesKnownToken(*known, u)) write.push_back(std::move(u));
+        }
+      } else {
+        UsesToWrite checked = SelectUsesToWrite(std::move(kept), read);
+        write = std::move(checked.write);
+        waiting = std::move(checked.unchecked);
+      }
+      for (const LatestUses::Use& u : write) {
         StatusOr<Event> e = DecodeEvent(u.payload);
         EXPECT_TRUE(e.ok());
         out.emplace_back(u.token_id + "/" + u.user_id + "/" + u.ip, *e);
       }
     }
     if (fate >= 2) {
-      committed = next;
+      if (waiting.empty()) committed = next;
       continue;
     }
     latest = std::make_unique<LatestUses>();
+    waiting.clear();
     written_at_start = out.size();
     next = committed;
   }
@@ -233,8 +265,6 @@ TEST(LatestUsesTest, FoldingTheKeptUsesEqualsFoldingThemAllFromAnyState) {
 constexpr UseMix kLateUses{60, 40, 6, true, false};
 
 // A rebuild reads the topic after compaction has kept only the last record of each key. What
-// LatestUses hands out is in time order per token and user, across intervals too, so that gives
-// the same view, however late some uses arrive.
 TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameState) {
   std::mt19937 rng(7);
   for (int round = 0; round < 1000; ++round) {
@@ -247,28 +277,60 @@ TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameState) {
 
 // The same across a partition's owners, which die and take over at random: the live fold (every
 // record written, repeats included) and the compacted topic's both equal folding every use,
-// because a new owner writes only what moves its view. Without that, a late use a new owner
-// writes again can displace a newer record of its address, and some rounds differ: the check
-// that this test can fail.
+// because a new owner writes only what moves its view, also when view reads fail (a use it
+// cannot check waits). Without the view, or with a use written unchecked when its read fails,
+// a late use a new owner writes again can displace a newer record of its address, and some
+// rounds differ: the check that this test can fail.
 TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameStateAcrossOwners) {
-  for (bool use_view : {true, false}) {
+  for (ViewReads reads : {ViewReads::kReliable, ViewReads::kFailing, ViewReads::kNone,
+                          ViewReads::kFailingWrittenUnchecked}) {
     std::mt19937 rng(20261204);
     int differ = 0;
     for (int round = 0; round < 2000; ++round) {
       std::vector<Event> uses = RandomUses(&rng, kLateUses);
       std::vector<std::pair<std::string, Event>> written =
-          CoalesceAcrossOwners(uses, 1 + rng() % 10, use_view, &rng);
+          CoalesceAcrossOwners(uses, 1 + rng() % 10, reads, &rng);
       std::optional<TokenState> created = Fold(std::nullopt, {Created()});
       TokenState all = *Fold(created, uses);
       ASSERT_EQ(all, *Fold(created, Events(written))) << "round " << round;
       if (!(all == *Fold(created, Compacted(written)))) ++differ;
     }
-    if (use_view) {
-      EXPECT_EQ(differ, 0);
+    if (reads == ViewReads::kReliable || reads == ViewReads::kFailing) {
+      EXPECT_EQ(differ, 0) << static_cast<int>(reads);
     } else {
-      EXPECT_GT(differ, 0);
+      EXPECT_GT(differ, 0) << static_cast<int>(reads);
     }
   }
+}
+
+// A read that fails holds back its use and every later one, in order, with the error; NotFound
+// is no failure (the token is new to the view), and a use that cannot move its token is left
+// out and counted.
+TEST(LatestUsesTest, AUseWhoseTokenCannotBeReadWaitsWithThoseAfterIt) {
+  TokenState known = *Fold(Fold(std::nullopt, {Created()}), {Use(100, "10.0.0.1")});
+  auto use = [](const std::string& token, TimeMs at) {
+    return LatestUses::Use{token, "alice", "10.0.0.2", at, std::to_string(at)};
+  };
+  auto read = [&](const std::string& token) -> StatusOr<TokenState> {
+    if (token == "new") return Status::NotFound("no such token");
+    if (token == "broken") return Status::Unavailable("IO error: the view's disk");
+    return known;
+  };
+  UsesToWrite w = SelectUsesToWrite(
+      {use(kToken, 101), use(kToken, 99), use("new", 5), use("broken", 7), use(kToken, 102)}, read);
+  ASSERT_EQ(w.write.size(), 2u);
+  EXPECT_EQ(w.write[0].payload, "101");
+  EXPECT_EQ(w.write[1].payload, "5");
+  EXPECT_EQ(w.superseded, 1u);
+  ASSERT_EQ(w.unchecked.size(), 2u);
+  EXPECT_EQ(w.unchecked[0].token_id, "broken");
+  EXPECT_EQ(w.unchecked[1].payload, "102");
+  EXPECT_EQ(w.read_error.code(), Status::Code::kUnavailable);
+
+  UsesToWrite all = SelectUsesToWrite({use(kToken, 103)}, read);
+  EXPECT_EQ(all.write.size(), 1u);
+  EXPECT_TRUE(all.unchecked.empty());
+  EXPECT_TRUE(all.read_error.ok());
 }
 
 TEST(LatestUsesTest, AUseMovesAKnownTokenOnlyIfNotOlderAndItsOwn) {

@@ -26,6 +26,7 @@ void UsageCoalescer::OnRevoke() {
   if (ViewCaughtUp(kRevokeCatchUpWait)) Flush();
   latest_.Forget();
   unsent_.clear();
+  unchecked_.clear();
   next_.clear();
 }
 
@@ -60,11 +61,12 @@ void UsageCoalescer::Run() {
     records.clear();
     wait = std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(100));
     bool full = latest_.tokens() >= kMaxTokensKept;
-    if (unsent_.empty() && !(full && catch_up_)) {
+    if (unsent_.empty() && unchecked_.empty() && !(full && catch_up_)) {
       (void)reader_->Read(kReadBatch, wait, &records);
     } else {
-      // A write failed, or cannot start until the view catches up: read no more until then, so
-      // memory stays bounded. (A rebalance waits for this member's next read.)
+      // A write or a view read failed, or writing cannot start until the view catches up: read
+      // no more until then, so memory stays bounded. (A rebalance waits for this member's next
+      // read.)
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, wait, [this] { return stop_; });
     }
@@ -122,22 +124,33 @@ bool UsageCoalescer::ViewCaughtUp(std::chrono::milliseconds wait) {
 }
 
 bool UsageCoalescer::Flush() {
-  // What a failed write left goes first: the fold must see a token's uses in their order.
+  // What a failed write left goes first, then what a failed view read left: the fold must see a
+  // token's uses in their order.
   std::vector<KafkaRecord> records = std::move(unsent_);
   unsent_.clear();
-  for (LatestUses::Use& u : latest_.Take()) {
-    // What the view has folded every node has (or will) too: a use that cannot move it is left
-    // out, so that it does not come after a newer record of its address. (A token the view does
-    // not know yet, or cannot read, is written as it is.)
-    if (StatusOr<TokenState> known = view_->GetById(u.token_id);
-        known.ok() && !MovesKnownToken(*known, u)) {
-      ++superseded_;
-      continue;
-    }
+  std::vector<LatestUses::Use> uses = std::move(unchecked_);
+  unchecked_.clear();
+  for (LatestUses::Use& u : latest_.Take()) uses.push_back(std::move(u));
+  // What the view has folded every node has (or will) too: a use that cannot move it is left
+  // out, so that it does not come after a newer record of its address.
+  UsesToWrite checked = SelectUsesToWrite(
+      std::move(uses), [this](const std::string& id) { return view_->GetById(id); });
+  superseded_ += checked.superseded;
+  for (LatestUses::Use& u : checked.write) {
     KafkaRecord r{log_->lastused_topic(), u.token_id + "/" + u.user_id + "/" + u.ip,
                   std::move(u.payload), ""};
     r.partition = log_->LastUsedPartition(u.token_id);
     records.push_back(std::move(r));
+  }
+  unchecked_ = std::move(checked.unchecked);
+  if (!unchecked_.empty()) {
+    ++view_read_failures_;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_error_log_ >= kErrorLogInterval) {
+      LogWarn("usage coalescer: cannot read the view, so " + std::to_string(unchecked_.size()) +
+              " uses wait: " + checked.read_error.message());
+      last_error_log_ = now;
+    }
   }
   if (!records.empty()) {
     if (Status s = log_->AppendRecords(records); !s.ok()) {
@@ -154,6 +167,8 @@ bool UsageCoalescer::Flush() {
     }
     written_ += records.size();
   }
+  // The offsets read cover the unchecked uses too: nothing is committed until they are written.
+  if (!unchecked_.empty()) return false;
   if (Status s = reader_->Commit(next_); !s.ok()) {
     // Another node holds some of these partitions now, and reads them again from the last
     // commit: it writes the same uses again, which changes nothing.

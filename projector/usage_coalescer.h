@@ -66,8 +66,9 @@ class UsageCoalescer {
 
   // Counters since Start: usage records read, those skipped (not an admissible use), uses
   // written to lastused, uses not written because the view had a newer use or another user,
-  // writes that failed (retried with the next interval), and the usage partitions this node
-  // holds now.
+  // writes that failed (retried with the next interval), flushes that could not read the view
+  // for every use (the rest retried with the next interval), and the usage partitions this
+  // node holds now.
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }
   uint64_t written() const { return written_; }
@@ -76,6 +77,7 @@ class UsageCoalescer {
   // loop: what to alert on before the usage topic's retention deletes uses not coalesced.
   uint64_t lag() const { return lag_; }
   uint64_t write_failures() const { return write_failures_; }
+  uint64_t view_read_failures() const { return view_read_failures_; }
   int partitions() const { return partitions_; }
 
   // The group every node of a ledger with this topic prefix joins.
@@ -85,8 +87,9 @@ class UsageCoalescer {
 
  private:
   void Run();
-  // Flush writes the kept uses (after any a failed write left) and commits the offsets after
-  // them; false when the write failed (what it held is kept for the next try).
+  // Flush writes the kept uses (after any a failed write or view read left) and commits the
+  // offsets after them; false when the write or a view read failed (what was not written is
+  // kept for the next try, and nothing is committed).
   bool Flush();
   // OnRevoke runs inside Read when a rebalance takes partitions: Flush, then forget them.
   void OnRevoke();
@@ -115,6 +118,7 @@ class UsageCoalescer {
   LatestUses latest_;
   LogPositions next_;                // per usage stream, the offset after the last record read
   std::vector<KafkaRecord> unsent_;  // what the last write failed to deliver
+  std::vector<LatestUses::Use> unchecked_;  // uses the last Flush could not check: view errors
   std::vector<std::string> assigned_;
   bool catch_up_ = false;                    // partitions came since the view last caught up
   std::optional<LogPositions> catch_up_to_;  // the log's end when they came, once learned
@@ -124,7 +128,8 @@ class UsageCoalescer {
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_
   std::thread thread_;
-  std::atomic<uint64_t> read_{0}, skipped_{0}, written_{0}, superseded_{0}, write_failures_{0};
+  std::atomic<uint64_t> read_{0}, skipped_{0}, written_{0}, superseded_{0}, write_failures_{0},
+      view_read_failures_{0};
   std::atomic<int> partitions_{0};
   std::atomic<uint64_t> lag_{0};
 };
