@@ -2,7 +2,9 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <optional>
@@ -14,6 +16,7 @@
 #include "api/caller.h"
 #include "api/credentials.h"
 #include "api/form_body.h"
+#include "api/handed_over_reply.h"
 #include "api/log_routes.h"
 #include "api/openapi_text.h"
 #include "api/request_parsing.h"
@@ -49,6 +52,41 @@ Reply TokenReply(int status, const TokenState& t, const std::string* plaintext =
   return {status, w.Take()};
 }
 
+// Finish counts a reply to `route` and adds what its status calls for.
+void Finish(const ApiContext& ctx, const std::string& route, Reply* reply) {
+  ctx.metrics->Increment("wit_http_requests_total",
+                         {{"route", route}, {"status", std::to_string(reply->status)}});
+  if (reply->status == 503) reply->headers.emplace_back("Retry-After", "1");
+}
+
+// VerifyReply is the answer to POST /api/tokens/verify, counted.
+Reply VerifyReply(const ApiContext& ctx, const StatusOr<VerifyResult>& result,
+                  const std::string& client_host) {
+  if (!result.ok()) {
+    ctx.metrics->Increment("wit_verify_total", {{"result", "error"}});
+    return FromStatus(result.status());
+  }
+  ctx.metrics->Increment("wit_verify_total",
+                         {{"result", result->active ? "active" : result->reason}});
+  if (!result->active) {
+    // Per calling address, so a service (or whoever holds its credential) probing for
+    // tokens shows up; the family is capped (LedgerServer) against address churn.
+    ctx.metrics->Increment("wit_verify_failures_total", {{"client", client_host}});
+  }
+  JsonWriter w;
+  w.BeginObject().Key("active").Bool(result->active);
+  if (result->active) {
+    const TokenState& t = result->token;
+    w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
+    w.Key("prefix").String(t.prefix).Key("scopes").StringArray(t.scopes);
+    w.Key("expiresAt").OptTime(t.expires_at);
+  } else {
+    w.Key("reason").String(result->reason);
+  }
+  w.EndObject();
+  return {200, w.Take()};
+}
+
 // RouteCall serves one request: ApiRoutes::Serve's body, with what it learns on the way.
 class RouteCall {
  public:
@@ -70,9 +108,8 @@ class RouteCall {
       LogError(std::string("http: ") + ex.what());
       reply = Error(500, "internal error");
     }
-    ctx_.metrics->Increment("wit_http_requests_total",
-                            {{"route", route}, {"status", std::to_string(reply.status)}});
-    if (reply.status == 503) reply.headers.emplace_back("Retry-After", "1");
+    if (reply.deferred) return reply;  // counted and finished where it is delivered
+    Finish(ctx_, route, &reply);
     if (reply.status == 405) reply.headers.emplace_back("Allow", allow_);
     // A body left unread would be taken for the next request on this connection.
     if (request.has_body && !body_read_) reply.close = true;
@@ -457,36 +494,34 @@ class RouteCall {
     if (!body.ok()) return too_large;
     StatusOr<VerifyRequest> req = ParseVerifyRequest(*body);
     if (!req.ok()) return FromStatus(req.status());
-    StatusOr<VerifyResult> result = ctx_.service->Verify(who->name, *req);
-    if (!result.ok()) {
-      ctx_.metrics->Increment("wit_verify_total", {{"result", "error"}});
-      return FromStatus(result.status());
+    std::function<void(const Reply&)> deliver;
+    if (request.hand_over && ctx_.service->VerifyWaitsForTheLog()) deliver = request.hand_over();
+    if (deliver) {
+      // Answered from the use recorder's thread once the use is durable: this thread goes back
+      // to its connection instead of sleeping until then.
+      ctx_.service->VerifyThen(
+          who->name, *req,
+          [ctx = &ctx_, deliver = std::move(deliver),
+           client = request.client_host](const StatusOr<VerifyResult>& result) {
+            Reply reply = VerifyReply(*ctx, result, client);
+            Finish(*ctx, "/api/tokens/verify", &reply);
+            deliver(reply);
+          });
+      Reply handed_over;
+      handed_over.deferred = true;
+      return handed_over;
     }
-    ctx_.metrics->Increment("wit_verify_total",
-                            {{"result", result->active ? "active" : result->reason}});
-    if (!result->active) {
-      // Per calling address, so a service (or whoever holds its credential) probing for
-      // tokens shows up; the family is capped (LedgerServer) against address churn.
-      ctx_.metrics->Increment("wit_verify_failures_total", {{"client", request.client_host}});
-    }
-    JsonWriter w;
-    w.BeginObject().Key("active").Bool(result->active);
-    if (result->active) {
-      const TokenState& t = result->token;
-      w.Key("id").String(t.id).Key("userId").String(t.user_id).Key("name").String(t.name);
-      w.Key("prefix").String(t.prefix).Key("scopes").StringArray(t.scopes);
-      w.Key("expiresAt").OptTime(t.expires_at);
-    } else {
-      w.Key("reason").String(result->reason);
-    }
-    w.EndObject();
-    return {200, w.Take()};
+    return VerifyReply(ctx_, ctx_.service->Verify(who->name, *req), request.client_host);
   }
 
   const ApiContext& ctx_;
   std::string allow_;
   bool body_read_ = false;
 };
+
+// The reply this thread's connection handed over last (see PocoHandler): a connection is
+// served by one thread from its first request to its last.
+thread_local std::shared_ptr<HandedOverReply> t_handed_over;
 
 // PocoHandler takes a Poco request apart for ApiRoutes and sends its reply.
 class PocoHandler : public Poco::Net::HTTPRequestHandler {
@@ -495,6 +530,12 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
   explicit PocoHandler(const ApiRoutes& routes) : routes_(routes) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    // The last reply this thread handed over belongs to this connection (or to one that has
+    // ended): it leaves before this request's, and in full.
+    if (t_handed_over) {
+      t_handed_over->AwaitSent();
+      t_handed_over.reset();
+    }
     ApiRequest call;
     call.method = request.getMethod();
     call.uri = request.getURI();
@@ -506,7 +547,23 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
     call.body = &request.stream();
     call.has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||
                     request.getChunkedTransferEncoding();
+    // A plain-TCP connection's reply may be sent by the thread that makes its use durable. (A
+    // TLS session's state is one thread's at a time, so its replies stay on this one.)
+    std::shared_ptr<HandedOverReply> handed;
+    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+    if (!socket.secure()) {
+      call.hand_over = [&]() -> std::function<void(const ApiReply&)> {
+        handed = HandedOverReply::Make(socket.impl()->sockfd(), response.getVersion(),
+                                       response.getKeepAlive());
+        if (!handed) return nullptr;
+        return [handed = handed](const ApiReply& r) { handed->Send(r); };
+      };
+    }
     ApiReply reply = routes_.Serve(call);
+    if (reply.deferred) {
+      t_handed_over = std::move(handed);
+      return;
+    }
     try {
       response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(reply.status));
       response.setContentType(reply.content_type);

@@ -29,6 +29,12 @@ struct ApiRequest {
   // outlives Serve.
   std::istream* body = nullptr;
   bool has_body = false;  // the request says it has a body (a length above 0, or chunks)
+  // hand_over, when set, lets a route whose answer waits on the event log (a sync-audited
+  // verify) answer after Serve returned, from another thread. Called on the serving thread, at
+  // most once, it returns the function that sends the reply (call it exactly once; it does not
+  // block), or an empty one when this request's reply cannot be handed over; the route then
+  // returns a reply marked `deferred`.
+  std::function<std::function<void(const struct ApiReply&)>()> hand_over;
 };
 
 // ApiReply is the answer to one request.
@@ -40,6 +46,8 @@ struct ApiReply {
   // Close the connection after answering: the body was not read (it would be taken for the
   // next request), or was too large to drain.
   bool close = false;
+  // Sent later through ApiRequest::deliver: this reply is only a marker.
+  bool deferred = false;
 };
 
 // ErrorReply is the API's error object {"error": {"code", "message"}} with `status`.

@@ -434,6 +434,9 @@ void LedgerServer::Shutdown() {
     // Handlers still running (a write waits up to its visibility or delivery timeout) use the
     // service, the view and the log: wait for every one before those go.
     http_threads_->joinAll();
+    // Verifies handed over to the use recorder are answered from its thread with the routes'
+    // context, which goes with http_: they are written (or told why not) first.
+    if (uses_) uses_->Stop();
     http_.reset();
     http_threads_.reset();  // ends the idle workers too
   }

@@ -230,20 +230,21 @@ StatusOr<TokenState> TokenService::FindByPlaintext(const std::string& plaintext)
   return view_->GetByHash(HashToken(plaintext));
 }
 
-StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const VerifyRequest& req) {
+StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
+    const std::string& service, const VerifyRequest& req) const {
   VerifyResult result;
   if (req.scope && !IsKnownScope(*req.scope)) {
     return Status::InvalidArgument("unknown scope: " + *req.scope);
   }
   if (!CheckTokenFormat(req.token).ok()) {
     result.reason = "malformed";
-    return result;
+    return std::pair{std::move(result), std::optional<Event>()};
   }
   StatusOr<TokenState> t = view_->GetByHash(HashToken(req.token));
   if (!t.ok()) {
     if (t.status().code() != Status::Code::kNotFound) return t.status();
     result.reason = "unknown";
-    return result;
+    return std::pair{std::move(result), std::optional<Event>()};
   }
   TokenStatus status = StatusAt(*t, NowMs());
   if (status == TokenStatus::kRevoked) {
@@ -269,11 +270,44 @@ StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const Ve
   e.user_agent = req.user_agent;
   e.action = req.action;
   e.resource = req.resource;
-  if (Status s = req.durable ? uses_->RecordDurably(e) : uses_->Record(e); !s.ok()) return s;
-
   result.active = result.reason.empty();
   if (result.active) result.token = std::move(*t);
-  return result;
+  return std::pair{std::move(result), std::optional<Event>(std::move(e))};
+}
+
+StatusOr<VerifyResult> TokenService::Verify(const std::string& service, const VerifyRequest& req) {
+  StatusOr<std::pair<VerifyResult, std::optional<Event>>> decided = Decide(service, req);
+  if (!decided.ok()) return decided.status();
+  auto& [result, use] = *decided;
+  if (use) {
+    if (Status s = req.durable ? uses_->RecordDurably(*use) : uses_->Record(*use); !s.ok()) {
+      return s;
+    }
+  }
+  return std::move(result);
+}
+
+void TokenService::VerifyThen(const std::string& service, const VerifyRequest& req,
+                              std::function<void(StatusOr<VerifyResult>)> done) {
+  if (req.durable || uses_->mode() != UseRecorder::Mode::kSync) {
+    done(Verify(service, req));
+    return;
+  }
+  StatusOr<std::pair<VerifyResult, std::optional<Event>>> decided = Decide(service, req);
+  if (!decided.ok() || !decided->second) {
+    done(decided.ok() ? StatusOr<VerifyResult>(std::move(decided->first))
+                      : StatusOr<VerifyResult>(decided.status()));
+    return;
+  }
+  Event use = std::move(*decided->second);
+  uses_->RecordThen(std::move(use), [result = std::move(decided->first),
+                                     done = std::move(done)](const Status& s) mutable {
+    if (s.ok()) {
+      done(std::move(result));
+    } else {
+      done(s);
+    }
+  });
 }
 
 }  // namespace wit

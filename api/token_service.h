@@ -3,6 +3,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -159,7 +160,22 @@ class TokenService {
   // attach an event to and are only counted.
   StatusOr<VerifyResult> Verify(const std::string& service, const VerifyRequest& request);
 
+  // VerifyThen is Verify answering through `done` (called exactly once) instead of returning.
+  // A use the recorder would write durably in sync mode is queued with UseRecorder::RecordThen,
+  // and `done` runs on the recorder's thread once it is durable, so the caller's thread does
+  // not wait; otherwise `done` runs on this thread before VerifyThen returns. `done` must not
+  // block.
+  void VerifyThen(const std::string& service, const VerifyRequest& request,
+                  std::function<void(StatusOr<VerifyResult>)> done);
+  // VerifyWaitsForTheLog reports whether a verify's answer waits until its use is durable
+  // (the recorder's sync mode), which VerifyThen then does not do on the caller's thread.
+  bool VerifyWaitsForTheLog() const { return uses_->mode() == UseRecorder::Mode::kSync; }
+
  private:
+  // Decide checks a presented token: the answer, and the use to record (none for a token that
+  // is malformed or unknown).
+  StatusOr<std::pair<VerifyResult, std::optional<Event>>> Decide(const std::string& service,
+                                                                 const VerifyRequest& req) const;
   Status AppendAndWait(const Event& event);
   // Issue completes a token.created event prepared with the token's name, scopes and limits
   // (a fresh token, its id and expiry), appends it and returns the token once in the view.

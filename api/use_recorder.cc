@@ -12,7 +12,7 @@ constexpr size_t kMaxBatch = 1024;
 
 UseRecorder::UseRecorder(EventLog* log, Mode mode, Metrics* metrics)
     : log_(log), mode_(mode), metrics_(metrics) {
-  if (mode_ == Mode::kAsync) thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { Run(); });
 }
 
 UseRecorder::~UseRecorder() { Stop(); }
@@ -32,10 +32,25 @@ Status UseRecorder::Record(const Event& event) {
     if (queue_.size() >= kMaxQueued) {
       return Status::Unavailable("use-audit queue is full: the event log is not keeping up");
     }
-    queue_.push_back(event);
+    queue_.push_back({event, nullptr});
   }
   cv_.notify_one();
   return Status::OK();
+}
+
+void UseRecorder::RecordThen(Event event, Done done) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_ || queue_.size() >= kMaxQueued) {
+    Status refused =
+        stopping_ ? Status::Unavailable("server is shutting down")
+                  : Status::Unavailable("use-audit queue is full: the event log is not keeping up");
+    lock.unlock();
+    done(refused);
+    return;
+  }
+  queue_.push_back({std::move(event), std::move(done)});
+  lock.unlock();
+  cv_.notify_one();
 }
 
 void UseRecorder::Stop(std::chrono::milliseconds drain_timeout) {
@@ -61,31 +76,52 @@ void UseRecorder::Run() {
     if (queue_.empty()) return;  // stopping and drained
     // Everything queued goes in one batch: one fsync however many uses piled up.
     size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<Event> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<Event> batch;
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) batch.push_back(queue_[i].event);
     lock.unlock();
     std::vector<bool> durable;
     Status s = log_->AppendBatch(batch, &durable);
     lock.lock();
-    // Drop what is written, keep the rest in order for the retry: a batch Kafka wrote in part
-    // is not written twice. (Only this thread removes from the queue; Record appends.)
+    // Drop what is written, and what a RecordThen waits on (told below); keep the rest in order
+    // for the retry: a batch Kafka wrote in part is not written twice. (Only this thread
+    // removes from the queue; Record appends.)
+    std::vector<std::pair<Done, Status>> told;
     size_t written = 0;
-    for (size_t i = 0, kept = 0; i < n; ++i) {
-      if (i < durable.size() && durable[i]) {
-        ++written;
-      } else {
-        if (kept != i) queue_[kept] = std::move(queue_[i]);
-        ++kept;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+      bool ok = i < durable.size() && durable[i];
+      if (ok) ++written;
+      if (ok || queue_[i].done) {
+        if (queue_[i].done) {
+          told.emplace_back(std::move(queue_[i].done),
+                            ok ? Status::OK() : (s.ok() ? Status::Unavailable("not written") : s));
+        }
+        continue;
       }
+      if (kept != i) queue_[kept] = std::move(queue_[i]);
+      ++kept;
     }
-    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(n - written),
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(kept),
                  queue_.begin() + static_cast<std::ptrdiff_t>(n));
     if (written > 0) {
       metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, written);
+    }
+    if (!told.empty()) {
+      lock.unlock();
+      for (auto& [done, status] : told) done(status);
+      lock.lock();
     }
     if (s.ok()) continue;
     if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
       LogError("use-audit: " + std::to_string(queue_.size()) +
                " token.used events could not be written before shutdown: " + s.message());
+      std::deque<Queued> left = std::move(queue_);
+      queue_.clear();
+      lock.unlock();
+      for (Queued& q : left) {
+        if (q.done) q.done(Status::Unavailable("server is shutting down"));
+      }
       return;
     }
     LogWarn("use-audit: event log unavailable, will retry: " + s.message());

@@ -118,5 +118,62 @@ TEST(UseRecorderTest, ABatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
   fs::remove_all(dir);
 }
 
+// RecordThen in sync mode: uses queued while the log is held go in one batch, and each waiter
+// is told once whether its use is durable; one the log did not write is not retried (its
+// request was answered with the error).
+TEST(UseRecorderTest, EachRecordThenIsToldOnceWhetherItsUseIsDurable) {
+  fs::path dir = fs::temp_directory_path() / ("wit-uses-" + NewUuid());
+  auto real = EmbeddedEventLog::Open(dir.string());
+  ASSERT_TRUE(real.ok()) << real.status().ToString();
+  PartlyFailingLogForTest log(real->get(), 1);
+  Metrics metrics;
+  constexpr int kUses = 40;
+  std::vector<Event> uses;
+  std::mutex mu;
+  std::map<std::string, std::vector<Status>> told;  // event id → what its waiter was told
+  {
+    UseRecorder recorder(&log, UseRecorder::Mode::kSync, &metrics);
+    for (int i = 0; i < kUses; ++i) {
+      uses.push_back(Use(i));
+      recorder.RecordThen(uses.back(), [&, id = uses.back().event_id](const Status& s) {
+        std::lock_guard<std::mutex> lock(mu);
+        told[id].push_back(s);
+      });
+    }
+    log.Release();
+    recorder.Stop();
+    EXPECT_EQ(recorder.queued(), 0u);
+    // Stopped: refused at once.
+    Status after;
+    recorder.RecordThen(Use(kUses), [&](const Status& s) { after = s; });
+    EXPECT_EQ(after.code(), Status::Code::kUnavailable);
+  }
+  EXPECT_EQ(log.partial_batches(), 1);
+
+  auto reader = (*real)->OpenReader({});
+  ASSERT_TRUE(reader.ok());
+  std::vector<LogRecord> records;
+  ASSERT_TRUE((*reader)->Read(1000, std::chrono::milliseconds(0), &records).ok());
+  std::map<std::string, int> written;
+  for (const LogRecord& r : records) {
+    StatusOr<Event> e = DecodeEvent(r.payload);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    written[e->event_id]++;
+  }
+  size_t durable = 0;
+  for (const Event& e : uses) {
+    ASSERT_EQ(told[e.event_id].size(), 1u) << e.event_id;
+    const Status& s = told[e.event_id][0];
+    EXPECT_EQ(written[e.event_id], s.ok() ? 1 : 0) << e.event_id << ": " << s.ToString();
+    if (s.ok()) ++durable;
+  }
+  EXPECT_GT(durable, 0u);
+  EXPECT_LT(durable, static_cast<size_t>(kUses)) << "the seam fails part of the first batch";
+  EXPECT_EQ(records.size(), durable);
+  EXPECT_EQ(metrics.Value("wit_events_appended_total", {{"type", "token.used"}}), durable);
+  real->reset();
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wit

@@ -1,8 +1,12 @@
 // The API end to end: a real witd on loopback with a temp data dir, driven over HTTP.
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "base/time_util.h"
 #include "tests/log_backend.h"
@@ -219,6 +223,50 @@ TEST_P(ApiTest, CurlCanDriveTheApi) {
       "'Authorization: Bearer " +
       alice_ + "' " + base + "/api/tokens/" + t.Str("id"));
   EXPECT_EQ(code.out, "200");
+}
+
+// Requests pipelined on one connection are answered in their order, though a sync-audited
+// verify's reply is sent by the thread that makes its use durable and the others' by the
+// connection's; "Connection: close" ends the connection after its reply.
+TEST_P(ApiTest, PipelinedRequestsAreAnsweredInTheirOrder) {
+  Json t = CreateToken("{\"name\":\"pipelined\"}", alice_);
+  auto verify = [&](const std::string& token, const std::string& more_headers) {
+    std::string body = "{\"token\":\"" + token + "\"}";
+    return "POST /api/tokens/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + git_ +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n" + more_headers + "\r\n" + body;
+  };
+  std::string requests = verify(t.Str("token"), "") + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" +
+                         verify(t.Str("token") + "x", "") + verify(t.Str("token"), "") +
+                         verify(t.Str("token"), "Connection: close\r\n");
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", witd_->port()));
+  socket.setReceiveTimeout(Poco::Timespan(30, 0));
+  ASSERT_EQ(socket.sendBytes(requests.data(), static_cast<int>(requests.size())),
+            static_cast<int>(requests.size()));
+  std::string got;
+  char buf[4096];
+  for (int n = 0; (n = socket.receiveBytes(buf, sizeof buf)) > 0;) {
+    got.append(buf, static_cast<size_t>(n));
+  }
+  std::vector<std::pair<std::string, std::string>> replies;  // head, body
+  for (size_t at = 0; at < got.size();) {
+    size_t end = got.find("\r\n\r\n", at);
+    ASSERT_NE(end, std::string::npos) << got;
+    std::string head = got.substr(at, end + 4 - at);
+    size_t length = head.find("Content-Length: ");
+    ASSERT_NE(length, std::string::npos) << head;
+    size_t size = std::stoul(head.substr(length + 16));
+    replies.emplace_back(head, got.substr(end + 4, size));
+    at = end + 4 + size;
+  }
+  ASSERT_EQ(replies.size(), 5u) << got;
+  for (const auto& [head, body] : replies) EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_TRUE(Json::Parse(replies[0].second).Bool("active")) << replies[0].second;
+  EXPECT_EQ(replies[1].second, "{\"status\":\"ok\"}");
+  EXPECT_FALSE(Json::Parse(replies[2].second).Bool("active")) << replies[2].second;
+  EXPECT_TRUE(Json::Parse(replies[3].second).Bool("active")) << replies[3].second;
+  EXPECT_TRUE(Json::Parse(replies[4].second).Bool("active")) << replies[4].second;
+  EXPECT_NE(replies[4].first.find("\r\nConnection: Close\r\n"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, ApiTest, ::testing::ValuesIn(kLogKinds));
