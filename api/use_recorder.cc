@@ -104,14 +104,13 @@ void UseRecorder::Run() {
     }
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(kept),
                  queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    // Outside the lock: /metrics reads queued() while holding the metrics' own lock.
+    lock.unlock();
     if (written > 0) {
       metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, written);
     }
-    if (!told.empty()) {
-      lock.unlock();
-      for (auto& [done, status] : told) done(status);
-      lock.lock();
-    }
+    for (auto& [done, status] : told) done(status);
+    lock.lock();
     if (s.ok()) continue;
     if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
       LogError("use-audit: " + std::to_string(queue_.size()) +
