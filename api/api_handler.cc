@@ -530,12 +530,6 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
   explicit PocoHandler(const ApiRoutes& routes) : routes_(routes) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-    // The last reply this thread handed over belongs to this connection (or to one that has
-    // ended): it leaves before this request's, and in full.
-    if (t_handed_over) {
-      t_handed_over->AwaitSent();
-      t_handed_over.reset();
-    }
     ApiRequest call;
     call.method = request.getMethod();
     call.uri = request.getURI();
@@ -586,6 +580,13 @@ ApiReply ApiRoutes::Serve(ApiRequest& request) const { return RouteCall(ctx_).Se
 
 Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
     const Poco::Net::HTTPServerRequest&) {
+  // The last reply this thread handed over belongs to this connection (or to one that has
+  // ended): it leaves before anything of this request's, "100 Continue" included, which Poco
+  // sends between this call and handleRequest.
+  if (t_handed_over) {
+    t_handed_over->AwaitSent();
+    t_handed_over.reset();
+  }
   return new PocoHandler(routes_);
 }
 

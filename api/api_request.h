@@ -46,7 +46,7 @@ struct ApiReply {
   // Close the connection after answering: the body was not read (it would be taken for the
   // next request), or was too large to drain.
   bool close = false;
-  // Sent later through ApiRequest::deliver: this reply is only a marker.
+  // Sent later by the function ApiRequest::hand_over returned: this reply is only a marker.
   bool deferred = false;
 };
 

@@ -66,11 +66,10 @@ void HandedOverReply::Send(const ApiReply& reply) {
   std::lock_guard<std::mutex> lock(mu_);
   bool failed = false;
   size_t done = SendSome(fd_, bytes, MSG_DONTWAIT, &failed);
-  if (!failed && done < bytes.size()) {
-    rest_ = bytes.substr(done);
-  } else {
-    CloseLocked();  // all written, or the client is gone
-  }
+  // Part of a reply would leave the next one's bytes misread: end the connection instead (the
+  // connection's thread sees it at once, and Poco closes its side).
+  if (done < bytes.size()) ::shutdown(fd_, SHUT_RDWR);
+  CloseLocked();
   sent_ = true;
   cv_.notify_all();
 }
@@ -78,11 +77,6 @@ void HandedOverReply::Send(const ApiReply& reply) {
 void HandedOverReply::AwaitSent() {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return sent_; });
-  if (fd_ < 0) return;
-  bool failed = false;
-  (void)SendSome(fd_, rest_, 0, &failed);
-  rest_.clear();
-  CloseLocked();
 }
 
 }  // namespace wit

@@ -19,12 +19,14 @@ namespace wit {
 // this connection's whatever Poco does with its own meanwhile (closing it frees the number for
 // another connection), and the connection is closed only once both are.
 //
-// Send never blocks: what the socket does not take at once (a client not reading) is left to
-// the connection's thread, which calls AwaitSent before it serves the next request, so that
-// replies leave in their requests' order. Thread-safe.
+// Send never blocks. A reply the socket does not take at once (a client that has left kilobytes
+// of replies unread) closes the connection, as a send timeout would: nobody is left to write the
+// rest, and the sender must not wait on one client. The connection's thread calls AwaitSent
+// before it serves the next request, so that replies leave in their requests' order.
+// Thread-safe.
 //
 //   auto handed = HandedOverReply::Make(socket_fd, response.getVersion(), keep_alive);
-//   request.deliver = [handed](ApiReply r) { handed->Send(r); };
+//   request.deliver = [handed](const ApiReply& r) { handed->Send(r); };
 //   ... later, before the next request of this connection:
 //   handed->AwaitSent();
 class HandedOverReply {
@@ -35,12 +37,12 @@ class HandedOverReply {
   HandedOverReply(const HandedOverReply&) = delete;
   HandedOverReply& operator=(const HandedOverReply&) = delete;
 
-  // Send writes `reply` (status line and headers as Poco's HTTPServerResponse writes them) as
-  // far as the socket takes it without waiting. Call once.
+  // Send writes `reply` (status line and headers as Poco's HTTPServerResponse writes them)
+  // without waiting, and shuts the connection down if the socket does not take all of it. Call
+  // once.
   void Send(const ApiReply& reply);
 
-  // AwaitSent waits until Send has been called, and writes what it left, waiting as a blocking
-  // write does (the socket's send timeout bounds it).
+  // AwaitSent waits until Send has been called.
   void AwaitSent();
 
   // Head returns the status line and headers of `reply` as Poco writes them.
@@ -57,7 +59,6 @@ class HandedOverReply {
   const std::string version_;
   const bool keep_alive_;
   bool sent_ = false;  // under mu_: Send has run
-  std::string rest_;   // under mu_: what Send could not write
 };
 
 }  // namespace wit

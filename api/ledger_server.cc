@@ -416,7 +416,8 @@ void LedgerServer::RegisterMetrics() {
       "for the next interval, unwritten and uncommitted.",
       [this] { return coalescer_ ? static_cast<double>(coalescer_->view_read_failures()) : 0.0; },
       "counter");
-  metrics_.AddGauge("wit_use_audit_queued", "token.used events waiting to be written (async).",
+  metrics_.AddGauge("wit_use_audit_queued",
+                    "token.used events waiting to be written (async, or a sync verify's).",
                     [this] { return static_cast<double>(uses_->queued()); });
 }
 

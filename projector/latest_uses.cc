@@ -73,7 +73,7 @@ UsesToWrite SelectUsesToWrite(
   out.write.reserve(uses.size());
   for (size_t i = 0; i < uses.size(); ++i) {
     StatusOr<TokenState> known = read_token(uses[i].token_id);
-    if (!known.ok() && known.status().code() != Status::Code::kNotFound) {
+    if (!known.ok() && known.status().code() == Status::Code::kUnavailable) {
       out.read_error = known.status();
       out.unchecked.assign(std::make_move_iterator(uses.begin() + static_cast<std::ptrdiff_t>(i)),
                            std::make_move_iterator(uses.end()));

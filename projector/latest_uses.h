@@ -106,10 +106,12 @@ struct UsesToWrite {
 // SelectUsesToWrite checks `uses` (in the order the fold must see them) against the view, one
 // token read (`read_token`, the view's GetById) each: a use that cannot move its token as the
 // view has it is left out, one of a token the view does not know (NotFound) is written as it
-// is. A read that fails otherwise stops the check there: that use and every one after it come
-// back unchecked, in order, to be checked again before any is written, for written unchecked a
-// late use could follow a newer record of its address. (Those after it are held back too, so
-// that what is written stays in the uses' order.)
+// is, and so is one whose record the view holds but cannot decode (Internal: waiting would not
+// change that). A read that fails for now (Unavailable: RocksDB's read error) stops the check
+// there: that use and every one after it come back unchecked, in order, to be checked again
+// before any is written, for written unchecked a late use could follow a newer record of its
+// address. (Those after it are held back too, so that what is written stays in the uses'
+// order.)
 //
 //   UsesToWrite w = SelectUsesToWrite(latest.Take(), [&](auto& id) { return view.GetById(id); });
 UsesToWrite SelectUsesToWrite(

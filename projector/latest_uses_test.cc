@@ -303,9 +303,9 @@ TEST(LatestUsesTest, TheCompactedTopicFoldsToTheSameStateAcrossOwners) {
   }
 }
 
-// A read that fails holds back its use and every later one, in order, with the error; NotFound
-// is no failure (the token is new to the view), and a use that cannot move its token is left
-// out and counted.
+// A read that fails for now holds back its use and every later one, in order, with the error;
+// NotFound (a token new to the view) and a record the view cannot decode are written as they
+// are, and a use that cannot move its token is left out and counted.
 TEST(LatestUsesTest, AUseWhoseTokenCannotBeReadWaitsWithThoseAfterIt) {
   TokenState known = *Fold(Fold(std::nullopt, {Created()}), {Use(100, "10.0.0.1")});
   auto use = [](const std::string& token, TimeMs at) {
@@ -313,14 +313,17 @@ TEST(LatestUsesTest, AUseWhoseTokenCannotBeReadWaitsWithThoseAfterIt) {
   };
   auto read = [&](const std::string& token) -> StatusOr<TokenState> {
     if (token == "new") return Status::NotFound("no such token");
+    if (token == "damaged") return Status::Internal("view record is damaged");
     if (token == "broken") return Status::Unavailable("IO error: the view's disk");
     return known;
   };
-  UsesToWrite w = SelectUsesToWrite(
-      {use(kToken, 101), use(kToken, 99), use("new", 5), use("broken", 7), use(kToken, 102)}, read);
-  ASSERT_EQ(w.write.size(), 2u);
+  UsesToWrite w = SelectUsesToWrite({use(kToken, 101), use(kToken, 99), use("new", 5),
+                                     use("damaged", 6), use("broken", 7), use(kToken, 102)},
+                                    read);
+  ASSERT_EQ(w.write.size(), 3u);
   EXPECT_EQ(w.write[0].payload, "101");
   EXPECT_EQ(w.write[1].payload, "5");
+  EXPECT_EQ(w.write[2].payload, "6");  // waiting would not mend the record
   EXPECT_EQ(w.superseded, 1u);
   ASSERT_EQ(w.unchecked.size(), 2u);
   EXPECT_EQ(w.unchecked[0].token_id, "broken");
