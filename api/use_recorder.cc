@@ -123,6 +123,9 @@ void UseRecorder::Run() {
       }
       return;
     }
+    // Every use of the batch not written was a waiter's, told already: nothing to retry, and
+    // the next batch (other requests) tries the log at once, as each request did on its own.
+    if (kept == 0) continue;
     LogWarn("use-audit: event log unavailable, will retry: " + s.message());
     cv_.wait_for(lock, kRetryWait);
   }
