@@ -81,6 +81,19 @@ Event Use(int i) {
   return e;
 }
 
+// ReadWritten reads every record of `log` into *records, and counts them by event id.
+void ReadWritten(EventLog* log, std::vector<LogRecord>* records,
+                 std::map<std::string, int>* written) {
+  auto reader = log->OpenReader({});
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->Read(1000, std::chrono::milliseconds(0), records).ok());
+  for (const LogRecord& r : *records) {
+    StatusOr<Event> e = DecodeEvent(r.payload);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    (*written)[e->event_id]++;
+  }
+}
+
 TEST(UseRecorderTest, ABatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
   fs::path dir = fs::temp_directory_path() / ("wit-uses-" + NewUuid());
   auto real = EmbeddedEventLog::Open(dir.string());
@@ -102,16 +115,9 @@ TEST(UseRecorderTest, ABatchWrittenInPartIsRetriedWithoutWritingAnyUseTwice) {
   EXPECT_EQ(log.partial_batches(), 2) << "two batches written in part, then the rest";
   EXPECT_EQ(metrics.Value("wit_events_appended_total", {{"type", "token.used"}}), 40u);
 
-  auto reader = (*real)->OpenReader({});
-  ASSERT_TRUE(reader.ok());
   std::vector<LogRecord> records;
-  ASSERT_TRUE((*reader)->Read(1000, std::chrono::milliseconds(0), &records).ok());
   std::map<std::string, int> written;
-  for (const LogRecord& r : records) {
-    StatusOr<Event> e = DecodeEvent(r.payload);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    written[e->event_id]++;
-  }
+  ReadWritten(real->get(), &records, &written);
   ASSERT_EQ(records.size(), 40u) << "every use once";
   for (const Event& e : uses) EXPECT_EQ(written[e.event_id], 1) << e.event_id;
   real->reset();
@@ -150,16 +156,9 @@ TEST(UseRecorderTest, EachRecordThenIsToldOnceWhetherItsUseIsDurable) {
   }
   EXPECT_EQ(log.partial_batches(), 1);
 
-  auto reader = (*real)->OpenReader({});
-  ASSERT_TRUE(reader.ok());
   std::vector<LogRecord> records;
-  ASSERT_TRUE((*reader)->Read(1000, std::chrono::milliseconds(0), &records).ok());
   std::map<std::string, int> written;
-  for (const LogRecord& r : records) {
-    StatusOr<Event> e = DecodeEvent(r.payload);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    written[e->event_id]++;
-  }
+  ReadWritten(real->get(), &records, &written);
   size_t durable = 0;
   for (const Event& e : uses) {
     ASSERT_EQ(told[e.event_id].size(), 1u) << e.event_id;
