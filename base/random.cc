@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -62,17 +64,30 @@ std::string NewTimeOrderedUuid(int64_t now_ms) {
   return FormatUuid(b);
 }
 
+namespace {
+
+// kUuidChars[c]: 1 for a hex digit, 2 for '-'. A decoder checks two or three ids a record, so
+// the check is a table lookup a character with no early exit (a branch per character showed
+// in a rebuild's profile).
+constexpr std::array<uint8_t, 256> kUuidChars = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = 1;
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = 1;
+  t['-'] = 2;
+  return t;
+}();
+
+}  // namespace
+
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
+  bool ok = true;
+  for (size_t i = 0; i < 36; ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    ok &= kUuidChars[static_cast<uint8_t>(s[i])] == (dash ? 2 : 1);
   }
-  return true;
+  return ok;
 }
 
 }  // namespace wit

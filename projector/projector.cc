@@ -145,6 +145,7 @@ bool Projector::CatchUpWith(const std::vector<LogRecord>& records, const LogPosi
   // Stored batch by batch, so a long catch-up holds one batch of nodes, and one cut short
   // goes on from where it stopped at the next start.
   Frontiers(&growth);
+  SortEvents(&growth);
   TokenView::ApplyStats stats;
   if (Status s = view_->Apply({}, want, &stats, growth); !s.ok()) {
     LogWarn("projector: cannot store the trees, computed again at the next start: " + s.message());
@@ -215,6 +216,7 @@ void Projector::ApplyQueued() {
 }
 
 void Projector::Admit(const std::vector<LogRecord>& records, Batch* batch) {
+  batch->events.reserve(records.size());
   for (const LogRecord& rec : records) {
     uint64_t& pos = admitted_[rec.stream];
     if (rec.offset < pos) continue;  // a re-delivery: admitted already
@@ -232,6 +234,7 @@ void Projector::Admit(const std::vector<LogRecord>& records, Batch* batch) {
   }
   batch->next = admitted_;
   Frontiers(&batch->growth);
+  SortEvents(&batch->growth);  // here, not on the applying thread
 }
 
 void Projector::LogSkip(const LogRecord& record, SkipReason reason) {

@@ -116,42 +116,55 @@ TokenView::~TokenView() {
 
 Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& next,
                         ApplyStats* stats, const TreeGrowth& growth) {
-  // States touched by this batch, read in one MultiGet, so several events for one token fold
-  // in memory first.
-  std::unordered_map<std::string, std::optional<TokenState>> touched;
-  touched.reserve(events.size());
-  if (Status s = LoadStates(events, &touched); !s.ok()) return s;
+  // The events by token, each token's in log order: a token's events fold in memory into one
+  // state write, the states are read in one sorted MultiGet and written in key order
+  // (RocksDB's skiplist inserts a run of ascending keys from where the last one went). Tokens
+  // do not depend on each other, so folding token by token gives what log order gives.
+  std::vector<uint32_t> order(events.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&events](uint32_t a, uint32_t b) {
+    return events[a].token_id < events[b].token_id;
+  });
+  std::vector<std::string> keys;  // "t/<id>" of each token, sorted
+  std::vector<size_t> firsts;     // where each token's events start in `order`
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && events[order[i]].token_id == events[order[i - 1]].token_id) continue;
+    keys.push_back("t/" + events[order[i]].token_id);
+    firsts.push_back(i);
+  }
+  firsts.push_back(order.size());
+  std::vector<std::optional<TokenState>> states;
+  if (Status s = LoadStates(keys, &states); !s.ok()) return s;
+
   rocksdb::WriteBatch batch;
-  for (const Event& event : events) {
-    std::optional<TokenState>& state = touched[event.token_id];
-    if (NamesAnotherUser(state, event)) {
-      // ApplyEvent would change nothing; say so rather than count it as applied.
-      ++stats->foreign_user;
-      continue;
+  std::vector<std::pair<std::string, std::string>> index;  // written after the states
+  for (size_t k = 0; k < keys.size(); ++k) {
+    std::optional<TokenState>& state = states[k];
+    for (size_t i = firsts[k]; i < firsts[k + 1]; ++i) {
+      const Event& event = events[order[i]];
+      if (NamesAnotherUser(state, event)) {
+        // ApplyEvent would change nothing; say so rather than count it as applied.
+        ++stats->foreign_user;
+        continue;
+      }
+      bool existed = state && state->created;
+      bool was_revoked = existed && state->revoked_at.has_value();
+      state = ApplyEvent(std::move(state), event);
+      if (!existed && state && state->created) {
+        index.emplace_back("h/" + state->token_hash, state->id);
+        index.emplace_back("p/" + state->prefix, state->id);
+        index.emplace_back(UserKey(state->user_id, state->id), "");
+      }
+      if (!was_revoked && state && state->created && state->revoked_at) {
+        index.emplace_back(UserKey(state->user_id, state->id), kRevokedMark);
+      }
+      ++stats->applied;
     }
-    bool existed = state && state->created;
-    bool was_revoked = existed && state->revoked_at.has_value();
-    state = ApplyEvent(std::move(state), event);
-    if (!existed && state && state->created) {
-      batch.Put("h/" + state->token_hash, state->id);
-      batch.Put("p/" + state->prefix, state->id);
-      batch.Put(UserKey(state->user_id, state->id), "");
-    }
-    if (!was_revoked && state && state->created && state->revoked_at) {
-      batch.Put(UserKey(state->user_id, state->id), kRevokedMark);
-    }
-    ++stats->applied;
+    if (state) batch.Put(keys[k], EncodeTokenState(*state));
   }
-  // In key order: RocksDB's skiplist inserts a run of ascending keys from where the last one
-  // went, rather than searching from the top for each.
-  std::vector<const std::pair<const std::string, std::optional<TokenState>>*> states;
-  states.reserve(touched.size());
-  for (const auto& entry : touched) {
-    if (entry.second) states.push_back(&entry);
-  }
-  std::sort(states.begin(), states.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  for (const auto* entry : states) batch.Put("t/" + entry->first, EncodeTokenState(*entry->second));
+  // In the order they were made: a token created and revoked in one batch has its user entry
+  // marked by the later Put.
+  for (const auto& [key, value] : index) batch.Put(key, value);
   for (const auto& [stream, offset] : next) {
     batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
   }
@@ -183,19 +196,14 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
   return Status::OK();
 }
 
-Status TokenView::LoadStates(
-    const std::vector<Event>& events,
-    std::unordered_map<std::string, std::optional<TokenState>>* states) const {
-  std::vector<std::string> keys;
-  for (const Event& e : events) {
-    if (states->emplace(e.token_id, std::nullopt).second) keys.push_back("t/" + e.token_id);
-  }
-  // Sorted, for RocksDB's batched MultiGet, which then reads each block of keys once (the
-  // vector-of-strings MultiGet looks each key up on its own).
-  std::sort(keys.begin(), keys.end());
+Status TokenView::LoadStates(const std::vector<std::string>& keys,
+                             std::vector<std::optional<TokenState>>* states) const {
+  states->assign(keys.size(), std::nullopt);
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> found(keys.size());
+  // Batched over sorted keys: each block of keys is read once (the vector-of-strings MultiGet
+  // looks each key up on its own).
   db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), keys.size(), slices.data(),
                 values.data(), found.data(), /*sorted_input=*/true);
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -203,7 +211,7 @@ Status TokenView::LoadStates(
     if (!found[i].ok()) return Status::Unavailable("view read failed: " + found[i].ToString());
     StatusOr<TokenState> state = DecodeTokenState(values[i].ToStringView());
     if (!state.ok()) return state.status();
-    (*states)[keys[i].substr(2)] = std::move(*state);
+    (*states)[i] = std::move(*state);
   }
   return Status::OK();
 }

@@ -115,9 +115,10 @@ class TokenView {
   TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees,
             std::map<std::string, UpperNodes> upper);
   StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
-  // LoadStates reads the state of every token `events` name (nullopt for unknown ones).
-  Status LoadStates(const std::vector<Event>& events,
-                    std::unordered_map<std::string, std::optional<TokenState>>* states) const;
+  // LoadStates reads the states stored under `keys` ("t/<id>", sorted) into (*states)[i]
+  // (nullopt where none is).
+  Status LoadStates(const std::vector<std::string>& keys,
+                    std::vector<std::optional<TokenState>>* states) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   mutable std::mutex mu_;

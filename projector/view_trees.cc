@@ -99,17 +99,25 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
                  rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
     }
   }
-  // In key order, as the skiplist inserts ascending keys fastest: event ids are UUIDv7, in
-  // time order only to the millisecond.
-  std::vector<std::string> keys;
-  keys.reserve(growth.events.size());
+  // In the events' order, which SortEvents made key order.
+  std::string k;
   for (const auto& [id, at] : growth.events) {
-    std::string k = EventPrefix(id) + at.stream;
+    k = EventPrefix(id);
+    k += at.stream;
     k.push_back('\0');
-    keys.push_back(k + EncodeFixed64(at.offset));
+    k += EncodeFixed64(at.offset);
+    batch->Put(k, "");
   }
-  std::sort(keys.begin(), keys.end());
-  for (const std::string& k : keys) batch->Put(k, "");
+}
+
+void SortEvents(TreeGrowth* growth) {
+  // (id, stream, offset) orders as their keys do: ids are all 36 characters, each name ends in
+  // a \0 below any character of a name, and offsets are big-endian.
+  std::sort(growth->events.begin(), growth->events.end(), [](const auto& a, const auto& b) {
+    if (int c = a.first.compare(b.first); c != 0) return c < 0;
+    if (int c = a.second.stream.compare(b.second.stream); c != 0) return c < 0;
+    return a.second.offset < b.second.offset;
+  });
 }
 
 StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db) {
