@@ -29,7 +29,7 @@ Status UseRecorder::Record(const Event& event) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::Unavailable("server is shutting down");
-    if (queue_.size() >= kMaxQueued) {
+    if (queue_.size() + in_flight_ >= kMaxQueued) {
       return Status::Unavailable("use-audit queue is full: the event log is not keeping up");
     }
     queue_.push_back({event, nullptr});
@@ -40,7 +40,7 @@ Status UseRecorder::Record(const Event& event) {
 
 void UseRecorder::RecordThen(Event event, Done done) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_ || queue_.size() >= kMaxQueued) {
+  if (stopping_ || queue_.size() + in_flight_ >= kMaxQueued) {
     Status refused =
         stopping_ ? Status::Unavailable("server is shutting down")
                   : Status::Unavailable("use-audit queue is full: the event log is not keeping up");
@@ -66,7 +66,7 @@ void UseRecorder::Stop(std::chrono::milliseconds drain_timeout) {
 
 size_t UseRecorder::queued() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return queue_.size();
+  return queue_.size() + in_flight_;
 }
 
 void UseRecorder::Run() {
@@ -74,43 +74,42 @@ void UseRecorder::Run() {
   while (true) {
     cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping and drained
-    // Everything queued goes in one batch: one fsync however many uses piled up.
+    // Everything queued goes in one batch: one fsync however many uses piled up. The lock is
+    // held only to move the batch out: request threads queue their uses under it, and a copy
+    // of a thousand events made them wait (a profile showed them asleep on it).
     size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<Queued> taken(std::make_move_iterator(queue_.begin()),
+                              std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    in_flight_ = n;
+    lock.unlock();
     std::vector<Event> batch;
     batch.reserve(n);
-    for (size_t i = 0; i < n; ++i) batch.push_back(queue_[i].event);
-    lock.unlock();
+    for (Queued& q : taken) batch.push_back(std::move(q.event));
     std::vector<bool> durable;
     Status s = log_->AppendBatch(batch, &durable);
-    lock.lock();
-    // Drop what is written, and what a RecordThen waits on (told below); keep the rest in order
-    // for the retry: a batch Kafka wrote in part is not written twice. (Only this thread
-    // removes from the queue; Record appends.)
-    std::vector<std::pair<Done, Status>> told;
+    // Tell what is written, and what a RecordThen waits on; keep the rest, in order, for the
+    // retry: a batch Kafka wrote in part is not written twice.
+    std::vector<Queued> kept;
     size_t written = 0;
-    size_t kept = 0;
     for (size_t i = 0; i < n; ++i) {
       bool ok = i < durable.size() && durable[i];
       if (ok) ++written;
-      if (ok || queue_[i].done) {
-        if (queue_[i].done) {
-          told.emplace_back(std::move(queue_[i].done),
-                            ok ? Status::OK() : (s.ok() ? Status::Unavailable("not written") : s));
-        }
-        continue;
-      }
-      if (kept != i) queue_[kept] = std::move(queue_[i]);
-      ++kept;
+      if (!ok && !taken[i].done) kept.push_back({std::move(batch[i]), nullptr});
     }
-    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(kept),
-                 queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    // Outside the lock: /metrics reads queued() while holding the metrics' own lock.
-    lock.unlock();
     if (written > 0) {
       metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, written);
     }
-    for (auto& [done, status] : told) done(status);
+    for (size_t i = 0; i < n; ++i) {
+      if (!taken[i].done) continue;
+      bool ok = i < durable.size() && durable[i];
+      taken[i].done(ok ? Status::OK() : (s.ok() ? Status::Unavailable("not written") : s));
+    }
     lock.lock();
+    // Before what was queued meanwhile: only this thread takes from the queue.
+    queue_.insert(queue_.begin(), std::make_move_iterator(kept.begin()),
+                  std::make_move_iterator(kept.end()));
+    in_flight_ = 0;
     if (s.ok()) continue;
     if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
       LogError("use-audit: " + std::to_string(queue_.size()) +
@@ -125,7 +124,7 @@ void UseRecorder::Run() {
     }
     // Every use of the batch not written was a waiter's, told already: nothing to retry, and
     // the next batch (other requests) tries the log at once, as each request did on its own.
-    if (kept == 0) continue;
+    if (kept.empty()) continue;
     LogWarn("use-audit: event log unavailable, will retry: " + s.message());
     cv_.wait_for(lock, kRetryWait);
   }

@@ -50,6 +50,7 @@ class UseRecorder {
   // waits in RecordThen and is not written by then is told Unavailable.
   void Stop(std::chrono::milliseconds drain_timeout = std::chrono::seconds(30));
 
+  // queued returns the events waiting to be written, those being written included.
   size_t queued() const;
   Mode mode() const { return mode_; }
 
@@ -66,6 +67,7 @@ class UseRecorder {
     Done done;  // empty for Record's (async) events, which are retried until written
   };
   std::deque<Queued> queue_;
+  size_t in_flight_ = 0;  // taken from queue_ by Run and not yet written or put back
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_;
   std::thread thread_;
