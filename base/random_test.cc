@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
 #include <string>
 
 namespace wit {
@@ -32,6 +36,31 @@ TEST(RandomTest, TimeOrderedUuidsOnlyGrowEvenInOneMillisecondOrWhenTheClockSteps
     ASSERT_LT(last, next) << "at " << i;
     last = next;
   }
+}
+
+TEST(RandomTest, IdsFromTheThreadsPoolNeverRepeatAcrossRefillsOrAFork) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {  // 32 ids a refill: many refills
+    ASSERT_TRUE(seen.insert(NewUuid()).second) << "at " << i;
+  }
+  // A child forked with part of the pool unused must not hand out the parent's next ids.
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string ids = NewUuid() + NewUuid();
+    _exit(write(pipe_fds[1], ids.data(), ids.size()) == static_cast<ssize_t>(ids.size()) ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  std::string parents = NewUuid() + NewUuid();
+  std::string childs(72, '\0');
+  ASSERT_EQ(read(pipe_fds[0], childs.data(), childs.size()), 72);
+  close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_NE(childs.substr(0, 36), parents.substr(0, 36));
+  EXPECT_NE(childs.substr(36), parents.substr(36));
 }
 
 }  // namespace
