@@ -15,7 +15,9 @@
 # The same witd then serves a light load (a little under LIGHT_RATE, 200 requests/s, from 2
 # connections that pause between requests), whose p50 is printed next to the disk's own fsync latency (a loop of
 # small appends, each fdatasync'd, in the data dir's filesystem): the floor of a durable answer.
-# witd --use-audit async (the answer does not wait for the event) gets its own row.
+# witd --use-audit async (the answer does not wait for the event) gets its own row, and so does
+# the sync witd answering GET /healthz: its own HTTP layer with nothing behind it, so that the
+# verify's cost splits into what HTTP costs in witd (against hello's) and what the verify adds.
 # Checks (exit 1 if one fails): no answer >= 400 and no socket error; one token.used event
 # appended per request wrk completed.
 #
@@ -156,6 +158,9 @@ report() {
     printf '  %-28s %12s %9s ms %9s ms\n' "verify (on the mock Kafka)" "$k_rps" \
       "$(calc "$(fig kafka p50_us) / 1000" 2)" "$(calc "$(fig kafka p99_us) / 1000" 2)"
   fi
+  printf '  %-28s %12s %9s ms %9s ms\n' "witd GET /healthz" \
+    "$(calc "$(fig healthz requests) / ($(fig healthz duration_us) / 1e6)")" \
+    "$(calc "$(fig healthz p50_us) / 1000" 2)" "$(calc "$(fig healthz p99_us) / 1000" 2)"
   local a_rps=""
   if [[ -f $work/async.fig ]]; then
     a_rps=$(calc "$(fig async requests) / ($(fig async duration_us) / 1e6)")
@@ -177,13 +182,15 @@ report() {
   h_cpu=$(cpu_per_answer hello)
   echo "server CPU per answer (user + system, over the -c$CONNECTIONS runs)"
   printf '  %-28s %12s µs\n' "verify (witd, audit sync)" "$v_cpu" "hello (baseline)" "$h_cpu"
-  for row in async:"verify (audit async)" treeless:"verify (no Merkle tree)" \
+  for row in healthz:"witd GET /healthz" async:"verify (audit async)" treeless:"verify (no Merkle tree)" \
     real:"verify (on Apache Kafka)" kafka:"verify (on the mock Kafka)"; do
     [[ -f $work/${row%%:*}.ticks ]] &&
       printf '  %-28s %12s µs\n' "${row#*:}" "$(cpu_per_answer "${row%%:*}")"
   done
   echo "ratio against the baseline"
   printf '  %-40s %s x\n' "verify / hello CPU per answer" "$(calc "$v_cpu / $h_cpu" 2)"
+  printf '  %-40s %s x\n' "witd /healthz / hello CPU per answer" \
+    "$(calc "$(cpu_per_answer healthz) / $h_cpu" 2)"
   printf '  %-40s %s x\n' "verify / hello requests/s" "$ratio"
   if [[ -n $a_rps ]]; then
     printf '  %-40s %s x\n' "verify audit async / hello requests/s" "$(calc "$a_rps / $h_rps" 3)"
@@ -210,6 +217,9 @@ report() {
   check "hello answers >= 400 / socket errors" \
     "$(fig hello status_errors) / $(fig hello socket_errors)" \
     "$(($(fig hello status_errors) + $(fig hello socket_errors) == 0))"
+  check "witd /healthz answers >= 400 / socket errors" \
+    "$(fig healthz status_errors) / $(fig healthz socket_errors)" \
+    "$(($(fig healthz status_errors) + $(fig healthz socket_errors) == 0))"
   check "token.used appended / wrk requests" "$appended / $requests" \
     "$((extra >= 0 && extra <= CONNECTIONS))"
   if ((extra > 0 && extra <= CONNECTIONS)); then
@@ -301,6 +311,10 @@ main() {
   check_witd_alive
   used_after=$(settled_used_events "$witd_port")
   active_after=$(verify_active "$witd_port")
+  # The same witd answering GET /healthz: its HTTP layer alone, next to hello's.
+  ticks_before=$(cpu_ticks "$witd_pid")
+  run_wrk healthz "http://127.0.0.1:$witd_port/healthz" "$work/hello.lua"
+  echo $(($(cpu_ticks "$witd_pid") - ticks_before)) >"$work/healthz.ticks"
   write_paced_lua "$work/verify.lua" "$work/verify-paced.lua"
   run_wrk light "http://127.0.0.1:$witd_port/api/tokens/verify" "$work/verify-paced.lua" 1 2
   stop_witd
