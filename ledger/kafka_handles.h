@@ -21,12 +21,14 @@ struct RdKafkaDeleter {
   }
   void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
   void operator()(const rd_kafka_metadata_t* md) const { rd_kafka_metadata_destroy(md); }
+  void operator()(rd_kafka_topic_t* rkt) const { rd_kafka_topic_destroy(rkt); }
 };
 using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 using RdKafkaConfPtr = std::unique_ptr<rd_kafka_conf_t, RdKafkaDeleter>;
 using RdKafkaPartitionsPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, RdKafkaDeleter>;
 using RdKafkaMessagePtr = std::unique_ptr<rd_kafka_message_t, RdKafkaDeleter>;
 using RdKafkaMetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, RdKafkaDeleter>;
+using RdKafkaTopicPtr = std::unique_ptr<rd_kafka_topic_t, RdKafkaDeleter>;
 
 using KafkaConfig = std::vector<std::pair<std::string, std::string>>;
 

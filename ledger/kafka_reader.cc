@@ -1,6 +1,8 @@
 #include "ledger/kafka_reader.h"
 
 #include <chrono>
+#include <map>
+#include <vector>
 
 #include "base/logging.h"
 #include "base/random.h"
@@ -11,6 +13,10 @@ namespace wit {
 namespace {
 
 std::string ErrorText(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
+
+// How long a new reader waits for the partitions' leaders (LearnLeaders) before it assigns
+// them anyway.
+constexpr int kLeadersTimeoutMs = 5000;
 
 // KafkaReader is a plain consumer with every partition of both topics assigned at the positions
 // it was given; nothing is committed to Kafka (positions live in the view).
@@ -98,6 +104,25 @@ class KafkaReader : public LogReader {
   uint64_t suppressed_ = 0;
 };
 
+// LearnLeaders asks the cluster for the partitions' leaders before they are assigned. A
+// partition assigned while its leader is unknown, at an offset to look up (the log's start, for
+// a view that has read nothing of it yet), has its lookup retried on a timer: librdkafka 2.0.2
+// waits 500 ms, which was most of a fresh node's catch-up of 100 000 events (its debug log:
+// "no current leader for partition: (re)starting offset query timer", and the query half a
+// second later). Best effort: without an answer the lookup is retried as before.
+void LearnLeaders(rd_kafka_t* consumer, const std::map<std::string, int>& partitions) {
+  std::vector<RdKafkaTopicPtr> known;
+  for (const auto& [topic, count] : partitions) {
+    // A topic handle makes the topic one this client knows: the request below asks for those.
+    known.emplace_back(rd_kafka_topic_new(consumer, topic.c_str(), nullptr));
+  }
+  const rd_kafka_metadata_t* raw = nullptr;
+  if (rd_kafka_metadata(consumer, /*all_topics=*/0, nullptr, &raw, kLeadersTimeoutMs) ==
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    RdKafkaMetadataPtr answered(raw);
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<LogReader>> OpenKafkaReader(const KafkaEventLogOptions& options,
@@ -113,6 +138,7 @@ StatusOr<std::unique_ptr<LogReader>> OpenKafkaReader(const KafkaEventLogOptions&
   StatusOr<RdKafkaPtr> consumer = NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!consumer.ok()) return consumer.status();
   rd_kafka_poll_set_consumer(consumer->get());
+  LearnLeaders(consumer->get(), partitions);
 
   RdKafkaPartitionsPtr list(rd_kafka_topic_partition_list_new(8));
   for (const auto& [topic, count] : partitions) {
