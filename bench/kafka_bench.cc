@@ -102,8 +102,13 @@ double ApplyAll(EventLog& log, const std::string& view_dir, size_t events,
   Projector projector(&log, view->get(), std::move(auth));
   auto start = Clock::now();
   if (!projector.Start().ok()) return 0;
-  while (!(*view)->CaughtUpWith(end)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  double first_ms = -1;  // a reader's start-up: connecting, leaders, offsets, the first fetch
+  while (!(*view)->CaughtUpWith(end)) {
+    if (first_ms < 0 && (*view)->applied_total() > 0) first_ms = Ms(Clock::now() - start);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   double seconds = Ms(Clock::now() - start) / 1000;
+  PrintFigure("first batch applied after", first_ms, "ms", 1);
   projector.Stop();
   std::cout << "  applied " << (*view)->applied_total() << " of " << events << " events, skipped "
             << projector.skipped() << "\n";
