@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 
 #include "base/coding.h"
 #include "ledger/rocksdb_memory.h"
@@ -73,6 +72,32 @@ StatusOr<LogPositions> ReadPositions(rocksdb::DB* db) {
   return positions;
 }
 
+// ByToken is a batch's events grouped by token: `order` holds their indices, tokens in id
+// order and each token's events in log order; keys[k] is the k-th token's "t/<id>", and its
+// events are order[firsts[k]] up to order[firsts[k + 1]].
+struct ByToken {
+  std::vector<size_t> order;
+  std::vector<std::string> keys;
+  std::vector<size_t> firsts;
+};
+
+ByToken GroupByToken(const std::vector<Event>& events) {
+  ByToken g;
+  g.order.resize(events.size());
+  for (size_t i = 0; i < events.size(); ++i) g.order[i] = i;
+  std::stable_sort(g.order.begin(), g.order.end(), [&events](size_t a, size_t b) {
+    return events[a].token_id < events[b].token_id;
+  });
+  for (size_t i = 0; i < g.order.size(); ++i) {
+    const std::string& id = events[g.order[i]].token_id;
+    if (i > 0 && id == events[g.order[i - 1]].token_id) continue;
+    g.keys.push_back("t/" + id);
+    g.firsts.push_back(i);
+  }
+  g.firsts.push_back(g.order.size());
+  return g;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
@@ -116,28 +141,25 @@ TokenView::~TokenView() {
 
 Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& next,
                         ApplyStats* stats, const TreeGrowth& growth) {
-  // The events by token, each token's in log order: a token's events fold in memory into one
-  // state write, the states are read in one sorted MultiGet and written in key order
-  // (RocksDB's skiplist inserts a run of ascending keys from where the last one went). Tokens
-  // do not depend on each other, so folding token by token gives what log order gives.
-  std::vector<uint32_t> order(events.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&events](uint32_t a, uint32_t b) {
-    return events[a].token_id < events[b].token_id;
-  });
-  std::vector<std::string> keys;  // "t/<id>" of each token, sorted
-  std::vector<size_t> firsts;     // where each token's events start in `order`
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (i > 0 && events[order[i]].token_id == events[order[i - 1]].token_id) continue;
-    keys.push_back("t/" + events[order[i]].token_id);
-    firsts.push_back(i);
-  }
-  firsts.push_back(order.size());
+  // A token's events fold in memory into one state write, the states are read in one sorted
+  // MultiGet and written in key order (RocksDB's skiplist inserts a run of ascending keys from
+  // where the last one went). A token's state depends on its own events only, so folding
+  // token by token gives what log order gives; the index entries, which two tokens may share
+  // (a hash or prefix made twice), are written in log order below.
+  ByToken grouped = GroupByToken(events);
+  const std::vector<size_t>& order = grouped.order;
+  const std::vector<std::string>& keys = grouped.keys;
+  const std::vector<size_t>& firsts = grouped.firsts;
   std::vector<std::optional<TokenState>> states;
   if (Status s = LoadStates(keys, &states); !s.ok()) return s;
 
   rocksdb::WriteBatch batch;
-  std::vector<std::pair<std::string, std::string>> index;  // written after the states
+  struct IndexEntry {
+    std::string key;
+    std::string value;
+    size_t event;  // the event that made it, in log order
+  };
+  std::vector<IndexEntry> index;  // written after the states
   for (size_t k = 0; k < keys.size(); ++k) {
     std::optional<TokenState>& state = states[k];
     for (size_t i = firsts[k]; i < firsts[k + 1]; ++i) {
@@ -151,20 +173,24 @@ Status TokenView::Apply(const std::vector<Event>& events, const LogPositions& ne
       bool was_revoked = existed && state->revoked_at.has_value();
       state = ApplyEvent(std::move(state), event);
       if (!existed && state && state->created) {
-        index.emplace_back("h/" + state->token_hash, state->id);
-        index.emplace_back("p/" + state->prefix, state->id);
-        index.emplace_back(UserKey(state->user_id, state->id), "");
+        index.push_back({"h/" + state->token_hash, state->id, order[i]});
+        index.push_back({"p/" + state->prefix, state->id, order[i]});
+        index.push_back({UserKey(state->user_id, state->id), "", order[i]});
       }
       if (!was_revoked && state && state->created && state->revoked_at) {
-        index.emplace_back(UserKey(state->user_id, state->id), kRevokedMark);
+        index.push_back({UserKey(state->user_id, state->id), kRevokedMark, order[i]});
       }
       ++stats->applied;
     }
     if (state) batch.Put(keys[k], EncodeTokenState(*state));
   }
-  // In the order they were made: a token created and revoked in one batch has its user entry
-  // marked by the later Put.
-  for (const auto& [key, value] : index) batch.Put(key, value);
+  // By key, and for one key in log order, so the later Put wins as it would event by event and
+  // across batches: a token created and revoked in one batch ends with its user entry marked,
+  // and of two creations with one hash the later names the token.
+  std::sort(index.begin(), index.end(), [](const IndexEntry& a, const IndexEntry& b) {
+    return a.key != b.key ? a.key < b.key : a.event < b.event;
+  });
+  for (const IndexEntry& e : index) batch.Put(e.key, e.value);
   for (const auto& [stream, offset] : next) {
     batch.Put(kPositionPrefix + stream, EncodeFixed64(offset));
   }

@@ -8,8 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -115,8 +115,8 @@ class TokenView {
   TokenView(std::unique_ptr<rocksdb::DB> db, LogPositions positions, Trees trees,
             std::map<std::string, UpperNodes> upper);
   StatusOr<TokenState> LoadState(const std::string& id) const;  // placeholders included
-  // LoadStates reads the states stored under `keys` ("t/<id>", sorted) into (*states)[i]
-  // (nullopt where none is).
+  // LoadStates reads the states stored under `keys` into (*states)[i] (nullopt where none is).
+  // REQUIRES: `keys` ("t/<id>") sorted and distinct, as RocksDB's batched MultiGet takes them.
   Status LoadStates(const std::vector<std::string>& keys,
                     std::vector<std::optional<TokenState>>* states) const;
 

@@ -111,8 +111,9 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
 }
 
 void SortEvents(TreeGrowth* growth) {
-  // (id, stream, offset) orders as their keys do: ids are all 36 characters, each name ends in
-  // a \0 below any character of a name, and offsets are big-endian.
+  // (id, stream, offset) orders as their keys do: the id and the stream each end in a \0, which
+  // neither holds and which sorts below any byte that ends a longer one, and offsets are
+  // big-endian.
   std::sort(growth->events.begin(), growth->events.end(), [](const auto& a, const auto& b) {
     if (int c = a.first.compare(b.first); c != 0) return c < 0;
     if (int c = a.second.stream.compare(b.second.stream); c != 0) return c < 0;
