@@ -1,6 +1,8 @@
 #include "api/use_recorder.h"
 
 #include <algorithm>
+#include <iterator>
+#include <vector>
 
 #include "base/logging.h"
 
@@ -78,8 +80,9 @@ void UseRecorder::Run() {
     // held only to move the batch out: request threads queue their uses under it, and a copy
     // of a thousand events made them wait (a profile showed them asleep on it).
     size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<Queued> taken(std::make_move_iterator(queue_.begin()),
-                              std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+    std::vector<Queued> taken(
+        std::make_move_iterator(queue_.begin()),
+        std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     in_flight_ = n;
     lock.unlock();
@@ -97,6 +100,7 @@ void UseRecorder::Run() {
       if (ok) ++written;
       if (!ok && !taken[i].done) kept.push_back({std::move(batch[i]), nullptr});
     }
+    // Without the lock: /metrics reads queued() while holding the metrics' own lock.
     if (written > 0) {
       metrics_->Increment("wit_events_appended_total", {{"type", "token.used"}}, written);
     }
