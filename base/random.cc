@@ -7,23 +7,34 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 
 #include "base/hex.h"
 
 namespace wit {
 
-std::string RandomBytes(size_t n) {
-  std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+namespace {
+
+// FillRandom fills buf[0, n) from OpenSSL's CSPRNG. A failure is not expected and nothing
+// could go on safely without its bytes: it ends the process.
+void FillRandom(unsigned char* buf, size_t n) {
+  if (n > 0 && RAND_bytes(buf, static_cast<int>(n)) != 1) {
     std::fprintf(stderr, "fatal: OpenSSL RAND_bytes failed\n");
     std::abort();
   }
-  return out;
 }
 
-namespace {
+// kUuidChars[c]: 1 for a hex digit, 2 for '-'. A decoder checks two or three ids a record, so
+// the check is a table lookup a character with no early exit (a branch per character showed
+// in a rebuild's profile).
+constexpr std::array<uint8_t, 256> kUuidChars = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = 1;
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = 1;
+  t['-'] = 2;
+  return t;
+}();
 
 std::string FormatUuid(const std::string& bytes) {
   std::string hex = HexEncode(bytes);
@@ -31,34 +42,35 @@ std::string FormatUuid(const std::string& bytes) {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-}  // namespace
-
-namespace {
-
 // Random bytes for ids, a thread's own pool refilled kIdPoolBytes at a time: a RAND_bytes call
 // costs about 2 us whatever its size (OpenSSL's fork check and its DRBG's lock), and a verify
 // takes an event id each. Ids are not secrets; tokens and keys take RandomBytes directly.
 constexpr size_t kIdPoolBytes = 512;
-thread_local std::array<char, kIdPoolBytes> id_pool;
+thread_local std::array<unsigned char, kIdPoolBytes> id_pool;
 thread_local size_t id_pool_used = kIdPoolBytes;
 
 // A forked child must not hand out its parent's pool again.
 void ForgetIdPoolInChild() { id_pool_used = kIdPoolBytes; }
-const bool kIdPoolForkSafe = pthread_atfork(nullptr, nullptr, ForgetIdPoolInChild) == 0;
 
 std::string IdBytes(size_t n) {
-  if (!kIdPoolForkSafe || n > kIdPoolBytes) return RandomBytes(n);
+  static const bool fork_safe = pthread_atfork(nullptr, nullptr, ForgetIdPoolInChild) == 0;
+  if (!fork_safe || n > kIdPoolBytes) return RandomBytes(n);
   if (kIdPoolBytes - id_pool_used < n) {
-    std::string fresh = RandomBytes(kIdPoolBytes);
-    std::memcpy(id_pool.data(), fresh.data(), kIdPoolBytes);
+    FillRandom(id_pool.data(), kIdPoolBytes);
     id_pool_used = 0;
   }
-  std::string out(id_pool.data() + id_pool_used, n);
+  std::string out(reinterpret_cast<const char*>(id_pool.data()) + id_pool_used, n);
   id_pool_used += n;
   return out;
 }
 
 }  // namespace
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  FillRandom(reinterpret_cast<unsigned char*>(out.data()), n);
+  return out;
+}
 
 std::string NewUuid() {
   std::string b = IdBytes(16);
@@ -92,22 +104,6 @@ std::string NewTimeOrderedUuid(int64_t now_ms) {
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   return FormatUuid(b);
 }
-
-namespace {
-
-// kUuidChars[c]: 1 for a hex digit, 2 for '-'. A decoder checks two or three ids a record, so
-// the check is a table lookup a character with no early exit (a branch per character showed
-// in a rebuild's profile).
-constexpr std::array<uint8_t, 256> kUuidChars = [] {
-  std::array<uint8_t, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = 1;
-  for (int c = 'a'; c <= 'f'; ++c) t[c] = 1;
-  for (int c = 'A'; c <= 'F'; ++c) t[c] = 1;
-  t['-'] = 2;
-  return t;
-}();
-
-}  // namespace
 
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;

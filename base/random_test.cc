@@ -1,7 +1,6 @@
 #include "base/random.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +58,7 @@ TEST(RandomTest, IdsFromTheThreadsPoolNeverRepeatAcrossRefillsOrAFork) {
   close(pipe_fds[0]);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child could not write";
   EXPECT_NE(childs.substr(0, 36), parents.substr(0, 36));
   EXPECT_NE(childs.substr(36), parents.substr(36));
 }
