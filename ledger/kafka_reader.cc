@@ -116,10 +116,14 @@ void LearnLeaders(rd_kafka_t* consumer, const std::map<std::string, int>& partit
     // A topic handle makes the topic one this client knows: the request below asks for those.
     known.emplace_back(rd_kafka_topic_new(consumer, topic.c_str(), nullptr));
   }
+  // The answer itself is not read: librdkafka keeps the leaders it names in its cache.
   const rd_kafka_metadata_t* raw = nullptr;
-  if (rd_kafka_metadata(consumer, /*all_topics=*/0, nullptr, &raw, kLeadersTimeoutMs) ==
-      RD_KAFKA_RESP_ERR_NO_ERROR) {
-    RdKafkaMetadataPtr answered(raw);
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(consumer, /*all_topics=*/0, nullptr, &raw, kLeadersTimeoutMs);
+  RdKafkaMetadataPtr answer(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    LogInfo("kafka reader: the partitions' leaders are not known yet (" + ErrorText(err) +
+            "); reading starts once librdkafka learns them");
   }
 }
 
