@@ -30,6 +30,17 @@ std::string TileKey(const std::string& stream, uint64_t index) {
   return k + EncodeFixed64(index);
 }
 
+using EventAt = std::pair<std::string, LogPosition>;  // an element of TreeGrowth::events
+
+// EventKeyLess orders events as their index keys sort: the id and the stream each end in a \0,
+// which neither holds and which sorts below any byte that ends a longer one, and offsets are
+// big-endian.
+bool EventKeyLess(const EventAt& a, const EventAt& b) {
+  if (int c = a.first.compare(b.first); c != 0) return c < 0;
+  if (int c = a.second.stream.compare(b.second.stream); c != 0) return c < 0;
+  return a.second.offset < b.second.offset;
+}
+
 std::string EventPrefix(const std::string& event_id) {
   std::string k = "e/" + event_id;
   k.push_back('\0');
@@ -99,26 +110,27 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
                  rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
     }
   }
-  // In the events' order, which SortEvents made key order.
+  // In key order, which SortEvents gave them on the admitting thread; a growth not sorted so
+  // is sorted here.
+  std::vector<const EventAt*> events;
+  events.reserve(growth.events.size());
+  for (const EventAt& e : growth.events) events.push_back(&e);
+  auto less = [](const EventAt* a, const EventAt* b) { return EventKeyLess(*a, *b); };
+  if (!std::is_sorted(events.begin(), events.end(), less)) {
+    std::sort(events.begin(), events.end(), less);
+  }
   std::string k;
-  for (const auto& [id, at] : growth.events) {
-    k = EventPrefix(id);
-    k += at.stream;
+  for (const EventAt* e : events) {
+    k = EventPrefix(e->first);
+    k += e->second.stream;
     k.push_back('\0');
-    k += EncodeFixed64(at.offset);
+    k += EncodeFixed64(e->second.offset);
     batch->Put(k, "");
   }
 }
 
 void SortEvents(TreeGrowth* growth) {
-  // (id, stream, offset) orders as their keys do: the id and the stream each end in a \0, which
-  // neither holds and which sorts below any byte that ends a longer one, and offsets are
-  // big-endian.
-  std::sort(growth->events.begin(), growth->events.end(), [](const auto& a, const auto& b) {
-    if (int c = a.first.compare(b.first); c != 0) return c < 0;
-    if (int c = a.second.stream.compare(b.second.stream); c != 0) return c < 0;
-    return a.second.offset < b.second.offset;
-  });
+  std::sort(growth->events.begin(), growth->events.end(), EventKeyLess);
 }
 
 StatusOr<StreamTrees> ReadStreamTrees(rocksdb::DB* db) {

@@ -66,13 +66,13 @@ struct TreeGrowth {
   std::vector<std::pair<std::string, LogPosition>> events;  // event id → its record
 };
 
-// PutTreeGrowth adds `growth` to `batch`, its events' index entries in the order of
-// growth.events: SortEvents puts them in key order, which RocksDB's skiplist inserts fastest
-// (event ids are UUIDv7, in time order only to the millisecond).
+// PutTreeGrowth adds `growth` to `batch`, its events' index entries in key order, which
+// RocksDB's skiplist inserts fastest (event ids are UUIDv7, in time order only to the
+// millisecond). Events that SortEvents ordered are only checked, not sorted again.
 void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch);
 
 // SortEvents orders growth->events as their index keys sort. The projector calls it on the
-// admitting thread, off the applying thread's path.
+// admitting thread, so that the applying thread's PutTreeGrowth need not.
 void SortEvents(TreeGrowth* growth);
 
 // ReadStreamTrees reads every stream's frontier. A view written before the nodes were kept in
