@@ -110,6 +110,11 @@ StatusOr<std::unique_ptr<TokenView>> TokenView::Open(const std::string& dir) {
   // and most of a rebuild's (and a live verify's) lookups are of keys it does not hold.
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.05;
+  // LZ4, not RocksDB's default Snappy: a rebuild's state reads decompress blocks that its 8 MiB
+  // block cache cannot hold (Snappy's decompression was 13 % of the applying thread), and LZ4
+  // does it faster for the same bytes on disk (bench_rebuild: +9 %; bench_memory: 412 B a token
+  // either way). Blocks written before keep their own compression and still read.
+  options.compression = rocksdb::kLZ4Compression;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
