@@ -20,7 +20,8 @@
 
 namespace rocksdb {
 class DB;
-}
+struct Options;
+}  // namespace rocksdb
 
 namespace wit {
 
@@ -34,6 +35,10 @@ namespace wit {
 // "2". A view written before the format key existed
 // (positions in host order, records of version 2) is read, and its positions rewritten, on
 // Open.
+// ViewStorageOptions are the RocksDB options TokenView::Open opens its DB with (bench_rebuild's
+// baseline loads with them too).
+rocksdb::Options ViewStorageOptions();
+
 class TokenView {
  public:
   // Open opens or creates the view in `dir`. A view that is missing is simply empty: the
