@@ -1,12 +1,15 @@
 // A view written before base/coding.h (positions and record integers in host order, no format
 // key) still opens: its positions are rewritten big-endian once, its records read as they are.
+// So does one whose files are compressed as the view compressed them before 2026-12-05.
 #include "projector/token_view.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/table_properties.h>
 
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "base/coding.h"
 #include "base/random.h"
@@ -149,6 +152,71 @@ TEST(TokenViewTest, AViewOfAnUnknownFormatIsRefusedWithTheWayOut) {
   ASSERT_FALSE(view.ok());
   EXPECT_NE(view.status().message().find("delete it to rebuild"), std::string::npos)
       << view.status().message();
+  fs::remove_all(dir);
+}
+
+// The view compressed its files with Snappy until 2026-12-05 and with LZ4 since: a view whose
+// files are Snappy's opens, reads and takes new events, and what it writes now is LZ4.
+TEST(TokenViewTest, AViewWrittenWithSnappyReadsUnderLz4AndWritesLz4) {
+  fs::path dir = fs::temp_directory_path() / ("wit-view-snappy-" + NewUuid());
+  TokenState t;
+  t.id = NewUuid();
+  t.user_id = "alice";
+  t.name = "laptop";
+  t.prefix = "AbC123xy";
+  t.token_hash = std::string(64, 'a');
+  t.scopes = {"repo:read"};
+  t.created = true;
+  t.created_at = 1795817820123;
+  // The table properties of every file of the view: "compression" → the files' codecs.
+  auto codecs = [&dir] {
+    rocksdb::DB* raw = nullptr;
+    EXPECT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), dir.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::TablePropertiesCollection tables;
+    EXPECT_TRUE(db->GetPropertiesOfAllTables(&tables).ok());
+    std::set<std::string> names;
+    for (const auto& [file, props] : tables) names.insert(props->compression_name);
+    return names;
+  };
+  {
+    rocksdb::Options options = ViewStorageOptions();
+    options.compression = rocksdb::kSnappyCompression;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put({}, "~format", "2").ok());
+    ASSERT_TRUE(db->Put({}, "pos/embedded", EncodeFixed64(1)).ok());
+    ASSERT_TRUE(db->Put({}, "t/" + t.id, EncodeTokenState(t)).ok());
+    ASSERT_TRUE(db->Put({}, "h/" + t.token_hash, t.id).ok());
+    ASSERT_TRUE(db->Put({}, std::string("u/alice") + '\0' + t.id, "").ok());
+    ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
+  }
+  ASSERT_EQ(codecs(), std::set<std::string>{"Snappy"});
+  {
+    auto view = TokenView::Open(dir.string());
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    auto by_hash = (*view)->GetByHash(t.token_hash);
+    ASSERT_TRUE(by_hash.ok()) << by_hash.status().ToString();
+    EXPECT_EQ(*by_hash, t);
+    Event used;
+    used.type = EventType::kUsed;
+    used.event_id = NewUuid();
+    used.token_id = t.id;
+    used.user_id = "alice";
+    used.occurred_at = t.created_at + 1000;
+    used.outcome = "allowed";
+    TokenView::ApplyStats stats;
+    ASSERT_TRUE((*view)->Apply({used}, {{"embedded", 2}}, &stats).ok());
+    EXPECT_EQ(stats.applied, 1u);
+  }  // closing flushes the memtable (the view writes without a WAL)
+  EXPECT_EQ(codecs(), (std::set<std::string>{"LZ4", "Snappy"}));
+  auto again = TokenView::Open(dir.string());
+  ASSERT_TRUE(again.ok());
+  auto read = (*again)->GetById(t.id);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->last_used_at, std::optional<TimeMs>(t.created_at + 1000));
+  again->reset();
   fs::remove_all(dir);
 }
 
