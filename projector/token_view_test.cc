@@ -46,8 +46,8 @@ std::string LegacyState(const TokenState& t) {
   return out;
 }
 
-TEST(TokenViewTest, AViewInTheLegacyHostOrderFormatOpensAndIsMigrated) {
-  fs::path dir = fs::temp_directory_path() / ("wit-view-legacy-" + NewUuid());
+// AlicesLaptop is a token of alice's, not yet revoked nor used.
+TokenState AlicesLaptop() {
   TokenState t;
   t.id = NewUuid();
   t.user_id = "alice";
@@ -56,6 +56,12 @@ TEST(TokenViewTest, AViewInTheLegacyHostOrderFormatOpensAndIsMigrated) {
   t.token_hash = std::string(64, 'a');
   t.scopes = {"repo:read", "repo:write"};
   t.created_at = 1795817820123;
+  return t;
+}
+
+TEST(TokenViewTest, AViewInTheLegacyHostOrderFormatOpensAndIsMigrated) {
+  fs::path dir = fs::temp_directory_path() / ("wit-view-legacy-" + NewUuid());
+  TokenState t = AlicesLaptop();
   t.last_used_at = 1795817830000;
   t.revoked_at = 1795817840000;
   t.revoked_by = "alice";
@@ -159,15 +165,8 @@ TEST(TokenViewTest, AViewOfAnUnknownFormatIsRefusedWithTheWayOut) {
 // files are Snappy's opens, reads and takes new events, and what it writes now is LZ4.
 TEST(TokenViewTest, AViewWrittenWithSnappyReadsUnderLz4AndWritesLz4) {
   fs::path dir = fs::temp_directory_path() / ("wit-view-snappy-" + NewUuid());
-  TokenState t;
-  t.id = NewUuid();
-  t.user_id = "alice";
-  t.name = "laptop";
-  t.prefix = "AbC123xy";
-  t.token_hash = std::string(64, 'a');
-  t.scopes = {"repo:read"};
+  TokenState t = AlicesLaptop();
   t.created = true;
-  t.created_at = 1795817820123;
   // The table properties of every file of the view: "compression" → the files' codecs.
   auto codecs = [&dir] {
     rocksdb::DB* raw = nullptr;
