@@ -112,13 +112,15 @@ rocksdb::Options ViewStorageOptions() {
   options.memtable_prefix_bloom_size_ratio = 0.05;
   // LZ4, not RocksDB's default Snappy: a rebuild's state reads decompress blocks that its 8 MiB
   // block cache cannot hold (Snappy's decompression was 13 % of the applying thread), and LZ4
-  // does it faster for the same bytes on disk (bench_rebuild: +9 %; bench_memory: 412 B a token
-  // either way). Blocks written before keep their own compression and still read.
+  // does it faster for the same bytes on disk (bench_rebuild, three A/B pairs: +9 %;
+  // bench_memory: 412 B a token either way). Blocks written before keep their own compression and
+  // still read.
   options.compression = rocksdb::kLZ4Compression;
   // Eight files in level 0 before they are merged into level 1, not four: each such merge
   // rewrites the level-1 files they overlap, which a rebuild's states and event keys all do, so
-  // half as many merges halve that rewriting (bench_rebuild: +9 %; RocksDB's compactions were 28 %
-  // of the process). A read looks at four more small files at most, each behind its bloom filter.
+  // half as many merges halve that rewriting (RocksDB's compactions were 28 % of bench_rebuild's
+  // samples; two A/B pairs: 158 838 and 160 824 events/s against 144 465 and 146 938). A read
+  // looks at four more small files at most, each behind its bloom filter.
   options.level0_file_num_compaction_trigger = 8;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

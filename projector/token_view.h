@@ -25,6 +25,10 @@ struct Options;
 
 namespace wit {
 
+// ViewStorageOptions are the RocksDB options TokenView::Open opens its DB with (bench_rebuild's
+// baseline loads with them too).
+rocksdb::Options ViewStorageOptions();
+
 // TokenView is the RocksDB read model of the ledger: tokens by id, by hash, by prefix and per
 // user, plus the log position applied so far. Apply is called by one thread (the projector);
 // queries and waits may come from any thread.
@@ -35,10 +39,6 @@ namespace wit {
 // "2". A view written before the format key existed
 // (positions in host order, records of version 2) is read, and its positions rewritten, on
 // Open.
-// ViewStorageOptions are the RocksDB options TokenView::Open opens its DB with (bench_rebuild's
-// baseline loads with them too).
-rocksdb::Options ViewStorageOptions();
-
 class TokenView {
  public:
   // Open opens or creates the view in `dir`. A view that is missing is simply empty: the
