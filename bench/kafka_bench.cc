@@ -101,17 +101,24 @@ bool Propagation(const Cluster& cluster, int revocations, const std::string& roo
 double ApplyAll(EventLog& log, const std::string& view_dir, size_t events,
                 std::shared_ptr<const EventAuthenticator> auth, double* first_ms) {
   auto view = TokenView::Open(view_dir);
-  if (!view.ok()) return 0;
+  if (!view.ok()) {
+    std::cerr << "bench_kafka: " << view.status().ToString() << "\n";
+    return 0;
+  }
   LogPositions end = *log.EndPositions();
   Projector projector(&log, view->get(), std::move(auth));
   auto start = Clock::now();
-  if (!projector.Start().ok()) return 0;
+  if (Status s = projector.Start(); !s.ok()) {
+    std::cerr << "bench_kafka: the projector did not start: " << s.ToString() << "\n";
+    return 0;
+  }
   *first_ms = -1;  // a reader's start-up: connecting, leaders, offsets, the first fetch
   while (!(*view)->CaughtUpWith(end)) {
     if (*first_ms < 0 && (*view)->applied_total() > 0) *first_ms = Ms(Clock::now() - start);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   double seconds = Ms(Clock::now() - start) / 1000;
+  if (*first_ms < 0) *first_ms = seconds * 1000;  // all of it applied before the first look
   projector.Stop();
   if ((*view)->applied_total() != events || projector.skipped() != 0) {
     std::cerr << "bench_kafka: applied " << (*view)->applied_total() << " of " << events
@@ -128,16 +135,16 @@ double Median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// Range prints "lo–hi" of `values` with `precision` decimals.
+// Range returns "lo–hi" of `values` with `precision` decimals.
 std::string Range(const std::vector<double>& values, int precision) {
   auto [lo, hi] = std::minmax_element(values.begin(), values.end());
   return Fixed(*lo, precision, "") + "–" + Fixed(*hi, precision, "");
 }
 
 // ApplyRate appends `events` to each of `clusters` and to an embedded log, then, `rounds` times,
-// times a fresh projector over each in turn (the embedded log first). A run of 50 000 events
-// lasts well under a second, and the brokers' own work on the same two cores moved single runs
-// by a factor of three on 2026-12-05 (58 656–200 872 events/s from the embedded log in one
+// times a fresh projector over each in turn, starting one source later each round. A run of 50 000
+// events lasts well under a second, and the brokers' own work on the same two cores moved single
+// runs by a factor of three on 2026-12-05 (58 656–200 872 events/s from the embedded log in one
 // run), so the rounds interleave the sources, each round's ratio compares runs made close
 // together, and the medians are printed with their ranges.
 bool ApplyRate(const std::vector<Cluster>& clusters, size_t events, int rounds,
@@ -181,17 +188,18 @@ bool ApplyRate(const std::vector<Cluster>& clusters, size_t events, int rounds,
     }
     sources.push_back({c.name, std::move(*kafka), {}, {}, {}});
   }
-  for (int r = 0; r < rounds; ++r) {
-    for (size_t s = 0; s < sources.size(); ++s) {
+  for (size_t r = 0; r < static_cast<size_t>(rounds); ++r) {
+    for (size_t k = 0; k < sources.size(); ++k) {
+      Source& source = sources[(r + k) % sources.size()];  // no source always first
       double first = -1;
-      std::string dir = root + "/view-" + std::to_string(r) + "-" + std::to_string(s);
-      double rate = ApplyAll(*sources[s].log, dir, events, auth, &first);
+      std::string dir = root + "/view-" + std::to_string(r) + "-" + std::to_string(k);
+      double rate = ApplyAll(*source.log, dir, events, auth, &first);
       std::filesystem::remove_all(dir);
       if (rate <= 0) return false;
-      sources[s].rates.push_back(rate);
-      sources[s].first_ms.push_back(first);
-      sources[s].ratios.push_back(rate / sources[0].rates.back());
+      source.rates.push_back(rate);
+      source.first_ms.push_back(first);
     }
+    for (Source& source : sources) source.ratios.push_back(source.rates[r] / sources[0].rates[r]);
   }
   std::cout << "  " << events << " events each, " << rounds
             << " rounds; median (range over the rounds)\n";
