@@ -111,20 +111,20 @@ void PutTreeGrowth(const TreeGrowth& growth, rocksdb::WriteBatch* batch) {
     }
   }
   // In key order, which SortEvents gave them on the admitting thread; a growth not sorted so
-  // is sorted here.
-  std::vector<const EventAt*> events;
-  events.reserve(growth.events.size());
-  for (const EventAt& e : growth.events) events.push_back(&e);
-  auto less = [](const EventAt* a, const EventAt* b) { return EventKeyLess(*a, *b); };
-  if (!std::is_sorted(events.begin(), events.end(), less)) {
-    std::sort(events.begin(), events.end(), less);
+  // is sorted here, in a copy.
+  const std::vector<EventAt>* events = &growth.events;
+  std::vector<EventAt> sorted;
+  if (!std::is_sorted(events->begin(), events->end(), EventKeyLess)) {
+    sorted = growth.events;
+    std::sort(sorted.begin(), sorted.end(), EventKeyLess);
+    events = &sorted;
   }
   std::string k;
-  for (const EventAt* e : events) {
-    k = EventPrefix(e->first);
-    k += e->second.stream;
+  for (const auto& [id, at] : *events) {
+    k = EventPrefix(id);
+    k += at.stream;
     k.push_back('\0');
-    k += EncodeFixed64(e->second.offset);
+    k += EncodeFixed64(at.offset);
     batch->Put(k, "");
   }
 }
