@@ -93,12 +93,15 @@ void UseRecorder::Run() {
     Status s = log_->AppendBatch(batch, &durable);
     // Tell what is written, and what a RecordThen waits on; keep the rest, in order, for the
     // retry: a batch Kafka wrote in part is not written twice.
+    auto written_at = [&durable](size_t i) { return i < durable.size() && durable[i]; };
     std::vector<Queued> kept;
     size_t written = 0;
     for (size_t i = 0; i < n; ++i) {
-      bool ok = i < durable.size() && durable[i];
-      if (ok) ++written;
-      if (!ok && !taken[i].done) kept.push_back({std::move(batch[i]), nullptr});
+      if (written_at(i)) {
+        ++written;
+      } else if (!taken[i].done) {
+        kept.push_back({std::move(batch[i]), nullptr});
+      }
     }
     // Without the lock: /metrics reads queued() while holding the metrics' own lock.
     if (written > 0) {
@@ -106,8 +109,8 @@ void UseRecorder::Run() {
     }
     for (size_t i = 0; i < n; ++i) {
       if (!taken[i].done) continue;
-      bool ok = i < durable.size() && durable[i];
-      taken[i].done(ok ? Status::OK() : (s.ok() ? Status::Unavailable("not written") : s));
+      taken[i].done(written_at(i) ? Status::OK()
+                                  : (s.ok() ? Status::Unavailable("not written") : s));
     }
     lock.lock();
     // Before what was queued meanwhile: only this thread takes from the queue.
