@@ -131,6 +131,15 @@ fig() { tr ' ' '\n' <"$work/$1.fig" | sed -n "s/^$2=//p"; }
 
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 
+# rps NAME: requests/s of wrk run NAME.
+rps() { calc "$(fig "$1" requests) / ($(fig "$1" duration_us) / 1e6)"; }
+
+# check_clean DESCRIPTION NAME: checks that wrk run NAME had no answer >= 400 and no socket error.
+check_clean() {
+  check "$1" "$(fig "$2" status_errors) / $(fig "$2" socket_errors)" \
+    "$(($(fig "$2" status_errors) + $(fig "$2" socket_errors) == 0))"
+}
+
 check() {  # check DESCRIPTION MEASURED OK(0|1)
   if [[ $3 == 1 ]]; then
     printf '  %-40s %-24s ok\n' "$1" "$2"
