@@ -30,7 +30,10 @@ KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options, std::unique_ptr<Kafka
 KafkaRecord KafkaEventLog::ToRecord(const Event& e) const {
   KafkaRecord r{e.type == EventType::kUsed ? usage_topic_ : lifecycle_topic_, e.token_id,
                 EncodeEvent(e), ""};
-  if (options_.signer && e.type != EventType::kUsed) r.mac = options_.signer->Sign(r.payload);
+  if (e.type != EventType::kUsed) {
+    if (options_.signer) r.mac = options_.signer->Sign(r.payload);
+    r.partition = LifecyclePartition(e.token_id, lifecycle_partitions());
+  }
   return r;
 }
 

@@ -63,6 +63,9 @@ class KafkaEventLog : public EventLog {
   int32_t LastUsedPartition(const std::string& token_id) const;
 
   const std::string& lifecycle_topic() const { return lifecycle_topic_; }
+  // How many partitions the lifecycle topic had when the log was opened. A token's lifecycle
+  // events go to LifecyclePartition(tokenId, lifecycle_partitions()).
+  int lifecycle_partitions() const { return topics_->Partitions().at(lifecycle_topic_); }
   const std::string& lastused_topic() const { return lastused_topic_; }
 
   // How often a producer that failed for good (a fatal idempotence error) was replaced.

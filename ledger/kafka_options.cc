@@ -28,6 +28,14 @@ KafkaConfig KafkaConsumerConfig(const KafkaEventLogOptions& options, const std::
   return c;
 }
 
+int32_t LifecyclePartition(const std::string& token_id, int32_t partitions) {
+  // librdkafka's consistent partitioner (CRC32 of the key), which is also its default
+  // (consistent_random) for a record with a key: records written before witd named the
+  // partition itself lie where this puts them.
+  return rd_kafka_msg_partitioner_consistent(nullptr, token_id.data(), token_id.size(), partitions,
+                                             nullptr, nullptr);
+}
+
 std::string KafkaStream(const std::string& topic, int32_t partition) {
   return topic + "/" + std::to_string(partition);
 }

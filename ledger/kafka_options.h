@@ -55,6 +55,12 @@ KafkaConfig KafkaClientConfig(const KafkaEventLogOptions& options);
 KafkaConfig KafkaConsumerConfig(const KafkaEventLogOptions& options, const std::string& group,
                                 int fetch_wait_ms, const KafkaConfig& more = {});
 
+// LifecyclePartition returns the partition of a lifecycle topic of `partitions` partitions
+// that holds `token_id`'s events: CRC32 of the id, librdkafka's default for a keyed record.
+// witd names it when it writes, so that whatever partitioner --kafka-config sets, the node
+// that checks a token knows which partition its revocation would be on.
+int32_t LifecyclePartition(const std::string& token_id, int32_t partitions);
+
 // KafkaStream names the stream of one partition: "<topic>/<partition>".
 std::string KafkaStream(const std::string& topic, int32_t partition);
 
