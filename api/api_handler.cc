@@ -128,8 +128,8 @@ class RouteCall {
     }
     if (path == "/readyz") {
       return Only(method, route, "/readyz", [&] {
-        return ctx_.ready() ? Reply{200, "{\"status\":\"ready\"}"}
-                            : Error(503, "the view is still catching up with the event log");
+        Status ready = ctx_.ready();
+        return ready.ok() ? Reply{200, "{\"status\":\"ready\"}"} : Error(503, ready.message());
       });
     }
     if (path == "/metrics") {

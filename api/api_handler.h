@@ -26,7 +26,9 @@ struct ApiContext {
   TokenService* service = nullptr;
   const SessionAuthority* sessions = nullptr;
   Metrics* metrics = nullptr;
-  std::function<bool()> ready;                      // true once the view has caught up with the log
+  // OK once the view has caught up with the log and is fresh (view_freshness.h); else
+  // Unavailable saying why.
+  std::function<Status()> ready;
   const Checkpointer* checkpoints = nullptr;        // the streams' signed checkpoints
   const TokenView* view = nullptr;                  // the streams' tree nodes, for proofs
   const AuthRules* auth_rules = nullptr;            // forward auth's rules; null: the built-in only

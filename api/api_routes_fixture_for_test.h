@@ -26,9 +26,10 @@ class ApiRoutesTest : public LedgerFixture {
     checkpointer_ = std::make_unique<Checkpointer>(
         view_.get(), std::move(*NoteSigner::Make("wit-ledger", std::string(32, 's'))),
         "wit-ledger");
-    routes_ = std::make_unique<ApiRoutes>(ApiContext{service_.get(), &sessions_, &metrics_,
-                                                     [this] { return ready_; }, checkpointer_.get(),
-                                                     view_.get()});
+    routes_ = std::make_unique<ApiRoutes>(
+        ApiContext{service_.get(), &sessions_, &metrics_,
+                   [this] { return ready_ ? Status::OK() : Status::Unavailable("not ready"); },
+                   checkpointer_.get(), view_.get()});
     alice_ = "Bearer " + sessions_.Issue({Principal::Kind::kUser, "alice"}, 600);
     git_ = "Bearer " + sessions_.Issue({Principal::Kind::kService, "git"}, 600);
   }

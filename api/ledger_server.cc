@@ -124,6 +124,7 @@ Status LedgerServer::Start() {
   uses_ = std::make_unique<UseRecorder>(log_.get(), options_.use_audit, &metrics_);
   service_ = std::make_unique<TokenService>(log_.get(), view_.get(), uses_.get(), &metrics_);
   service_->SetLifetimePolicy(options_.lifetime);
+  if (Status s = StartFreshness(); !s.ok()) return s;
   RegisterMetrics();
   if (Status s = StartWebhook(); !s.ok()) return s;
   if (Status s = StartHttp(*listen); !s.ok()) return s;
@@ -167,6 +168,35 @@ Status LedgerServer::StartWebhook() {
   return Status::OK();
 }
 
+Status LedgerServer::StartFreshness() {
+  if (!kafka_log_) return Status::OK();
+  KafkaFreshness::Options o;
+  o.bound = std::chrono::milliseconds(options_.max_staleness_ms);
+  KafkaEventLogOptions kafka;
+  kafka.brokers = options_.kafka_brokers;
+  kafka.extra = options_.kafka_config;
+  StatusOr<std::unique_ptr<KafkaFreshness>> f = KafkaFreshness::Start(
+      kafka, kafka_log_->lifecycle_topic(), kafka_log_->lifecycle_partitions(),
+      [this] { return view_->Positions(); }, o);
+  if (!f.ok()) return f.status();
+  freshness_ = std::move(*f);
+  service_->SetFreshness(freshness_.get());
+  LogInfo(
+      "view freshness: a check of a token whose lifecycle partition was not known complete "
+      "within " +
+      std::to_string(options_.max_staleness_ms) +
+      " ms answers 503 (--max-staleness-ms); its leader is asked every " +
+      std::to_string(freshness_->options().probe_interval.count()) + " ms");
+  return Status::OK();
+}
+
+Status LedgerServer::Ready() const {
+  if (!view_->CaughtUpWith(end_at_start_)) {
+    return Status::Unavailable("the view is still catching up with the event log");
+  }
+  return freshness_ ? freshness_->AllFresh() : Status::OK();
+}
+
 Status LedgerServer::OpenView() {
   namespace fs = std::filesystem;
   const fs::path view_dir = fs::path(options_.data_dir) / "view";
@@ -197,7 +227,7 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
   context.service = service_.get();
   context.sessions = sessions_.get();
   context.metrics = &metrics_;
-  context.ready = [this] { return view_->CaughtUpWith(end_at_start_); };
+  context.ready = [this] { return Ready(); };
   context.checkpoints = checkpointer_.get();
   context.view = view_.get();
   if (!options_.auth_rules_file.empty()) {
@@ -277,8 +307,8 @@ Status LedgerServer::OpenLog() {
         kafka, kafka.usage_topic(), UsageCoalescer::GroupName(kafka.topic_prefix));
     if (!reader.ok()) return reader.status();
     lastused_reader_ = std::move(*reader);
-    kafka_log_ = log->get();
   }
+  kafka_log_ = log->get();
   log_ = std::move(*log);
   LogInfo("event log: Kafka at " + options_.kafka_brokers + ", topics " + options_.topic_prefix +
           "tokens.lifecycle and " + kafka.usage_topic() +
@@ -416,6 +446,25 @@ void LedgerServer::RegisterMetrics() {
       "for the next interval, unwritten and uncommitted.",
       [this] { return coalescer_ ? static_cast<double>(coalescer_->view_read_failures()) : 0.0; },
       "counter");
+  if (freshness_) {
+    for (const auto& [stream, ms] : freshness_->StalenessMs()) {
+      metrics_.AddGauge(
+          "wit_view_staleness_seconds",
+          "Per lifecycle partition, how long ago this node's view last held everything the "
+          "partition's leader held (-1: not yet); checks of its tokens answer 503 past "
+          "--max-staleness-ms.",
+          [this, s = stream] {
+            int64_t stale = freshness_->StalenessMs().at(s);
+            return stale < 0 ? -1.0 : static_cast<double>(stale) / 1000.0;
+          },
+          "gauge", {{"stream", stream}});
+    }
+    metrics_.AddGauge(
+        "wit_stale_refusals_total",
+        "Checks of active tokens answered 503 because the view of their lifecycle partition "
+        "may be stale.",
+        [this] { return static_cast<double>(freshness_->Refusals()); }, "counter");
+  }
   metrics_.AddGauge("wit_use_audit_queued",
                     "token.used events waiting to be written (async, or a sync verify's).",
                     [this] { return static_cast<double>(uses_->queued()); });
@@ -452,6 +501,7 @@ void LedgerServer::Shutdown() {
   if (checkpointer_) checkpointer_->Stop();
   checkpointer_.reset();
   service_.reset();
+  freshness_.reset();  // reads the view
   uses_.reset();
   projector_.reset();
   view_.reset();

@@ -16,6 +16,7 @@
 #include "api/use_recorder.h"
 #include "api/webhook_notifier.h"
 #include "ledger/event_log.h"
+#include "ledger/kafka_freshness.h"
 #include "projector/projector.h"
 #include "projector/token_view.h"
 #include "projector/usage_coalescer.h"
@@ -47,6 +48,10 @@ struct LedgerServerOptions {
   // (with the other nodes', one consumer group) writes every this many ms; 0 applies every raw
   // use (`--coalesce-uses-ms`).
   int coalesce_uses_ms = 0;
+  // Kafka: a check of an active token whose lifecycle partition this node's view has not
+  // known complete within this many ms answers 503, and /readyz is 503 while any partition is
+  // so stale (`--max-staleness-ms`, kafka_freshness.h). The embedded log needs no bound.
+  int max_staleness_ms = 5000;
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
   int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
   // HTTPS when both are set: PEM certificate (chain) and private key; TLS 1.2 and later only.
@@ -102,6 +107,10 @@ class LedgerServer {
   Status StartHttp(const std::pair<std::string, uint16_t>& listen);
   // StartWebhook starts the notifier when --webhook is given.
   Status StartWebhook();
+  // StartFreshness bounds the view's staleness on Kafka (nothing to do on the embedded log).
+  Status StartFreshness();
+  // Ready says whether /readyz answers 200: caught up, and fresh.
+  Status Ready() const;
 
   LedgerServerOptions options_;
   Metrics metrics_;
@@ -112,7 +121,8 @@ class LedgerServer {
   std::unique_ptr<UsageCoalescer> coalescer_;  // null unless coalesce_uses_ms > 0
   // With coalesce_uses_ms, from OpenLog until the coalescer is made (once the view is open).
   std::unique_ptr<KafkaGroupReader> lastused_reader_;
-  KafkaEventLog* kafka_log_ = nullptr;
+  KafkaEventLog* kafka_log_ = nullptr;         // log_ on Kafka, else null
+  std::unique_ptr<KafkaFreshness> freshness_;  // on Kafka
   std::unique_ptr<UseRecorder> uses_;
   std::unique_ptr<SessionAuthority> sessions_;
   std::unique_ptr<TokenService> service_;

@@ -15,6 +15,7 @@
 #include "api/session_authority.h"
 #include "base/logging.h"
 #include "base/secret_file.h"
+#include "base/utf8.h"
 #include "ledger/kafka_handles.h"
 #include "token/token.h"
 
@@ -56,6 +57,12 @@ int Serve(wit::LedgerServerOptions options) {
 
 int IssueSession(const std::string& user, const std::string& service, bool admin, int64_t ttl,
                  const std::string& data_dir, const std::string& secret_file) {
+  if (!wit::IsIdentityName(user.empty() ? service : user)) {
+    std::cerr << "witd: " << (user.empty() ? "--service" : "--user")
+              << " must be 1 to 128 printable characters (no control characters, no line "
+                 "breaks)\n";
+    return 2;
+  }
   std::string path = secret_file;
   if (path.empty()) {
     bool readable_by_others = false;
@@ -155,6 +162,12 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
                    "consumer group over the usage topic) write each token's latest uses every "
                    "this many ms, instead of every raw use (default 0: every raw use)")
       ->check(CLI::Range(0, 3600000));
+  serve
+      ->add_option("--max-staleness-ms", o.max_staleness_ms,
+                   "Kafka: a check of a token whose lifecycle partition this node has not known "
+                   "complete within this many ms answers 503, and /readyz is 503 meanwhile "
+                   "(default 5000; the embedded log is never stale)")
+      ->check(CLI::Range(100, 3600000));
   serve->add_option("--use-audit", f->use_audit, "Record uses before answering (sync) or after")
       ->check(CLI::IsMember({"sync", "async"}))
       ->capture_default_str();

@@ -247,6 +247,11 @@ StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
     return std::pair{std::move(result), std::optional<Event>()};
   }
   TokenStatus status = StatusAt(*t, NowMs());
+  // Revoked and expired are for good, but a view that may have missed a revocation cannot
+  // call the token active: the caller retries on a node that can tell.
+  if (freshness_ && status == TokenStatus::kActive) {
+    if (Status fresh = freshness_->CheckToken(t->id); !fresh.ok()) return fresh;
+  }
   if (status == TokenStatus::kRevoked) {
     result.reason = "revoked";
   } else if (status == TokenStatus::kExpired) {

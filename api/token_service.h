@@ -12,6 +12,7 @@
 #include "api/metrics.h"
 #include "api/use_recorder.h"
 #include "ledger/event_log.h"
+#include "ledger/view_freshness.h"
 #include "projector/token_view.h"
 
 namespace wit {
@@ -155,6 +156,12 @@ class TokenService {
   // before serving.
   void SetLifetimePolicy(const LifetimePolicy& policy) { policy_ = policy; }
 
+  // SetFreshness makes every check of an active token (Verify, VerifyThen, and so introspection,
+  // forward auth and tokens as credentials) answer Unavailable while `freshness` says the view
+  // of the token's lifecycle stream may be stale: it may have missed a revocation. Null (the
+  // embedded log): no check. Call before serving. REQUIRES: `freshness` outlives the service.
+  void SetFreshness(const ViewFreshness* freshness) { freshness_ = freshness; }
+
   // Verify checks a presented token for `service` and records the use (allowed or denied) as a
   // token.used event through the UseRecorder. Unknown and malformed tokens have no token to
   // attach an event to and are only counted.
@@ -186,6 +193,7 @@ class TokenService {
   StatusOr<size_t> RevokeFamily(const std::string& user, const std::string& family);
 
   LifetimePolicy policy_;
+  const ViewFreshness* freshness_ = nullptr;
 
   EventLog* log_;
   TokenView* view_;
