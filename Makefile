@@ -24,10 +24,10 @@ FUZZ_TARGETS = event_decoder token request_bodies session audit_args event_mac s
 # interop tests (our bytes against Go's and RFC 6962's references; the Merkle units stay in).
 # LastUsedTest's real-cluster cases go with them; its mock-cluster cases (the same consumer groups
 # and coalescer threads) stay in.
-SANITIZER_SKIP = CrashLoopTest\..*/(kafka|real_kafka) |real_kafka|^ClusterTest\.|^RealKafkaTest\.|^VerifyKafkaTest\.|^MerkleInteropTest\.
+SANITIZER_SKIP = CrashLoopTest\..*/(kafka|real_kafka) |real_kafka|^ClusterTest\.|^RealKafkaTest\.|^RealClusterTest\.|^VerifyKafkaTest\.|^MerkleInteropTest\.
 TSAN_TARGETS = wit_ledger_test wit_projector_test wit_api_test wit_integration_test witd wit-devkafka wit-audit
 
-.PHONY: all deps build run test test-asan test-tsan test-fuzz fuzz-build fuzz bench clean lint lint-format
+.PHONY: all deps build run test test-asan test-tsan test-fuzz fuzz-build fuzz fuzz-long bench clean lint lint-format
 
 all: build
 

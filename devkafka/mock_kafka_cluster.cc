@@ -44,6 +44,14 @@ void MockKafkaCluster::SetBrokersDown() { rd_kafka_mock_broker_set_down(cluster_
 
 void MockKafkaCluster::SetBrokersUp() { rd_kafka_mock_broker_set_up(cluster_, -1); }
 
+void MockKafkaCluster::SetBrokerDown(int32_t broker) {
+  rd_kafka_mock_broker_set_down(cluster_, broker);
+}
+
+void MockKafkaCluster::SetBrokerUp(int32_t broker) {
+  rd_kafka_mock_broker_set_up(cluster_, broker);
+}
+
 void MockKafkaCluster::FailNextProduces(size_t count, rd_kafka_resp_err_t error) {
   constexpr int16_t kProduceApiKey = 0;
   std::vector<rd_kafka_resp_err_t> errors(count, error);

@@ -37,6 +37,10 @@ class MockKafkaCluster {
   // SetBrokersDown disconnects every broker and refuses new connections; SetBrokersUp undoes it.
   void SetBrokersDown();
   void SetBrokersUp();
+  // SetBrokerDown and SetBrokerUp do the same to broker `broker` (1-based) alone; the
+  // partitions it leads keep it as their leader, so they stop moving.
+  void SetBrokerDown(int32_t broker);
+  void SetBrokerUp(int32_t broker);
 
   // FailNextProduces makes the next `count` Produce requests fail with `error` (a retriable
   // error exercises the producer's retries; RD_KAFKA_RESP_ERR__TRANSPORT drops the connection).

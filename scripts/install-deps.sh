@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev libpoco-dev librdkafka-dev libssl-dev libcli11-dev libgtest-dev zlib1g-dev
   python3 python3-jsonschema python3-yaml python3-venv curl kcat jq openssl
   git nginx fcgiwrap
+  iproute2 nftables
   clang libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
 

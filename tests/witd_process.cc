@@ -76,8 +76,10 @@ WitdProcess::~WitdProcess() {
 bool WitdProcess::Start() {
   static std::atomic<int> counter{0};
   log_path_ = data_dir_ + ".witd-" + std::to_string(++counter) + ".log";
-  std::vector<std::string> args = {BinDir() + "/witd", "serve",      "--listen",
-                                   "127.0.0.1:0",      "--data-dir", data_dir_};
+  std::vector<std::string> args;
+  if (!netns_.empty()) args = {"/usr/sbin/ip", "netns", "exec", netns_};
+  args.insert(args.end(),
+              {BinDir() + "/witd", "serve", "--listen", host_ + ":0", "--data-dir", data_dir_});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -95,7 +97,7 @@ bool WitdProcess::Start() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   const bool tls =
       std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
-  const std::string marker = tls ? "listening on https://127.0.0.1:" : "listening on 127.0.0.1:";
+  const std::string marker = (tls ? "listening on https://" : "listening on ") + host_ + ":";
   while (std::chrono::steady_clock::now() < deadline) {
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -119,7 +121,7 @@ bool WitdProcess::Start() {
         if (r.out == "200") return true;
       } else {
         try {
-          if (Http(port_, "GET", "/readyz").status == 200) return true;
+          if (HttpClient(host_, port_).Send("GET", "/readyz").status == 200) return true;
         } catch (...) {
         }
       }

@@ -41,6 +41,13 @@ class WitdProcess {
   WitdProcess(const WitdProcess&) = delete;
   WitdProcess& operator=(const WitdProcess&) = delete;
 
+  // RunIn makes Start run witd in the network namespace `netns` (`ip netns exec`), listening
+  // on `host`, the namespace's own address that the test reaches it at. Call before Start.
+  void RunIn(std::string netns, std::string host) {
+    netns_ = std::move(netns);
+    host_ = std::move(host);
+  }
+
   // Start launches witd and waits until it listens and /readyz answers 200.
   bool Start();
   // Stop sends SIGTERM and returns the exit status (or -1 if it did not exit in 20 s).
@@ -49,10 +56,11 @@ class WitdProcess {
   void Kill();
 
   uint16_t port() const { return port_; }
+  const std::string& host() const { return host_; }
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return "http://" + host_ + ":" + std::to_string(port_); }
 
   // Session returns `witd session issue --user|--service NAME` for this data dir.
   std::string UserSession(const std::string& user) const;
@@ -66,6 +74,8 @@ class WitdProcess {
 
   std::string data_dir_;
   std::vector<std::string> extra_args_;
+  std::string netns_;  // empty: the test's own
+  std::string host_ = "127.0.0.1";
   std::string log_path_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;

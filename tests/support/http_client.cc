@@ -8,7 +8,10 @@
 namespace wit::testing {
 
 HttpClient::HttpClient(uint16_t port, std::string bearer)
-    : session_("127.0.0.1", port), bearer_(std::move(bearer)) {
+    : HttpClient("127.0.0.1", port, std::move(bearer)) {}
+
+HttpClient::HttpClient(const std::string& host, uint16_t port, std::string bearer)
+    : session_(host, port), bearer_(std::move(bearer)) {
   session_.setKeepAlive(true);
   session_.setTimeout(Poco::Timespan(30, 0));
 }

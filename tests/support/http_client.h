@@ -30,6 +30,9 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port, std::string bearer = "");
+  // HttpClient to `host` rather than 127.0.0.1: a witd in a test's own network namespace
+  // (tests/support/net_fault.h).
+  HttpClient(const std::string& host, uint16_t port, std::string bearer = "");
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
