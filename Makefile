@@ -96,6 +96,10 @@ fuzz: fuzz-build
 	    grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Test unit written' || exit 1; \
 	done
 
+# A release's fuzzing: ten minutes a target (bench/README.md records the executions).
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
+
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/run-all.sh $(BUILD_DIR)/bin

@@ -75,9 +75,10 @@ StatusOr<IpCidr> ParseIpCidr(std::string_view text) {
     std::string_view digits = text.substr(slash + 1);
     bool number = !digits.empty() && digits.size() <= 3;
     bits = 0;
-    for (char c : digits) {
+    for (size_t i = 0; number && i < digits.size(); ++i) {
+      char c = digits[i];
       if (c < '0' || c > '9') number = false;
-      bits = bits * 10 + (c - '0');
+      if (number) bits = bits * 10 + (c - '0');
     }
     if (!number || bits > max) {
       return Status::InvalidArgument("a CIDR block's prefix length must be a number from 0 to " +

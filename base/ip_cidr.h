@@ -32,6 +32,11 @@ class IpCidr {
   // IPv4-mapped) addresses only.
   bool Contains(const IpAddress& ip) const;
 
+  // Contains reports whether every address of `inner` lies in this block.
+  bool Contains(const IpCidr& inner) const {
+    return inner.base_.v4 == base_.v4 && inner.bits_ >= bits_ && Contains(inner.base_);
+  }
+
   // ToString is the block in its canonical form: "10.0.0.0/8", "2001:db8::/32".
   std::string ToString() const;
 

@@ -52,5 +52,22 @@ TEST(IpCidrTest, CanonicalForm) {
   EXPECT_EQ(ParseIpCidr("::ffff:10.0.0.0/104")->ToString(), "10.0.0.0/8");
 }
 
+TEST(IpCidrTest, APrefixLengthOfManyDigitsIsRefusedWithoutOverflow) {
+  // The fuzzer's find: every digit used to be multiplied in, past int's range (UBSan).
+  EXPECT_FALSE(ParseIpCidr("10.0.0.0/99999999999999999999999").ok());
+  EXPECT_FALSE(ParseIpCidr("::/1234567890123").ok());
+}
+
+TEST(IpCidrTest, ABlockContainsTheBlocksInsideIt) {
+  auto block = [](const char* text) { return *ParseIpCidr(text); };
+  EXPECT_TRUE(block("10.0.0.0/8").Contains(block("10.1.0.0/16")));
+  EXPECT_TRUE(block("10.0.0.0/8").Contains(block("10.0.0.0/8")));
+  EXPECT_TRUE(block("10.0.0.0/8").Contains(block("10.2.3.4")));
+  EXPECT_FALSE(block("10.1.0.0/16").Contains(block("10.0.0.0/8")));
+  EXPECT_FALSE(block("10.0.0.0/8").Contains(block("11.0.0.0/16")));
+  EXPECT_FALSE(block("0.0.0.0/0").Contains(block("::/0")));
+  EXPECT_TRUE(block("2001:db8::/32").Contains(block("2001:db8:1::/48")));
+}
+
 }  // namespace
 }  // namespace wit

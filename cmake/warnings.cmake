@@ -16,6 +16,12 @@ if(WIT_SANITIZE)
     target_compile_options(wit_warnings INTERFACE -Wno-maybe-uninitialized)
   endif()
   target_link_options(wit_warnings INTERFACE -fsanitize=${WIT_SANITIZE})
+  if(WIT_SANITIZE MATCHES "undefined")
+    # Undefined behaviour aborts, as a memory error does: a run (a fuzz target above all) that
+    # only printed it would pass.
+    target_compile_options(wit_warnings INTERFACE -fno-sanitize-recover=undefined)
+    target_link_options(wit_warnings INTERFACE -fno-sanitize-recover=undefined)
+  endif()
   if(WIT_SANITIZE MATCHES "thread")
     # librdkafka's C11 threads, routed through pthreads so TSan sees them (see the file).
     target_sources(wit_warnings INTERFACE
