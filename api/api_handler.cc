@@ -367,6 +367,7 @@ class RouteCall {
     if (who->token) {
       Status within = WithinTokenScopes(who->token->scopes, req->scopes.value_or(DefaultScopes()));
       if (within.ok()) within = WithinTokenLifetime(*who->token, req->expires_in_days, NowMs());
+      if (within.ok()) within = InheritTokenLimits(*who->token, &*req);
       if (!within.ok()) return FromStatus(within);
     }
     StatusOr<CreatedToken> created = ctx_.service->Create(who->user, *req);
@@ -437,6 +438,7 @@ class RouteCall {
       if (!t.ok()) return FromStatus(t.status());
       Status within = WithinTokenScopes(who->token->scopes, t->scopes);
       if (within.ok()) within = WithinTokenLifetime(*who->token, *days, NowMs());
+      if (within.ok()) within = WithinTokenLimits(*who->token, *t);
       if (!within.ok()) return FromStatus(within);
     }
     StatusOr<RotatedToken> rotated = ctx_.service->Rotate(who->user, target, *days);

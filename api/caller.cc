@@ -1,6 +1,9 @@
 #include "api/caller.h"
 
+#include <algorithm>
+
 #include "api/credentials.h"
+#include "token/resource_limits.h"
 #include "token/scopes.h"
 
 namespace wit {
@@ -73,6 +76,57 @@ Status WithinTokenLifetime(const TokenState& parent, std::optional<int64_t> days
                                   (longest >= 1
                                        ? "give expiresInDays of at most " + std::to_string(longest)
                                        : std::string("it expires in less than a day")));
+}
+
+namespace {
+
+// LimitsBeyond is PermissionDenied naming the first of `wanted_ips` and `wanted_resources` that
+// lies beyond `parent`'s limits (an empty list, no limit, lies beyond any), or OK.
+Status LimitsBeyond(const TokenState& parent, const std::vector<std::string>& wanted_ips,
+                    const std::vector<std::string>& wanted_resources, const char* what) {
+  auto refuse = [&](const std::string& field, const std::string& entry) {
+    return Status::PermissionDenied(std::string("a token cannot ") + what + " a token with " +
+                                    field + " beyond its own: " + entry);
+  };
+  if (!parent.allowed_ips.empty()) {
+    if (wanted_ips.empty()) return refuse("allowedIps", "any address");
+    if (std::optional<std::string> out = IpsOutside(parent.allowed_ips, wanted_ips)) {
+      return refuse("allowedIps", *out);
+    }
+  }
+  if (!parent.resources.empty()) {
+    if (wanted_resources.empty()) return refuse("resources", "any resource");
+    if (std::optional<std::string> out = ResourcesOutside(parent.resources, wanted_resources)) {
+      return refuse("resources", *out);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status InheritTokenLimits(const TokenState& parent, CreateRequest* request) {
+  if (!request->allowed_ips && !parent.allowed_ips.empty()) {
+    request->allowed_ips = parent.allowed_ips;
+  }
+  if (!request->resources && !parent.resources.empty()) request->resources = parent.resources;
+  // Normalized as the service will store them, so that "10.0.0.1" is the block 10.0.0.1/32.
+  std::vector<std::string> ips, resources;
+  if (request->allowed_ips) {
+    StatusOr<std::vector<std::string>> n = NormalizeAllowedIps(*request->allowed_ips);
+    if (!n.ok()) return n.status();
+    ips = std::move(*n);
+  }
+  if (request->resources) {
+    StatusOr<std::vector<std::string>> n = NormalizeResources(*request->resources);
+    if (!n.ok()) return n.status();
+    resources = std::move(*n);
+  }
+  return LimitsBeyond(parent, ips, resources, "create");
+}
+
+Status WithinTokenLimits(const TokenState& parent, const TokenState& target) {
+  return LimitsBeyond(parent, target.allowed_ips, target.resources, "rotate");
 }
 
 }  // namespace wit

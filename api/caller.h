@@ -51,6 +51,16 @@ Status WithinTokenScopes(const std::vector<std::string>& held,
 // Otherwise PermissionDenied saying the longest expiresInDays allowed.
 Status WithinTokenLifetime(const TokenState& parent, std::optional<int64_t> days, TimeMs now);
 
+// InheritTokenLimits carries a token `parent`'s limits down to a token it creates, as scopes
+// and expiry are: an absent allowedIps or resources becomes the parent's (omitting them means
+// "the caller's", never "none"), and given ones must lie within the parent's
+// (token/resource_limits.h), else PermissionDenied naming the first one beyond them.
+Status InheritTokenLimits(const TokenState& parent, CreateRequest* request);
+
+// WithinTokenLimits is OK when `target`'s limits lie within `parent`'s: a limited token may
+// rotate, and so obtain the plaintext of, only a sibling that is no less limited.
+Status WithinTokenLimits(const TokenState& parent, const TokenState& target);
+
 }  // namespace wit
 
 #endif  // WIT_API_CALLER_H_

@@ -170,5 +170,41 @@ TEST(ParseAuthorizationTest, BearerAndBasicInAnyCase) {
   EXPECT_FALSE(IsPersonalAccessToken("eyJhbGciOi"));
 }
 
+TEST_F(ApiRoutesTest, ATokensLimitsAreInheritedByWhatItCreatesOrRotates) {
+  std::string limited =
+      "Bearer " + NewToken(R"(["user:write","repo:read"])",
+                           R"(,"resources":["acme/*"],"allowedIps":["192.0.2.0/24"])");
+  std::string sibling = NewToken(R"(["repo:read"])");  // no limits at all
+  auto create = [&](const std::string& body) { return Call("POST", "/api/tokens", limited, body); };
+
+  // Omitted limits are the creator's, never none.
+  ApiReply inherited = create(R"({"name":"child","scopes":["repo:read"]})");
+  ASSERT_EQ(inherited.status, 201) << inherited.body;
+  Json child = Json::Parse(inherited.body);
+  EXPECT_EQ(child.Strings("resources"), std::vector<std::string>{"acme/*"}) << inherited.body;
+  EXPECT_EQ(child.Strings("allowedIps"), std::vector<std::string>{"192.0.2.0/24"});
+  // Narrower limits are fine; wider ones are refused, each by name.
+  EXPECT_EQ(create(R"({"name":"c","scopes":["repo:read"],"resources":["acme/widgets"],)"
+                   R"("allowedIps":["192.0.2.7"]})")
+                .status,
+            201);
+  ApiReply wide_ips = create(R"({"name":"c","scopes":["repo:read"],"allowedIps":["0.0.0.0/0"]})");
+  EXPECT_EQ(wide_ips.status, 403) << wide_ips.body;
+  EXPECT_NE(wide_ips.body.find("allowedIps beyond its own: 0.0.0.0/0"), std::string::npos);
+  ApiReply wide_resources = create(R"({"name":"c","scopes":["repo:read"],"resources":["**"]})");
+  EXPECT_EQ(wide_resources.status, 403) << wide_resources.body;
+  EXPECT_NE(wide_resources.body.find("resources beyond its own: **"), std::string::npos);
+
+  // Rotating an unlimited sibling would hand over an unlimited token: refused.
+  ApiReply self = Call("GET", "/api/tokens/self", "Bearer " + sibling);
+  std::string sibling_id = Json::Parse(self.body).Str("id");
+  ApiReply rotate = Call("POST", "/api/tokens/" + sibling_id + "/rotate", limited, "{}");
+  EXPECT_EQ(rotate.status, 403) << rotate.body;
+  // A sibling within its limits rotates, and keeps them.
+  ApiReply narrow = Call("POST", "/api/tokens/" + child.Str("id") + "/rotate", limited, "{}");
+  EXPECT_EQ(narrow.status, 200) << narrow.body;
+  EXPECT_EQ(Json::Parse(narrow.body).Strings("resources"), std::vector<std::string>{"acme/*"});
+}
+
 }  // namespace
 }  // namespace wit

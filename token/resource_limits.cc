@@ -82,4 +82,39 @@ std::optional<std::string> LimitDenial(const std::vector<std::string>& allowed_i
   return std::nullopt;
 }
 
+std::optional<std::string> IpsOutside(const std::vector<std::string>& held,
+                                      const std::vector<std::string>& wanted) {
+  if (held.empty()) return std::nullopt;
+  for (const std::string& w : wanted) {
+    StatusOr<IpCidr> inner = ParseIpCidr(w);
+    bool inside = inner.ok() && std::any_of(held.begin(), held.end(), [&](const std::string& h) {
+                    StatusOr<IpCidr> outer = ParseIpCidr(h);
+                    return outer.ok() && outer->Contains(*inner);
+                  });
+    if (!inside) return w;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ResourcesOutside(const std::vector<std::string>& held,
+                                            const std::vector<std::string>& wanted) {
+  if (held.empty()) return std::nullopt;
+  auto covers = [](std::string_view h, std::string_view w) {
+    if (h == w) return true;
+    if (w.find('*') == std::string_view::npos) return PathGlobMatch(h, w);
+    if (h.size() >= 2 && h.substr(h.size() - 2) == "**") {
+      std::string_view prefix = h.substr(0, h.size() - 2);
+      return prefix.find('*') == std::string_view::npos && w.substr(0, prefix.size()) == prefix;
+    }
+    return false;
+  };
+  for (const std::string& w : wanted) {
+    if (std::none_of(held.begin(), held.end(),
+                     [&](const std::string& h) { return covers(h, w); })) {
+      return w;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace wit

@@ -39,6 +39,19 @@ std::optional<std::string> LimitDenial(const std::vector<std::string>& allowed_i
                                        const std::optional<std::string>& ip,
                                        const std::optional<std::string>& resource);
 
+// IpsOutside returns the first block of `wanted` that no block of `held` contains, or nullopt
+// when each lies inside one. Both hold normalized blocks (NormalizeAllowedIps); an empty
+// `held` is no limit, so nothing is outside it.
+std::optional<std::string> IpsOutside(const std::vector<std::string>& held,
+                                      const std::vector<std::string>& wanted);
+
+// ResourcesOutside returns the first pattern of `wanted` that `held` does not cover, or nullopt.
+// A pattern is covered when a held one is the same, matches it as a path (it has no '*'), or
+// is "PREFIX**" with no other '*' and the pattern begins with PREFIX. Other pairs of globs are
+// taken as not covered: a token cannot prove it may hand out what it may not hold.
+std::optional<std::string> ResourcesOutside(const std::vector<std::string>& held,
+                                            const std::vector<std::string>& wanted);
+
 }  // namespace wit
 
 #endif  // WIT_TOKEN_RESOURCE_LIMITS_H_

@@ -46,5 +46,19 @@ TEST(ResourceLimitsTest, NormalizesAndRefuses) {
   EXPECT_FALSE(NormalizeResources({std::string(201, 'a')}).ok());
 }
 
+TEST(ResourceLimitsTest, WhatLiesOutsideAHolderOfLimits) {
+  EXPECT_EQ(IpsOutside({}, {"0.0.0.0/0"}), std::nullopt);  // no limit held
+  EXPECT_EQ(IpsOutside({"10.0.0.0/8"}, {"10.1.0.0/16", "10.2.3.4/32"}), std::nullopt);
+  EXPECT_EQ(IpsOutside({"10.0.0.0/8"}, {"10.1.0.0/16", "0.0.0.0/0"}), "0.0.0.0/0");
+  EXPECT_EQ(ResourcesOutside({}, {"**"}), std::nullopt);
+  EXPECT_EQ(ResourcesOutside({"acme/widgets"}, {"acme/widgets"}), std::nullopt);
+  EXPECT_EQ(ResourcesOutside({"acme/*"}, {"acme/widgets"}), std::nullopt);
+  EXPECT_EQ(ResourcesOutside({"acme/**"}, {"acme/x/*"}), std::nullopt);
+  // A glob is covered only when that can be told for sure: "acme/*" does not hold "acme/**".
+  EXPECT_EQ(ResourcesOutside({"acme/*"}, {"acme/**"}), "acme/**");
+  EXPECT_EQ(ResourcesOutside({"acme/widgets"}, {"acme/*"}), "acme/*");
+  EXPECT_EQ(ResourcesOutside({"acme/*"}, {"evil/repo"}), "evil/repo");
+}
+
 }  // namespace
 }  // namespace wit
