@@ -54,6 +54,15 @@ Reply TokenReply(int status, const TokenState& t, const std::string* plaintext =
 
 // Finish counts a reply to `route` and adds what its status calls for.
 void Finish(const ApiContext& ctx, const std::string& route, Reply* reply) {
+  // Every header value witd writes passes here, whatever its source (a user id, a token's
+  // name): one holding a line break would split the answer, so the answer is refused instead.
+  for (const auto& [name, value] : reply->headers) {
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      LogError("http: the answer's " + name + " header held CR, LF or NUL; answered 500");
+      *reply = Error(500, "internal error");
+      break;
+    }
+  }
   ctx.metrics->Increment("wit_http_requests_total",
                          {{"route", route}, {"status", std::to_string(reply->status)}});
   if (reply->status == 503) reply->headers.emplace_back("Retry-After", "1");

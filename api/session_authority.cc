@@ -8,6 +8,7 @@
 #include "base/json_writer.h"
 #include "base/secret_file.h"
 #include "base/time_util.h"
+#include "base/utf8.h"
 #include "token/token.h"
 
 namespace wit {
@@ -103,6 +104,11 @@ StatusOr<Principal> SessionAuthority::Verify(std::string_view jwt, int64_t now,
   who.kind = has_sub ? Principal::Kind::kUser : Principal::Kind::kService;
   who.name = has_sub ? sub->string : svc->string;
   if (who.name.empty()) return Status::Unauthenticated("session token names nobody");
+  if (!IsIdentityName(who.name)) {
+    return Status::Unauthenticated(
+        "session token's name is not a valid user or service name (1 to 128 printable "
+        "characters)");
+  }
   if (const FlatValue* adm = claims->Find("adm")) {
     if (adm->type != FlatValue::Type::kBool || !has_sub) {
       return Status::Unauthenticated("session token's adm must be a boolean, on a user's session");

@@ -82,6 +82,28 @@ TEST(SessionAuthorityTest, RefusesASessionBeforeItsNotBefore) {
   EXPECT_FALSE(session("\"soon\"").ok()) << "an nbf that is not a NumericDate";
 }
 
+TEST(SessionAuthorityTest, RefusesANameThatCouldSplitAHeader) {
+  std::string key(32, 'k');
+  SessionAuthority auth(key);
+  int64_t now = NowMs() / 1000;
+  auto session = [&](const std::string& claim, const std::string& json_name) {
+    std::string claims = "{\"" + claim + "\":\"" + json_name + "\",\"iat\":" + std::to_string(now) +
+                         ",\"exp\":" + std::to_string(now + 600) + "}";
+    return auth.Authenticate("Bearer " + SignHs256Jwt(key, claims));
+  };
+  EXPECT_TRUE(session("sub", "eve").ok());
+  EXPECT_TRUE(session("sub", "\\u00e8ve").ok());  // JSON escapes, decoded by the parser
+  for (const char* bad : {"eve\\r\\nX-Injected: 1", "eve\\u0000", "eve\\t", "\\u0085eve"}) {
+    for (const char* claim : {"sub", "svc"}) {
+      auto refused = session(claim, bad);
+      ASSERT_FALSE(refused.ok()) << claim << " " << bad;
+      EXPECT_EQ(refused.status().code(), Status::Code::kUnauthenticated);
+    }
+  }
+  EXPECT_FALSE(session("sub", std::string(129, 'a')).ok());
+  EXPECT_TRUE(session("sub", std::string(128, 'a')).ok());
+}
+
 TEST(SessionAuthorityTest, ToleratesSmallClockSkew) {
   SessionAuthority auth(std::string(32, 'k'));
   // Expired 10 s ago: within the 30 s tolerance.

@@ -39,4 +39,16 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+bool IsIdentityName(std::string_view name) {
+  size_t chars = 0;
+  for (size_t i = 0, n = 0; i < name.size(); i += n, ++chars) {
+    if ((n = Utf8SequenceLength(name, i)) == 0) return false;
+    auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    // C1 controls, U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F.
+    if (c == 0xC2 && static_cast<unsigned char>(name[i + 1]) < 0xA0) return false;
+  }
+  return chars >= 1 && chars <= kMaxIdentityLength;
+}
+
 }  // namespace wit

@@ -16,6 +16,14 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 // IsValidUtf8 says whether all of `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+// kMaxIdentityLength bounds a user's or service's name, in characters.
+inline constexpr size_t kMaxIdentityLength = 128;
+
+// IsIdentityName says whether `name` may name a user or a service: 1 to kMaxIdentityLength
+// characters of valid UTF-8 with no control character (C0, DEL or C1), so that it can stand
+// in a response header, a log line or a table cell as it is.
+bool IsIdentityName(std::string_view name);
+
 }  // namespace wit
 
 #endif  // WIT_BASE_UTF8_H_

@@ -32,5 +32,21 @@ TEST(Utf8Test, InvalidSequencesAreZero) {
   }
 }
 
+TEST(Utf8Test, IdentityNamesArePrintableAndBounded) {
+  EXPECT_TRUE(IsIdentityName("alice"));
+  EXPECT_TRUE(IsIdentityName("svc-git@acme.example"));
+  EXPECT_TRUE(IsIdentityName("\xc3\xa8ve"));  // è
+  EXPECT_FALSE(IsIdentityName(""));
+  EXPECT_FALSE(IsIdentityName("eve\r\nX-Injected: 1"));
+  EXPECT_FALSE(IsIdentityName(std::string("eve\0", 4)));
+  EXPECT_FALSE(IsIdentityName("eve\x7f"));
+  EXPECT_FALSE(
+      IsIdentityName("\xc2\x85"
+                     "eve"));            // NEL, a C1 control
+  EXPECT_FALSE(IsIdentityName("\xc3"));  // cut UTF-8
+  EXPECT_TRUE(IsIdentityName(std::string(kMaxIdentityLength, 'a')));
+  EXPECT_FALSE(IsIdentityName(std::string(kMaxIdentityLength + 1, 'a')));
+}
+
 }  // namespace
 }  // namespace wit
