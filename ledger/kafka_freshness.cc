@@ -75,6 +75,13 @@ KafkaFreshness::~KafkaFreshness() {
   if (!shared_->cv.wait_for(lock, std::chrono::seconds(2), [&] { return shared_->probing == 0; })) {
     LogWarn("view freshness: " + std::to_string(shared_->probing) +
             " probes still wait on Kafka brokers that do not answer; not waiting for them");
+    return;
+  }
+  lock.unlock();
+  // Each thread lets go of the client as it returns: the last hold goes here, so that the
+  // client is destroyed on this thread, before the process may exit.
+  for (int i = 0; i < 200 && shared_.use_count() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 
