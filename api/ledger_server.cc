@@ -402,6 +402,9 @@ void LedgerServer::RegisterMetrics() {
   metrics_.Describe("wit_secret_scanning_reports_total", "counter",
                     "Tokens GitHub reported, by the label answered: true_positive (a token of "
                     "this ledger) or false_positive.");
+  metrics_.Describe("wit_redacted_total", "counter",
+                    "Tokens found in what a client sent (a user agent, a resource, an action, a "
+                    "name, a reason) and redacted before it reached an event, by field.");
   metrics_.Describe("wit_leaked_tokens_revoked_total", "counter",
                     "Active tokens revoked because a leak report named them, by source.");
   metrics_.AddGauge("wit_webhook_queued", "Webhook notices waiting to be delivered.",

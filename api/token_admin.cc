@@ -72,11 +72,13 @@ StatusOr<size_t> TokenService::RevokeMatching(const TokenQuery& query,
     } while (!next.empty());
   }
   size_t revoked = 0;
+  RevokeRequest redacted = how;  // the reason as the events will hold it
+  redacted.reason = Redact(how.reason, "reason");
   for (const TokenState& t : chosen) {
-    StatusOr<TokenState> r = Revoke(t.user_id, t.id, how);
+    StatusOr<TokenState> r = Revoke(t.user_id, t.id, redacted);
     if (!r.ok()) return r.status();
     // Revoke returns a token revoked meanwhile unchanged; count only this revocation's.
-    if (r->revoked_by == how.revoked_by && r->revoked_reason == how.reason.value_or("")) {
+    if (r->revoked_by == redacted.revoked_by && r->revoked_reason == redacted.reason.value_or("")) {
       ++revoked;
     }
   }

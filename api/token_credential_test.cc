@@ -206,5 +206,29 @@ TEST_F(ApiRoutesTest, ATokensLimitsAreInheritedByWhatItCreatesOrRotates) {
   EXPECT_EQ(Json::Parse(narrow.body).Strings("resources"), std::vector<std::string>{"acme/*"});
 }
 
+TEST_F(ApiRoutesTest, ATokenInAUseIsRedactedBeforeItReachesTheLog) {
+  std::string token = NewToken(R"(["repo:read"])");
+  std::string careless = NewToken(R"(["repo:read"])");  // pasted where it does not belong
+  ApiReply v = Call("POST", "/api/tokens/verify", git_,
+                    R"({"token":")" + token + R"(","userAgent":"ci )" + careless +
+                        R"(","resource":"acme/)" + careless + R"(","action":"git.fetch"})");
+  ASSERT_EQ(v.status, 200) << v.body;
+  std::string prefix(TokenPrefix(careless));
+  bool seen = false;
+  std::unique_ptr<LogReader> reader = std::move(*log_->OpenReader({}));
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(reader->Read(1000, std::chrono::milliseconds(0), &records).ok());
+  for (const LogRecord& r : records) {
+    EXPECT_EQ(r.payload.find(careless), std::string::npos) << r.payload;
+    if (r.payload.find("ci wit_" + prefix + "_[REDACTED]") != std::string::npos) {
+      seen = true;
+      EXPECT_NE(r.payload.find("acme/wit_" + prefix + "_[REDACTED]"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(metrics_.Value("wit_redacted_total", {{"field", "userAgent"}}), 1u);
+  EXPECT_EQ(metrics_.Value("wit_redacted_total", {{"field", "resource"}}), 1u);
+}
+
 }  // namespace
 }  // namespace wit

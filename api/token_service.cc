@@ -76,10 +76,20 @@ StatusOr<std::optional<int64_t>> TokenService::ResolveExpiry(std::optional<int64
   return days;
 }
 
+std::optional<std::string> TokenService::Redact(std::optional<std::string> value,
+                                                const char* field) const {
+  if (value) {
+    if (size_t n = RedactTokens(&*value)) {
+      metrics_->Increment("wit_redacted_total", {{"field", field}}, n);
+    }
+  }
+  return value;
+}
+
 StatusOr<CreatedToken> TokenService::Create(const std::string& user, const CreateRequest& req) {
   if (Status s = ValidateTokenName(req.name); !s.ok()) return s;
   Event e = NewEvent(EventType::kCreated, "", user);
-  e.name = req.name;
+  e.name = *Redact(req.name, "name");
   e.scopes = DefaultScopes();
   if (req.scopes) {
     if (req.scopes->empty()) return Status::InvalidArgument("scopes must not be empty");
@@ -153,7 +163,7 @@ StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::st
   if (!t.ok() || t->revoked_at) return t;
   Event e = NewEvent(EventType::kRevoked, id, user);
   e.revoked_by = how.revoked_by.empty() ? user : how.revoked_by;
-  e.reason = how.reason;
+  e.reason = Redact(how.reason, "reason");
   e.report_url = how.report_url;
   e.report_source = how.report_source;
   if (Status s = AppendAndWait(e); !s.ok()) return s;
@@ -272,9 +282,9 @@ StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
   e.scope = req.scope;
   e.service = service;
   e.ip = req.ip;
-  e.user_agent = req.user_agent;
-  e.action = req.action;
-  e.resource = req.resource;
+  e.user_agent = Redact(req.user_agent, "userAgent");
+  e.action = Redact(req.action, "action");
+  e.resource = Redact(req.resource, "resource");
   result.active = result.reason.empty();
   if (result.active) result.token = std::move(*t);
   return std::pair{std::move(result), std::optional<Event>(std::move(e))};

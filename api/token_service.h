@@ -192,6 +192,10 @@ class TokenService {
   // RevokeFamily revokes every active token of `family` (reuse detection); returns how many.
   StatusOr<size_t> RevokeFamily(const std::string& user, const std::string& family);
 
+  // Redact returns `value` with every token in it redacted (RedactTokens), counting each in
+  // wit_redacted_total{field}: what goes into an event never holds a plaintext.
+  std::optional<std::string> Redact(std::optional<std::string> value, const char* field) const;
+
   LifetimePolicy policy_;
   const ViewFreshness* freshness_ = nullptr;
 

@@ -16,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsBase62(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 // ScanStream reads `in` in chunks. The last bytes of a chunk, which could start a token that the
 // next chunk completes, are carried into the next window, with the byte before them so that a
 // token's left edge is still checked; starts already tried are not tried again.
@@ -100,18 +96,11 @@ void ScanPath(const std::string& path, ScanResult* result, AuditIo& io) {
 void FindTokens(std::string_view text, uint64_t line,
                 const std::function<void(uint64_t line, std::string_view token)>& found) {
   size_t counted = 0;  // lines counted up to here
-  for (size_t at = text.find("wit_"); at != std::string_view::npos;
-       at = text.find("wit_", at + 1)) {
-    if (at > 0 && (IsBase62(text[at - 1]) || text[at - 1] == '_')) continue;
-    if (text.size() - at < kTokenLength) break;
-    size_t end = at + kTokenLength;
-    if (end < text.size() && (IsBase62(text[end]) || text[end] == '_')) continue;
-    std::string_view candidate = text.substr(at, kTokenLength);
-    if (!CheckTokenFormat(candidate).ok()) continue;
+  ForEachTokenIn(text, [&](size_t at) {
     line += static_cast<uint64_t>(std::count(text.begin() + counted, text.begin() + at, '\n'));
     counted = at;
-    found(line, candidate);
-  }
+    found(line, text.substr(at, kTokenLength));
+  });
 }
 
 ScanResult RunScan(const ScanOptions& options, AuditIo& io) {

@@ -22,9 +22,8 @@ struct FoundToken {
   std::string hash;  // tokenHash: what wit-audit replay --token-hash and the API take
 };
 
-// FindTokens calls `found` for every string in `text` that has the wit token layout and a
-// checksum that holds (CheckTokenFormat), bounded so that it is no part of a longer word:
-// "xwit_..." or a token followed by more base62 is no token. `line` is the first line's number.
+// FindTokens calls `found` for every token ForEachTokenIn (token/token.h) finds in `text`, with
+// its line; `line` is the first line's number.
 void FindTokens(std::string_view text, uint64_t line,
                 const std::function<void(uint64_t line, std::string_view token)>& found);
 

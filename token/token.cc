@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <iterator>
+#include <vector>
 
 #include "base/hex.h"
 #include "base/random.h"
@@ -69,6 +70,29 @@ Status CheckTokenFormat(std::string_view text) {
     return Status::InvalidArgument("token checksum does not match");
   }
   return Status::OK();
+}
+
+void ForEachTokenIn(std::string_view text, const std::function<void(size_t at)>& found) {
+  for (size_t at = text.find(kTokenTag); at != std::string_view::npos;
+       at = text.find(kTokenTag, at + 1)) {
+    if (at > 0 && (IsBase62(text[at - 1]) || text[at - 1] == '_')) continue;
+    if (text.size() - at < kTokenLength) break;
+    size_t end = at + kTokenLength;
+    if (end < text.size() && (IsBase62(text[end]) || text[end] == '_')) continue;
+    if (CheckTokenFormat(text.substr(at, kTokenLength)).ok()) found(at);
+  }
+}
+
+size_t RedactTokens(std::string* text) {
+  std::vector<size_t> at;
+  ForEachTokenIn(*text, [&](size_t offset) { at.push_back(offset); });
+  // From the last, so that the offsets before each replacement still hold.
+  constexpr std::string_view kRedacted = "[REDACTED]";
+  const size_t keep = kTokenTag.size() + kTokenPrefixLength + 1;  // "wit_<prefix>_"
+  for (auto it = at.rbegin(); it != at.rend(); ++it) {
+    text->replace(*it + keep, kTokenLength - keep, kRedacted);
+  }
+  return at.size();
 }
 
 bool IsTokenPrefix(std::string_view s) {

@@ -2,6 +2,7 @@
 #define WIT_TOKEN_TOKEN_H_
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -43,6 +44,16 @@ std::string RandomBase62(size_t n);
 // InvalidArgument (a "malformed" token) otherwise. It needs no storage: a scanner can use it
 // to tell a real token from noise.
 Status CheckTokenFormat(std::string_view text);
+
+// ForEachTokenIn calls `found` with the offset of every string in `text` that has the token
+// layout and a checksum that holds (CheckTokenFormat), bounded so that it is no part of a
+// longer word: "xwit_..." or a token followed by more base62 is no token.
+void ForEachTokenIn(std::string_view text, const std::function<void(size_t at)>& found);
+
+// RedactTokens replaces every token ForEachTokenIn finds in *text by "wit_<prefix>_[REDACTED]",
+// so that a token a careless client put in a user agent or a path never reaches an event, a
+// log line or a metric; returns how many it replaced.
+size_t RedactTokens(std::string* text);
 
 // ReadTokenFromStream reads one plaintext token from `in` (stdin: an argument would stay in the
 // shell's history and every process listing), whitespace around it ignored. InvalidArgument

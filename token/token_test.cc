@@ -85,5 +85,20 @@ TEST(TokenTest, ReadsOneTokenFromAStreamAndNeverEchoesWhatItRead) {
   EXPECT_EQ(s.message().find(broken), std::string::npos);
 }
 
+TEST(TokenTest, RedactsEveryTokenAndKeepsItsPrefix) {
+  GeneratedToken a = GenerateToken(), b = GenerateToken();
+  std::string text = "curl/8 " + a.plaintext + " /repos/" + b.plaintext + ".git";
+  EXPECT_EQ(RedactTokens(&text), 2u);
+  EXPECT_EQ(text,
+            "curl/8 wit_" + a.prefix + "_[REDACTED] /repos/wit_" + b.prefix + "_[REDACTED].git");
+  EXPECT_EQ(RedactTokens(&text), 0u) << "a redacted token is no token";
+  // Noise with the layout but a wrong checksum, and a token inside a longer word, stay.
+  std::string noise = a.plaintext;
+  noise[20] = noise[20] == 'a' ? 'b' : 'a';
+  std::string longer = "x" + a.plaintext;
+  EXPECT_EQ(RedactTokens(&noise), 0u);
+  EXPECT_EQ(RedactTokens(&longer), 0u);
+}
+
 }  // namespace
 }  // namespace wit
