@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <optional>
@@ -17,6 +18,7 @@
 #include "api/credentials.h"
 #include "api/form_body.h"
 #include "api/handed_over_reply.h"
+#include "api/http_framing.h"
 #include "api/log_routes.h"
 #include "api/openapi_text.h"
 #include "api/request_parsing.h"
@@ -104,6 +106,12 @@ class RouteCall {
   Reply Serve(ApiRequest& request) {
     std::string route = "unmatched";
     Reply reply;
+    if (request.framing_status != 0) {
+      reply = Error(request.framing_status, request.framing_message);
+      reply.close = true;  // where this request ends is not known
+      Finish(ctx_, route, &reply);
+      return reply;
+    }
     try {
       reply = Route(request, &route);
     } catch (const Poco::SyntaxException&) {
@@ -550,8 +558,22 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
     call.header = [&request](const std::string& name) { return request.get(name, ""); };
     call.client_host = request.clientAddress().host().toString();
     call.body = &request.stream();
-    call.has_body = (request.hasContentLength() && request.getContentLength64() > 0) ||
-                    request.getChunkedTransferEncoding();
+    RequestFraming framing;
+    framing.method = call.method;
+    framing.takes_body = call.uri.rfind(kForwardAuthPrefix, 0) != 0;
+    for (const auto& [name, value] : request) {
+      if (Poco::icompare(name, "Content-Length") == 0) framing.content_lengths.push_back(value);
+      if (Poco::icompare(name, "Transfer-Encoding") == 0) {
+        framing.transfer_encodings.push_back(value);
+      }
+    }
+    FramingError refused = CheckFraming(framing);
+    call.framing_status = refused.status;
+    call.framing_message = refused.message;
+    // Read only once the framing is sound: Poco throws on a length that is no number.
+    call.has_body =
+        refused.status == 0 && ((request.hasContentLength() && request.getContentLength64() > 0) ||
+                                request.getChunkedTransferEncoding());
     // A plain-TCP connection's reply may be sent by the thread that makes its use durable. (A
     // TLS session's state is one thread's at a time, so its replies stay on this one.)
     std::shared_ptr<HandedOverReply> handed;

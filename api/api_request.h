@@ -29,6 +29,10 @@ struct ApiRequest {
   // outlives Serve.
   std::istream* body = nullptr;
   bool has_body = false;  // the request says it has a body (a length above 0, or chunks)
+  // Set when the request's framing was refused (http_framing.h): it is answered with this
+  // status and message, and the connection closed, before anything else is looked at.
+  int framing_status = 0;
+  std::string framing_message;
   // hand_over, when set, lets a route whose answer waits on the event log (a sync-audited
   // verify) answer after Serve returned, from another thread. Called on the serving thread, at
   // most once, it returns the function that sends the reply (call it exactly once; it does not

@@ -53,6 +53,7 @@ const char* HttpErrorCode(int http_status) {
     case 403: return "permission_denied";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
+    case 411: return "length_required";
     case 409: return "failed_precondition";
     case 413: return "payload_too_large";
     case 503: return "unavailable";
