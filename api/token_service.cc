@@ -180,6 +180,13 @@ StatusOr<RotatedToken> TokenService::Rotate(const std::string& user, const std::
   std::unique_lock<std::mutex> lock(RevokeLock(id));
   StatusOr<TokenState> old = Get(user, id);
   if (!old.ok()) return old.status();
+  // A view that may have missed this token's rotation or revocation can neither issue its
+  // successor nor tell a reuse.
+  if (freshness_) {
+    if (Status fresh = freshness_->CheckToken(id); !fresh.ok()) return fresh;
+    old = Get(user, id);
+    if (!old.ok()) return old.status();
+  }
   if (old->revoked_at && old->revoked_reason == "rotated") {
     // Whoever holds a rotated-away token is not its owner, who holds its successor: either
     // may be the thief, so the whole family goes.
@@ -237,7 +244,17 @@ StatusOr<size_t> TokenService::RevokeFamily(const std::string& user, const std::
 
 StatusOr<TokenState> TokenService::FindByPlaintext(const std::string& plaintext) const {
   if (!CheckTokenFormat(plaintext).ok()) return Status::InvalidArgument("not a wit token");
-  return view_->GetByHash(HashToken(plaintext));
+  StatusOr<TokenState> t = view_->GetByHash(HashToken(plaintext));
+  if (!freshness_) return t;
+  // "No such token" or "active" from a view that may be behind could be wrong (a leak report
+  // would be labelled a false positive, a reuse missed): say so instead.
+  if (!t.ok() && t.status().code() == Status::Code::kNotFound) {
+    if (Status fresh = freshness_->AllFresh(); !fresh.ok()) return fresh;
+  } else if (t.ok()) {
+    if (Status fresh = freshness_->CheckToken(t->id); !fresh.ok()) return fresh;
+    t = view_->GetByHash(HashToken(plaintext));
+  }
+  return t;
 }
 
 StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
@@ -250,7 +267,8 @@ StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
     result.reason = "malformed";
     return std::pair{std::move(result), std::optional<Event>()};
   }
-  StatusOr<TokenState> t = view_->GetByHash(HashToken(req.token));
+  const std::string hash = HashToken(req.token);
+  StatusOr<TokenState> t = view_->GetByHash(hash);
   if (!t.ok()) {
     if (t.status().code() != Status::Code::kNotFound) return t.status();
     result.reason = "unknown";
@@ -261,6 +279,11 @@ StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
   // call the token active: the caller retries on a node that can tell.
   if (freshness_ && status == TokenStatus::kActive) {
     if (Status fresh = freshness_->CheckToken(t->id); !fresh.ok()) return fresh;
+    // The state was read before the check, perhaps just before a revocation that made the
+    // partition fresh again: the answer comes from a read after it.
+    t = view_->GetByHash(hash);
+    if (!t.ok()) return t.status();
+    status = StatusAt(*t, NowMs());
   }
   if (status == TokenStatus::kRevoked) {
     result.reason = "revoked";
