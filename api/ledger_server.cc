@@ -287,6 +287,15 @@ Status LedgerServer::OpenLog() {
     log_ = std::move(*log);
     return Status::OK();
   }
+  for (const auto& [key, value] : options_.kafka_config) {
+    if (key == "partitioner") {
+      // A token's lifecycle events must stay on the partition every node looks at for it.
+      return Status::InvalidArgument(
+          "--kafka-config partitioner is not taken: witd places each token's lifecycle events "
+          "itself, by CRC32 of the token id (librdkafka's default), so that every node knows "
+          "which partition holds a revocation");
+    }
+  }
   KafkaEventLogOptions kafka;
   kafka.brokers = options_.kafka_brokers;
   kafka.topic_prefix = options_.topic_prefix;

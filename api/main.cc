@@ -167,7 +167,7 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
                    "Kafka: a check of a token whose lifecycle partition this node has not known "
                    "complete within this many ms answers 503, and /readyz is 503 meanwhile "
                    "(default 5000; the embedded log is never stale)")
-      ->check(CLI::Range(100, 3600000));
+      ->check(CLI::Range(500, 3600000));
   serve->add_option("--use-audit", f->use_audit, "Record uses before answering (sync) or after")
       ->check(CLI::IsMember({"sync", "async"}))
       ->capture_default_str();

@@ -13,6 +13,8 @@ namespace {
 constexpr std::chrono::milliseconds kConfirmEvery{25};
 // Answers kept while the view has not applied them; older ones are dropped first.
 constexpr size_t kMaxPending = 64;
+// How often the lifecycle topic's partitions are counted.
+constexpr std::chrono::seconds kCountEvery{10};
 
 std::string Seconds(int64_t ms) {
   char text[32];
@@ -111,12 +113,12 @@ void KafkaFreshness::ProbeLoop(std::shared_ptr<Shared> shared, int32_t partition
       p.pending.push_back({sent_ns, p.highest});
       if (p.pending.size() > kMaxPending) p.pending.pop_front();
     }
-    lock.lock();
     if (!ok && !failing) {
       LogWarn("view freshness: the leader of " + p.stream + " did not answer (" +
               rd_kafka_err2str(err) + ")");
     }
     failing = !ok;
+    lock.lock();
     shared->cv.wait_until(lock, started + shared->options.probe_interval,
                           [&] { return shared->stopping; });
   }
@@ -125,21 +127,44 @@ void KafkaFreshness::ProbeLoop(std::shared_ptr<Shared> shared, int32_t partition
 }
 
 void KafkaFreshness::DescribeLoop(std::shared_ptr<Shared> shared) {
+  auto next_count = Clock::now();
   std::unique_lock<std::mutex> lock(shared->mu);
   while (true) {
-    shared->cv.wait(lock, [&] { return shared->stopping || !shared->to_describe.empty(); });
+    shared->cv.wait_until(lock, next_count,
+                          [&] { return shared->stopping || !shared->to_describe.empty(); });
     if (shared->stopping) break;
     std::vector<int32_t> partitions;
     partitions.swap(shared->to_describe);
+    bool count = Clock::now() >= next_count;
     lock.unlock();
     for (int32_t p : partitions) {
       LogWarn("view freshness: " + shared->partitions[p]->stream + " is led by " +
               DescribeLeader(*shared, p));
     }
+    if (count) {
+      CountPartitions(*shared);
+      next_count = Clock::now() + kCountEvery;
+    }
     lock.lock();
   }
   --shared->probing;
   shared->cv.notify_all();
+}
+
+void KafkaFreshness::CountPartitions(Shared& shared) {
+  RdKafkaTopicPtr topic(rd_kafka_topic_new(shared.client.get(), shared.topic.c_str(), nullptr));
+  const rd_kafka_metadata_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(shared.client.get(), 0, topic.get(), &raw, 2000);
+  RdKafkaMetadataPtr md(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 || md->topics[0].err) return;
+  int now = md->topics[0].partition_cnt;
+  if (now == static_cast<int>(shared.partitions.size()) || shared.repartitioned.load()) return;
+  shared.repartitioned.store(now, std::memory_order_relaxed);
+  LogError("view freshness: " + shared.topic + " now has " + std::to_string(now) +
+           " partitions, not the " + std::to_string(shared.partitions.size()) +
+           " its tokens were placed by: a revocation may now lie on a partition this node does "
+           "not read, so no token is answered active. Never change the lifecycle topic's "
+           "partition count; restore it and restart every node");
 }
 
 std::string KafkaFreshness::DescribeLeader(Shared& shared, int32_t partition) {
@@ -224,6 +249,10 @@ int64_t KafkaFreshness::StaleMs(const Partition& p, int64_t now_ns) const {
 }
 
 Status KafkaFreshness::CheckToken(const std::string& token_id) const {
+  if (Status moved = Repartitioned(); !moved.ok()) {
+    refusals_.fetch_add(1, std::memory_order_relaxed);
+    return moved;
+  }
   const Partition& p = *shared_->partitions[LifecyclePartition(
       token_id, static_cast<int32_t>(shared_->partitions.size()))];
   int64_t stale_ms = StaleMs(p, NowNs());
@@ -236,7 +265,16 @@ Status KafkaFreshness::CheckToken(const std::string& token_id) const {
                              " ms), so it cannot tell whether the token was revoked");
 }
 
+Status KafkaFreshness::Repartitioned() const {
+  int now = shared_->repartitioned.load(std::memory_order_relaxed);
+  if (now == 0) return Status::OK();
+  return Status::Unavailable(shared_->topic + " has " + std::to_string(now) +
+                             " partitions, not the " + std::to_string(shared_->partitions.size()) +
+                             " its tokens were placed by");
+}
+
 Status KafkaFreshness::AllFresh() const {
+  if (Status moved = Repartitioned(); !moved.ok()) return moved;
   int64_t now_ns = NowNs();
   const Partition* worst = nullptr;
   int64_t worst_ms = 0;

@@ -49,7 +49,8 @@ class KafkaFreshness : public ViewFreshness {
   static StatusOr<std::unique_ptr<KafkaFreshness>> Start(const KafkaEventLogOptions& kafka,
                                                          const std::string& topic, int partitions,
                                                          AppliedFn applied, Options options);
-  // Stops every thread.
+  // Stops the threads. One whose probe still waits on a broker that does not answer after
+  // 2 s is left to end when its call returns (it holds what it uses).
   ~KafkaFreshness() override;
   KafkaFreshness(const KafkaFreshness&) = delete;
   KafkaFreshness& operator=(const KafkaFreshness&) = delete;
@@ -93,6 +94,9 @@ class KafkaFreshness : public ViewFreshness {
     bool stopping = false;             // guarded by mu
     int probing = 0;                   // probe threads still running; guarded by mu
     std::vector<int32_t> to_describe;  // partitions whose leader to log; guarded by mu
+    // The lifecycle topic's partition count when it no longer is partitions.size(); 0 while
+    // it is. Tokens are placed by that count: once it changes, none is answered active.
+    std::atomic<int> repartitioned{0};
   };
 
   KafkaFreshness(std::shared_ptr<Shared> shared, AppliedFn applied);
@@ -100,6 +104,10 @@ class KafkaFreshness : public ViewFreshness {
   static void DescribeLoop(std::shared_ptr<Shared> shared);
   // DescribeLeader returns the partition's leader as the cluster's metadata names it.
   static std::string DescribeLeader(Shared& shared, int32_t partition);
+  // CountPartitions asks for the lifecycle topic's partition count and records a change.
+  static void CountPartitions(Shared& shared);
+  // Repartitioned is Unavailable once the partition count changed.
+  Status Repartitioned() const;
   void ConfirmLoop();
   // Confirm marks the partitions fresh as of the latest probe the view has applied, and logs
   // each change between fresh and stale.

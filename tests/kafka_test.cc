@@ -483,7 +483,15 @@ TEST_F(KafkaMockTest, BrokerOutageGives503ThenEverythingRecoversWithoutRestart) 
       << "writes work again without restarting witd; last answer " << last_error << "\n"
       << RunCommand("tail -c 1500 " + sync_node->log_path()).out
       << Http(sync_node->port(), "GET", "/metrics").body;
-  EXPECT_TRUE(Verify(*sync_node, git, after.Str("token")).Bool("active"));
+  // Checks answer once the node knows its view complete again (--max-staleness-ms), which may
+  // be a moment after writes resume.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        HttpResponse r = Http(sync_node->port(), "POST", "/api/tokens/verify",
+                              "{\"token\":\"" + after.Str("token") + "\"}", git);
+        return r.status == 200 && Json::Parse(r.body).Bool("active");
+      },
+      std::chrono::seconds(30)));
   ASSERT_EQ(Http(sync_node->port(), "DELETE", "/api/tokens/" + before.Str("id"), "", alice).status,
             200);
 

@@ -96,15 +96,15 @@ TEST_F(StalenessTest, AStaleLifecyclePartitionRefusesItsActiveTokensAndServesThe
   (*cluster)->SetPartitionLeader("wit.tokens.lifecycle", 0, 2);
   std::vector<std::string> args = {"--kafka-brokers",    (*cluster)->Bootstraps(),
                                    "--event-key-file",   dir_ + "/event.key",
-                                   "--max-staleness-ms", "1000"};
+                                   "--max-staleness-ms", "2000"};
   Node sync = StartNode("sync", args);
   args.insert(args.end(), {"--use-audit", "async"});
   Node async = StartNode("async", args);
   std::string alice = sync.witd->UserSession("alice"), git = sync.witd->ServiceSession("git");
   Json cut_token = CreateIn(sync, alice, 0);
   Json other = CreateIn(sync, alice, 1);
-  std::string revoked_id = CreateIn(sync, alice, 0).Str("id");
-  ASSERT_EQ(sync.Send("DELETE", "/api/tokens/" + revoked_id, "", alice).status, 200);
+  Json revoked = CreateIn(sync, alice, 0);
+  ASSERT_EQ(sync.Send("DELETE", "/api/tokens/" + revoked.Str("id"), "", alice).status, 200);
   for (const Node* n : {&sync, &async}) {
     ASSERT_TRUE(Eventually(
         [&] { return Json::Parse(n->Verify(git, cut_token.Str("token")).body).Bool("active"); }));
@@ -133,15 +133,18 @@ TEST_F(StalenessTest, AStaleLifecyclePartitionRefusesItsActiveTokensAndServesThe
     HttpResponse fresh = n->Verify(git, other.Str("token"));
     EXPECT_EQ(fresh.status, 200) << fresh.body;
     EXPECT_TRUE(Json::Parse(fresh.body).Bool("active")) << fresh.body;
+    HttpResponse gone = n->Verify(git, revoked.Str("token"));
+    EXPECT_EQ(gone.status, 200) << gone.body;
+    EXPECT_EQ(Json::Parse(gone.body).Str("reason"), "revoked") << gone.body;
     EXPECT_EQ(n->Ready(), 503);
     std::string metrics = n->Metrics();
     EXPECT_GT(MetricValue(metrics, "wit_view_staleness_seconds{stream=\"wit.tokens.lifecycle/0\"}"),
-              1.0)
+              2.0)
         << metrics;
     EXPECT_GE(MetricValue(metrics, "wit_view_staleness_seconds{stream=\"wit.tokens.lifecycle/1\"}"),
               0.0);
     EXPECT_LT(MetricValue(metrics, "wit_view_staleness_seconds{stream=\"wit.tokens.lifecycle/1\"}"),
-              1.0);
+              2.0);
     EXPECT_GE(MetricValue(metrics, "wit_stale_refusals_total"), 3.0) << metrics;
   }
   EXPECT_TRUE(Eventually([&] {
@@ -168,10 +171,10 @@ TEST_F(StalenessTest, AStaleLifecyclePartitionRefusesItsActiveTokensAndServesThe
 TEST_F(StalenessTest, TheEmbeddedLogIsNeverStaleAndKeepsNoProbe) {
   // The embedded view applies each write before it is acknowledged: there is nothing to bound,
   // so a bound far shorter than the idle time below changes no answer.
-  Node node = StartNode("embedded", {"--max-staleness-ms", "100"});
+  Node node = StartNode("embedded", {"--max-staleness-ms", "500"});
   std::string alice = node.witd->UserSession("alice"), git = node.witd->ServiceSession("git");
   Json t = CreateIn(node, alice, -1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   HttpResponse v = node.Verify(git, t.Str("token"));
   EXPECT_EQ(v.status, 200) << v.body;
   EXPECT_TRUE(Json::Parse(v.body).Bool("active"));
