@@ -12,7 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string redacted(input);
   size_t n = wit::RedactTokens(&redacted);
   if (wit::RedactTokens(&redacted) != 0) __builtin_trap();
-  if (redacted.size() + n * (wit::kTokenLength - 23) != input.size()) __builtin_trap();
+  if (redacted.size() + n * (wit::kTokenLength - wit::kRedactedLength) != input.size()) {
+    __builtin_trap();
+  }
   if (!wit::CheckTokenFormat(input).ok()) return 0;
   if (input.size() != wit::kTokenLength) __builtin_trap();
   if (wit::TokenPrefix(input).size() != wit::kTokenPrefixLength) __builtin_trap();

@@ -84,8 +84,15 @@ void ForEachTokenIn(std::string_view text, const std::function<void(size_t at)>&
 }
 
 size_t RedactTokens(std::string* text) {
+  // Every window with the layout and a checksum that holds, whatever is around it: a token
+  // after "%2F" or glued to a word is still a token.
   std::vector<size_t> at;
-  ForEachTokenIn(*text, [&](size_t offset) { at.push_back(offset); });
+  for (size_t i = text->find(kTokenTag); i != std::string::npos && text->size() - i >= kTokenLength;
+       i = text->find(kTokenTag, i + 1)) {
+    if (!CheckTokenFormat(std::string_view(*text).substr(i, kTokenLength)).ok()) continue;
+    at.push_back(i);
+    i += kTokenLength - 1;
+  }
   // From the last, so that the offsets before each replacement still hold.
   constexpr std::string_view kRedacted = "[REDACTED]";
   const size_t keep = kTokenTag.size() + kTokenPrefixLength + 1;  // "wit_<prefix>_"

@@ -34,6 +34,9 @@ struct GeneratedToken {
 GeneratedToken GenerateToken();
 
 // kBase62Alphabet holds the 62 digits of base62, in value order.
+// kRedactedLength is the length of a token once redacted: "wit_<prefix>_[REDACTED]".
+inline constexpr size_t kRedactedLength = 4 + kTokenPrefixLength + 1 + 10;
+
 inline constexpr char kBase62Alphabet[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -50,9 +53,10 @@ Status CheckTokenFormat(std::string_view text);
 // longer word: "xwit_..." or a token followed by more base62 is no token.
 void ForEachTokenIn(std::string_view text, const std::function<void(size_t at)>& found);
 
-// RedactTokens replaces every token ForEachTokenIn finds in *text by "wit_<prefix>_[REDACTED]",
-// so that a token a careless client put in a user agent or a path never reaches an event, a
-// log line or a metric; returns how many it replaced.
+// RedactTokens replaces every string in *text that has the token layout and a checksum that
+// holds by "wit_<prefix>_[REDACTED]", wherever it stands (unlike ForEachTokenIn, glued to a
+// word or after "%2F" too), so that a token a careless client put in a user agent or a path
+// never reaches an event, a log line or a metric; returns how many it replaced.
 size_t RedactTokens(std::string* text);
 
 // ReadTokenFromStream reads one plaintext token from `in` (stdin: an argument would stay in the

@@ -92,12 +92,15 @@ TEST(TokenTest, RedactsEveryTokenAndKeepsItsPrefix) {
   EXPECT_EQ(text,
             "curl/8 wit_" + a.prefix + "_[REDACTED] /repos/wit_" + b.prefix + "_[REDACTED].git");
   EXPECT_EQ(RedactTokens(&text), 0u) << "a redacted token is no token";
-  // Noise with the layout but a wrong checksum, and a token inside a longer word, stay.
+  // Noise with the layout but a wrong checksum stays; a token glued to a word, after a
+  // percent-encoded slash or right after another is still redacted.
   std::string noise = a.plaintext;
   noise[20] = noise[20] == 'a' ? 'b' : 'a';
-  std::string longer = "x" + a.plaintext;
   EXPECT_EQ(RedactTokens(&noise), 0u);
-  EXPECT_EQ(RedactTokens(&longer), 0u);
+  std::string glued = "x" + a.plaintext + "%2F" + b.plaintext + a.plaintext;
+  EXPECT_EQ(RedactTokens(&glued), 3u);
+  EXPECT_EQ(glued, "xwit_" + a.prefix + "_[REDACTED]%2Fwit_" + b.prefix + "_[REDACTED]wit_" +
+                       a.prefix + "_[REDACTED]");
 }
 
 }  // namespace
