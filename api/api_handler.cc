@@ -561,7 +561,9 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
     RequestFraming framing;
     framing.method = call.method;
     framing.takes_body = call.uri.rfind(kForwardAuthPrefix, 0) != 0;
+    framing.http10 = request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0;
     for (const auto& [name, value] : request) {
+      framing.header_names.push_back(name);
       if (Poco::icompare(name, "Content-Length") == 0) framing.content_lengths.push_back(value);
       if (Poco::icompare(name, "Transfer-Encoding") == 0) {
         framing.transfer_encodings.push_back(value);

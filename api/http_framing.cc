@@ -2,9 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace wit {
 namespace {
+
+bool IsToken(const std::string& name) {
+  static constexpr std::string_view kTchar = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || kTchar.find(c) != std::string_view::npos;
+  });
+}
 
 bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -16,6 +24,12 @@ bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
 }  // namespace
 
 FramingError CheckFraming(const RequestFraming& f) {
+  for (const std::string& name : f.header_names) {
+    if (!IsToken(name)) return {400, "a header field's name is not a token (RFC 9110 §5.1)"};
+  }
+  if (f.http10 && !f.transfer_encodings.empty()) {
+    return {400, "an HTTP/1.0 request may not carry Transfer-Encoding"};
+  }
   const bool has_length = !f.content_lengths.empty();
   const bool has_coding = !f.transfer_encodings.empty();
   if (has_length && has_coding) {

@@ -7,7 +7,8 @@ namespace {
 
 int Check(const std::string& method, std::vector<std::string> lengths,
           std::vector<std::string> codings, bool takes_body = true) {
-  return CheckFraming({method, takes_body, std::move(lengths), std::move(codings)}).status;
+  return CheckFraming({method, takes_body, false, std::move(lengths), std::move(codings), {}})
+      .status;
 }
 
 TEST(HttpFramingTest, OneLengthOrOneChunkedCodingIsSound) {
@@ -30,6 +31,17 @@ TEST(HttpFramingTest, AmbiguousFramingIs400) {
   EXPECT_EQ(Check("POST", {}, {"gzip, chunked"}), 400);
   EXPECT_EQ(Check("POST", {}, {"identity"}), 400);
   EXPECT_EQ(Check("POST", {"13"}, {"chunked"}), 400);  // §6.3: both
+}
+
+TEST(HttpFramingTest, FieldNamesMustBeTokensAndHttp10TakesNoCoding) {
+  RequestFraming f{"GET", true, false, {}, {}, {"Host", "Transfer-Encoding "}};
+  EXPECT_EQ(CheckFraming(f).status, 400);  // "Transfer-Encoding : chunked"
+  f.header_names = {"Host", "X-Ok_1"};
+  EXPECT_EQ(CheckFraming(f).status, 0);
+  f.header_names = {"Bad\tName"};
+  EXPECT_EQ(CheckFraming(f).status, 400);
+  RequestFraming old{"POST", true, true, {}, {"chunked"}, {"Transfer-Encoding"}};
+  EXPECT_EQ(CheckFraming(old).status, 400);
 }
 
 TEST(HttpFramingTest, ABodyMethodWithoutALengthIs411) {

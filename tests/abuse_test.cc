@@ -69,8 +69,9 @@ TEST_F(AbuseTest, AmbiguousFramingIsRefusedAndTheConnectionClosed) {
     std::string answer = Exchange("POST /api/tokens HTTP/1.1\r\nHost: x\r\n" +
                                   std::string(framing) + "Content-Type: application/json\r\n\r\n" +
                                   body + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-    // Poco itself closes at once, unanswered, on a length that is no number ("13 13").
-    if (answer.empty()) continue;
+    // Poco itself closes at once, unanswered, on a length that is no number ("13 13"); either
+    // way nothing after it is answered.
+    if (std::string(framing) == "Content-Length: 13 13\r\n" && answer.empty()) continue;
     EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << framing << answer.substr(0, 200);
     EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << framing << answer;
   }
