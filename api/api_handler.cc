@@ -15,6 +15,7 @@
 #include "api/admin_routes.h"
 #include "api/auth_routes.h"
 #include "api/caller.h"
+#include "api/connection_guard.h"
 #include "api/credentials.h"
 #include "api/form_body.h"
 #include "api/handed_over_reply.h"
@@ -549,6 +550,11 @@ class PocoHandler : public Poco::Net::HTTPRequestHandler {
   explicit PocoHandler(const ApiRoutes& routes) : routes_(routes) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    // The head is in: no deadline while it is served, and the next one's from its answer on.
+    ConnectionGuard::HeadRead();
+    struct AnsweredOnReturn {
+      ~AnsweredOnReturn() { ConnectionGuard::Answered(); }
+    } answered;
     ApiRequest call;
     call.method = request.getMethod();
     call.uri = request.getURI();

@@ -57,6 +57,13 @@ class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
 
+  // AbortConnections ends every connection the server runs, as HTTPServer::stopAll(true)
+  // does: their sockets are shut down, so requests still reading fail at once.
+  void AbortConnections() {
+    bool abort_current = true;
+    serverStopped(this, abort_current);
+  }
+
  private:
   ApiRoutes routes_;
 };

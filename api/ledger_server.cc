@@ -2,12 +2,13 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnectionFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <filesystem>
@@ -264,8 +265,16 @@ Status LedgerServer::StartHttp(const std::pair<std::string, uint16_t>& listen) {
     params->setTimeout(Poco::Timespan(options_.idle_timeout_seconds, 0));
     // Poco's default pool holds 16 threads; the server needs one per busy keep-alive connection.
     http_threads_ = std::make_unique<Poco::ThreadPool>(4, options_.max_threads, 60);
-    http_ = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(std::move(context)),
-                                                    *http_threads_, socket, params);
+    // Poco's HTTPServer, built from its parts so that every connection runs under the guard.
+    handlers_ = new ApiHandlerFactory(std::move(context));
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(handlers_);
+    guard_ = std::make_unique<ConnectionGuard>(
+        ConnectionGuard::Options{options_.max_connections_per_client,
+                                 std::chrono::seconds(options_.request_header_timeout_seconds),
+                                 std::chrono::seconds(options_.idle_timeout_seconds)});
+    http_ = std::make_unique<Poco::Net::TCPServer>(
+        guard_->Wrap(new Poco::Net::HTTPServerConnectionFactory(params, handlers)), *http_threads_,
+        socket, params);
     http_->start();
   } catch (const Poco::Exception& ex) {
     return Status::FailedPrecondition("cannot listen on " + options_.listen + ": " +
@@ -477,6 +486,15 @@ void LedgerServer::RegisterMetrics() {
         "may be stale.",
         [this] { return static_cast<double>(freshness_->Refusals()); }, "counter");
   }
+  metrics_.AddGauge(
+      "wit_http_connections_refused_total",
+      "Connections closed unserved: their address had --max-connections-per-client already.",
+      [this] { return guard_ ? static_cast<double>(guard_->refused()) : 0.0; }, "counter");
+  metrics_.AddGauge(
+      "wit_http_slow_requests_closed_total",
+      "Connections closed because a request's head had not arrived within "
+      "--request-header-timeout.",
+      [this] { return guard_ ? static_cast<double>(guard_->timed_out()) : 0.0; }, "counter");
   metrics_.AddGauge("wit_use_audit_queued",
                     "token.used events waiting to be written (async, or a sync verify's).",
                     [this] { return static_cast<double>(uses_->queued()); });
@@ -492,7 +510,7 @@ void LedgerServer::Shutdown() {
     for (int i = 0; i < 100 && http_->currentConnections() > 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    http_->stopAll(true);
+    handlers_->AbortConnections();
     // Handlers still running (a write waits up to its visibility or delivery timeout) use the
     // service, the view and the log: wait for every one before those go.
     http_threads_->joinAll();
@@ -500,6 +518,7 @@ void LedgerServer::Shutdown() {
     // context, which goes with http_: they are written (or told why not) first.
     if (uses_) uses_->Stop();
     http_.reset();
+    guard_.reset();
     http_threads_.reset();  // ends the idle workers too
   }
   if (uses_) uses_->Stop();

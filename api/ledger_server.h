@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/checkpointer.h"
+#include "api/connection_guard.h"
 #include "api/forward_auth.h"
 #include "api/metrics.h"
 #include "api/secret_scanning.h"
@@ -24,11 +25,13 @@
 namespace Poco {
 class ThreadPool;
 namespace Net {
-class HTTPServer;
-}
+class TCPServer;
+}  // namespace Net
 }  // namespace Poco
 
 namespace wit {
+
+class ApiHandlerFactory;
 
 struct LedgerServerOptions {
   std::string listen = "127.0.0.1:8080";
@@ -53,13 +56,19 @@ struct LedgerServerOptions {
   // so stale (`--max-staleness-ms`, kafka_freshness.h). The embedded log needs no bound.
   int max_staleness_ms = 5000;
   UseRecorder::Mode use_audit = UseRecorder::Mode::kSync;
-  int max_threads = 128;  // HTTP worker threads; one per keep-alive connection in use
+  int max_threads = 256;  // HTTP worker threads; one per keep-alive connection in use
   // HTTPS when both are set: PEM certificate (chain) and private key; TLS 1.2 and later only.
   std::string tls_cert;
   std::string tls_key;
   // How long a connection may sit idle, between requests or within one, before it is closed:
   // a slow or silent client cannot hold a worker thread for longer.
   int idle_timeout_seconds = 10;
+  // A request's head must have arrived this long after its connection was ready for it,
+  // however steadily its bytes come (`--request-header-timeout`, connection_guard.h).
+  int request_header_timeout_seconds = 10;
+  // At most this many connections from one address are served at once; more are closed at
+  // once (`--max-connections-per-client`).
+  int max_connections_per_client = 128;
   // Forward auth's rules file (api/forward_auth.h), tried before the built-in git rules;
   // empty: the git rules only.
   std::string auth_rules_file;
@@ -133,7 +142,9 @@ class LedgerServer {
   // The HTTP workers. Shutdown() ends every one of them: a worker left alive at exit would
   // keep per-thread OpenSSL state that its thread-exit handler never frees.
   std::unique_ptr<Poco::ThreadPool> http_threads_;
-  std::unique_ptr<Poco::Net::HTTPServer> http_;
+  std::unique_ptr<ConnectionGuard> guard_;  // outlives http_'s connections
+  ApiHandlerFactory* handlers_ = nullptr;   // owned by http_'s connection factory
+  std::unique_ptr<Poco::Net::TCPServer> http_;
   LogPositions end_at_start_;
 };
 

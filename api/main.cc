@@ -109,6 +109,16 @@ CLI::App* AddServe(CLI::App& app, ServeFlags* f) {
   serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")
       ->check(CLI::ExistingFile);
   serve
+      ->add_option("--request-header-timeout", o.request_header_timeout_seconds,
+                   "Seconds a request's head may take to arrive, however steadily its bytes "
+                   "come (default 10)")
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--max-connections-per-client", o.max_connections_per_client,
+                   "Connections served at once from one address; more are closed at once "
+                   "(default 128; raise it behind a proxy that pools more)")
+      ->check(CLI::Range(1, 100000));
+  serve
       ->add_option("--idle-timeout", o.idle_timeout_seconds,
                    "Seconds a connection may stay idle before it is closed (default 10)")
       ->check(CLI::Range(1, 3600));

@@ -3,10 +3,17 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/test_json.h"
@@ -15,11 +22,44 @@
 namespace wit::testing {
 namespace {
 
+// SlowClient is a raw TCP connection from a loopback address of the test's choice, so that a
+// flood can come from an address other than the test's own requests.
+class SlowClient {
+ public:
+  SlowClient(const char* from, uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, from, &local.sin_addr);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local), 0);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&remote), sizeof remote), 0);
+  }
+  SlowClient(SlowClient&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  SlowClient(const SlowClient&) = delete;
+  ~SlowClient() {
+    if (fd_ >= 0) close(fd_);
+  }
+  void Send(const std::string& bytes) { (void)send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  // Closed says whether witd closed the connection (a read finds its end, or an error).
+  bool Closed() {
+    char c;
+    ssize_t n = recv(fd_, &c, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+
+ private:
+  int fd_;
+};
+
 class AbuseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("abuse");
-    witd_ = std::make_unique<WitdProcess>(dir_, std::vector<std::string>{"--idle-timeout", "1"});
+    witd_ = std::make_unique<WitdProcess>(
+        dir_, std::vector<std::string>{"--idle-timeout", "1", "--request-header-timeout", "2"});
     ASSERT_TRUE(witd_->Start());
   }
   void TearDown() override {
@@ -127,12 +167,47 @@ TEST_F(AbuseTest, ASlowClientIsDroppedAfterTheIdleTimeout) {
 }
 
 TEST_F(AbuseTest, IdleConnectionsBeyondTheThreadPoolDoNotLockOthersOut) {
-  // More silent connections than witd has worker threads (128): each is dropped after the
-  // idle timeout, so a real request still gets its answer.
-  std::vector<Poco::Net::StreamSocket> idle;
-  for (int i = 0; i < 200; ++i) idle.push_back(Connect());
+  // More silent connections than witd has worker threads (256), from another address: those
+  // past the address's share are closed at once, the others after the idle timeout, so a
+  // real request still gets its answer.
+  std::vector<SlowClient> idle;
+  for (int i = 0; i < 300; ++i) idle.emplace_back("127.0.0.2", witd_->port());
   HttpResponse r = Http(witd_->port(), "GET", "/healthz");
   EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(AbuseTest, ASlowlorisLeavesTheApiAnsweringPromptly) {
+  // 300 connections from one address (more than witd's 256 worker threads), each sending its
+  // head a byte at a time, every 300 ms: Poco's idle timeout never fires, and they used to
+  // hold every worker thread. The address's share (--max-connections-per-client) bounds what
+  // they hold, and the head deadline (--request-header-timeout) ends those it let in.
+  std::string git = witd_->ServiceSession("git");
+  std::vector<SlowClient> slow;
+  for (int i = 0; i < 300; ++i) slow.emplace_back("127.0.0.2", witd_->port());
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(64, 'a');
+  int answered = 0, failed = 0;
+  for (size_t b = 0; b < 20; ++b) {  // 6 s of trickling: past the 2 s head deadline
+    for (SlowClient& c : slow) c.Send(head.substr(b % head.size(), 1));
+    // Someone else's requests, on a connection of their own, answered promptly: a correctness
+    // bound well under the head deadline, not a benchmark.
+    auto asked = std::chrono::steady_clock::now();
+    HttpClient client(witd_->port(), git);
+    HttpResponse health = client.TrySend("GET", "/healthz");
+    HttpResponse verify = client.TrySend(
+        "POST", "/api/tokens/verify", "{\"token\":\"wit_AAAAAAAA_" + std::string(38, 'A') + "\"}");
+    bool prompt = std::chrono::steady_clock::now() - asked < std::chrono::milliseconds(1500);
+    (health.status == 200 && verify.status == 200 && prompt ? answered : failed) += 1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_EQ(failed, 0) << answered << " rounds answered";
+  std::string metrics = Http(witd_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("wit_http_connections_refused_total "), std::string::npos);
+  EXPECT_EQ(metrics.find("wit_http_connections_refused_total 0\n"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("wit_http_slow_requests_closed_total 0\n"), std::string::npos) << metrics;
+  // The trickling connections let in were closed at the deadline.
+  int closed = 0;
+  for (SlowClient& c : slow) closed += c.Closed();
+  EXPECT_EQ(closed, 300);
 }
 
 TEST_F(AbuseTest, FailedVerificationsAreCountedPerClientAddress) {
