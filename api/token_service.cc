@@ -24,6 +24,13 @@ Event NewEvent(EventType type, const std::string& token_id, const std::string& u
 
 const std::vector<std::string> kNoLimit;
 
+// NotBefore keeps a token's events in time order whatever the clocks of the nodes that wrote
+// them: an event about `token` is never dated before the token's creation, which a node whose
+// clock is behind the creator's would otherwise do.
+void NotBefore(const TokenState& token, Event* e) {
+  e->occurred_at = std::max(e->occurred_at, token.created_at);
+}
+
 }  // namespace
 
 Status ValidateTokenName(const std::string& name) {
@@ -162,6 +169,7 @@ StatusOr<TokenState> TokenService::Revoke(const std::string& user, const std::st
   StatusOr<TokenState> t = Get(user, id);
   if (!t.ok() || t->revoked_at) return t;
   Event e = NewEvent(EventType::kRevoked, id, user);
+  NotBefore(*t, &e);
   e.revoked_by = how.revoked_by.empty() ? user : how.revoked_by;
   e.reason = Redact(how.reason, "reason");
   e.report_url = how.report_url;
@@ -223,6 +231,7 @@ StatusOr<RotatedToken> TokenService::Rotate(const std::string& user, const std::
   StatusOr<CreatedToken> created = Issue(std::move(e), *days);
   if (!created.ok()) return created.status();
   Event revoke = NewEvent(EventType::kRevoked, id, user);
+  NotBefore(*old, &revoke);
   revoke.revoked_by = user;
   revoke.reason = "rotated";
   if (Status s = AppendAndWait(revoke); !s.ok()) return s;
@@ -300,6 +309,7 @@ StatusOr<std::pair<VerifyResult, std::optional<Event>>> TokenService::Decide(
   }
 
   Event e = NewEvent(EventType::kUsed, t->id, t->user_id);
+  NotBefore(*t, &e);
   e.outcome = result.reason.empty() ? "allowed" : "denied";
   if (!result.reason.empty()) e.reason = result.reason;
   e.scope = req.scope;

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "api/ledger_fixture_for_test.h"
+#include "base/random.h"
+#include "ledger/event_codec.h"
+#include "token/token.h"
 
 namespace wit {
 namespace {
@@ -51,6 +54,46 @@ TEST_F(TokenServiceTest, RevokeIsIdempotentAndPrivate) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->reason, "revoked");
   EXPECT_EQ(service_->Get("alice", "not-a-uuid").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(TokenServiceTest, ATokensEventsAreNeverDatedBeforeItsCreation) {
+  // A token created by a node whose clock runs 2 minutes ahead of this one's.
+  GeneratedToken generated = GenerateToken();
+  Event created;
+  created.type = EventType::kCreated;
+  created.event_id = NewUuid();
+  created.occurred_at = NowMs() + 2 * 60 * 1000;
+  created.token_id = NewTimeOrderedUuid(created.occurred_at);
+  created.user_id = "alice";
+  created.name = "made-ahead";
+  created.prefix = generated.prefix;
+  created.token_hash = generated.hash;
+  created.scopes = {"repo:read"};
+  StatusOr<LogPosition> at = log_->Append(created);
+  ASSERT_TRUE(at.ok());
+  ASSERT_TRUE(view_->WaitApplied(*at, std::chrono::seconds(10)));
+
+  // Its use and its revocation here are dated no earlier than its creation: the audit trail
+  // of one token reads in order whatever the nodes' clocks.
+  auto v = service_->Verify("git", {generated.plaintext, std::nullopt, {}, {}, {}, {}, {}, true});
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->active);
+  auto r = service_->Revoke("alice", created.token_id);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->revoked_at);
+  EXPECT_GE(*r->revoked_at, r->created_at);
+  std::unique_ptr<LogReader> reader = std::move(*log_->OpenReader({}));
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(reader->Read(100, std::chrono::milliseconds(0), &records).ok());
+  int dated = 0;
+  for (const LogRecord& record : records) {
+    StatusOr<Event> e = DecodeEvent(record.payload);
+    ASSERT_TRUE(e.ok());
+    if (e->token_id != created.token_id) continue;
+    EXPECT_GE(e->occurred_at, created.occurred_at) << record.payload;
+    ++dated;
+  }
+  EXPECT_EQ(dated, 3);  // created, used, revoked
 }
 
 TEST_F(TokenServiceTest, AsyncUsesAreAllWrittenByStop) {
