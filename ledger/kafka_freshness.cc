@@ -151,11 +151,17 @@ void KafkaFreshness::DescribeLoop(std::shared_ptr<Shared> shared) {
   shared->cv.notify_all();
 }
 
-void KafkaFreshness::CountPartitions(Shared& shared) {
+rd_kafka_resp_err_t KafkaFreshness::TopicMetadata(Shared& shared, RdKafkaMetadataPtr* md) {
   RdKafkaTopicPtr topic(rd_kafka_topic_new(shared.client.get(), shared.topic.c_str(), nullptr));
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(shared.client.get(), 0, topic.get(), &raw, 2000);
-  RdKafkaMetadataPtr md(raw);
+  md->reset(raw);
+  return err;
+}
+
+void KafkaFreshness::CountPartitions(Shared& shared) {
+  RdKafkaMetadataPtr md;
+  rd_kafka_resp_err_t err = TopicMetadata(shared, &md);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 || md->topics[0].err) return;
   int now = md->topics[0].partition_cnt;
   if (now == static_cast<int>(shared.partitions.size()) || shared.repartitioned.load()) return;
@@ -168,10 +174,8 @@ void KafkaFreshness::CountPartitions(Shared& shared) {
 }
 
 std::string KafkaFreshness::DescribeLeader(Shared& shared, int32_t partition) {
-  RdKafkaTopicPtr topic(rd_kafka_topic_new(shared.client.get(), shared.topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* raw = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(shared.client.get(), 0, topic.get(), &raw, 2000);
-  RdKafkaMetadataPtr md(raw);
+  RdKafkaMetadataPtr md;
+  rd_kafka_resp_err_t err = TopicMetadata(shared, &md);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return "a leader the cluster could not name (" + std::string(rd_kafka_err2str(err)) + ")";
   }

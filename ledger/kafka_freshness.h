@@ -104,6 +104,8 @@ class KafkaFreshness : public ViewFreshness {
   static void DescribeLoop(std::shared_ptr<Shared> shared);
   // DescribeLeader returns the partition's leader as the cluster's metadata names it.
   static std::string DescribeLeader(Shared& shared, int32_t partition);
+  // TopicMetadata asks the cluster for the lifecycle topic's metadata (2 s at most) into *md.
+  static rd_kafka_resp_err_t TopicMetadata(Shared& shared, RdKafkaMetadataPtr* md);
   // CountPartitions asks for the lifecycle topic's partition count and records a change.
   static void CountPartitions(Shared& shared);
   // Repartitioned is Unavailable once the partition count changed.
