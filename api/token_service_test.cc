@@ -62,7 +62,7 @@ TEST_F(TokenServiceTest, ATokensEventsAreNeverDatedBeforeItsCreation) {
   Event created;
   created.type = EventType::kCreated;
   created.event_id = NewUuid();
-  created.occurred_at = NowMs() + 2 * 60 * 1000;
+  created.occurred_at = NowMs() + TimeMs{120'000};  // 2 minutes
   created.token_id = NewTimeOrderedUuid(created.occurred_at);
   created.user_id = "alice";
   created.name = "made-ahead";
